@@ -1,0 +1,63 @@
+"""An asyncio client for the Pushwoosh Remote API.
+
+::
+
+    from pushwoosh_async import PushwooshClient, CreateMessage, Notification
+
+    async with PushwooshClient(api_token="...", application="XXXXX-XXXXX") as pw:
+        result = await pw(CreateMessage(notifications=[Notification(content="Hi", devices=["hwid-1"])]))
+        result.message_codes
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from pushwoosh_async import commands, errors
+from pushwoosh_async.client import DEFAULT_BASE_URL, PushwooshClient
+from pushwoosh_async.commands import (
+    CODE_NOT_AVAILABLE,
+    BulkSetTags,
+    CreateMessage,
+    DeleteMessage,
+    GetMessageDetails,
+    GetTags,
+    Notification,
+    RegisterDevice,
+    SetTags,
+)
+from pushwoosh_async.enums import DeviceType, ListOperator
+from pushwoosh_async.errors import (
+    APIError,
+    PushwooshError,
+    PushwooshWarning,
+)
+from pushwoosh_async.limits import Rate
+from pushwoosh_async.pipeline import Call, Reply
+from pushwoosh_async.retries import RetryPolicy
+
+__all__ = [
+    "CODE_NOT_AVAILABLE",
+    "DEFAULT_BASE_URL",
+    "APIError",
+    "BulkSetTags",
+    "Call",
+    "CreateMessage",
+    "DeleteMessage",
+    "DeviceType",
+    "GetMessageDetails",
+    "GetTags",
+    "ListOperator",
+    "Notification",
+    "PushwooshClient",
+    "PushwooshError",
+    "PushwooshWarning",
+    "Rate",
+    "RegisterDevice",
+    "Reply",
+    "RetryPolicy",
+    "SetTags",
+    "__version__",
+    "commands",
+    "errors",
+]

@@ -1,0 +1,237 @@
+"""``PushwooshClient``: the session object that owns the connection pool and the rate limiters.
+
+From the public call to the socket::
+
+    await client(command)
+      -> command.with_dedup_keys()           once per send: transactionId for createMessage
+      -> Call (cattrs-rendered payload, URL)
+      -> your steps -> Authenticate -> Retry -> RateLimit -> LogAttempt -> Decode   (steps.py)
+      -> sender (aiohttp by default, httpx when transport= is given)              (senders.py)
+      <- Reply.data structured into command.result_type; warnings issued and kept on the result
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import urllib.parse
+import warnings
+from collections.abc import Mapping, Sequence
+from functools import cache
+from types import TracebackType
+from typing import Any, Final, TypeVar
+
+import attrs
+import cattrs
+import httpx
+
+from pushwoosh_async import __version__
+from pushwoosh_async._converter import CONVERTER
+from pushwoosh_async.commands._base import Command, Result
+from pushwoosh_async.errors import (
+    ClientClosedError,
+    ConfigurationError,
+    DecodeError,
+    ValidationError,
+)
+from pushwoosh_async.families import family_of
+from pushwoosh_async.limits import Rate, build_limiters
+from pushwoosh_async.pipeline import Call, Reply, Step, compose
+from pushwoosh_async.retries import RetryPolicy
+from pushwoosh_async.senders import AiohttpSender, HttpxSender, Sender
+from pushwoosh_async.steps import Authenticate, Decode, LogAttempt, RateLimit, Retry
+
+__all__ = ["DEFAULT_BASE_URL", "PushwooshClient"]
+
+R = TypeVar("R", bound=Result)
+
+DEFAULT_BASE_URL: Final = "https://api.pushwoosh.com"
+_USER_AGENT: Final = f"pushwoosh-async/{__version__}"
+
+
+def _check_base_url(base_url: str) -> str:
+    """The base URL without a trailing slash; plain http only for loopback (the fake server)."""
+    parts = urllib.parse.urlsplit(base_url)
+    if parts.scheme == "https" and parts.hostname:
+        return base_url.rstrip("/")
+    if parts.scheme == "http" and parts.hostname and _is_loopback(parts.hostname):
+        return base_url.rstrip("/")
+    msg = (
+        f"base_url must be https:// (plain http:// only for a loopback address), got {base_url!r}"
+    )
+    raise ConfigurationError(msg)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@cache
+def _takes_application(command: type[Command[Any]]) -> bool:
+    return "application" in attrs.fields_dict(command)
+
+
+class PushwooshClient:
+    """An asyncio client for the Pushwoosh Remote API.
+
+    ::
+
+        async with PushwooshClient(api_token="...", application="XXXXX-XXXXX") as pw:
+            result = await pw(CreateMessage(notifications=[Notification(content="Hi", devices=["hwid-1"])]))
+
+    ``api_token`` is the server token; ``device_token`` the device API token, needed only for
+    Device API methods (``registerDevice``, ``setTags``, ...). ``application`` fills the
+    ``application`` of every command that leaves it unset.
+
+    ``transport`` takes any ``httpx.AsyncBaseTransport`` (``httpx.MockTransport``, respx, the fake
+    server, or ``httpx.AsyncHTTPTransport(proxy=...)``); without one, requests go through aiohttp,
+    which keeps its throughput under concurrency where httpx's pool does not. ``sender`` replaces
+    the terminal step altogether.
+
+    ``timeout`` is seconds per attempt (``None``: no limit). ``retry`` is a :class:`RetryPolicy`.
+    ``rate_limits`` maps wire method names to ``Rate(max_calls, period_seconds)`` or a plain tuple
+    and replaces the defaults (600 ``createMessage`` per 60 s); ``{}`` lifts every limit.
+    ``steps`` are your own pipeline steps, run outermost (see ``pipeline.py``).
+
+    One client belongs to one event loop. Share it between tasks; do not create one per request.
+    """
+
+    __slots__ = ("_application", "_base_url", "_closed", "_limiters", "_pipeline", "_sender")
+
+    def __init__(
+        self,
+        api_token: str | None = None,
+        *,
+        device_token: str | None = None,
+        application: str | None = None,
+        base_url: str = DEFAULT_BASE_URL,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sender: Sender | None = None,
+        timeout: float | None = 30.0,
+        retry: RetryPolicy | None = None,
+        rate_limits: Mapping[str, Rate | tuple[float, float]] | None = None,
+        steps: Sequence[Step] = (),
+    ) -> None:
+        if not api_token and not device_token:
+            msg = "give api_token (server methods) and/or device_token (Device API methods)"
+            raise ConfigurationError(msg)
+        if sender is not None and transport is not None:
+            msg = "give transport or sender, not both"
+            raise ConfigurationError(msg)
+        self._base_url = _check_base_url(base_url)
+        self._application = application
+        if sender is None:
+            sender = (
+                HttpxSender(transport, timeout=timeout, user_agent=_USER_AGENT)
+                if transport is not None
+                else AiohttpSender(timeout=timeout, user_agent=_USER_AGENT)
+            )
+        self._sender = sender
+        self._limiters = build_limiters(rate_limits)
+        self._pipeline = compose(
+            [
+                *steps,
+                Authenticate(api_token, device_token),
+                Retry(retry or RetryPolicy()),
+                RateLimit(self._limiters),
+                LogAttempt(),
+                Decode(),
+            ],
+            sender,
+        )
+        self._closed = False
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> PushwooshClient:
+        """A client configured from ``PUSHWOOSH_API_TOKEN``, ``PUSHWOOSH_DEVICE_TOKEN``,
+        ``PUSHWOOSH_APPLICATION`` and ``PUSHWOOSH_BASE_URL``; keyword arguments win.
+        """
+        settings: dict[str, Any] = {
+            "api_token": os.environ.get("PUSHWOOSH_API_TOKEN") or None,
+            "device_token": os.environ.get("PUSHWOOSH_DEVICE_TOKEN") or None,
+            "application": os.environ.get("PUSHWOOSH_APPLICATION") or None,
+            "base_url": os.environ.get("PUSHWOOSH_BASE_URL") or DEFAULT_BASE_URL,
+        }
+        settings.update(overrides)
+        api_token = settings.pop("api_token")
+        return cls(api_token, **settings)
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"<PushwooshClient {self._base_url} application={self._application!r} {state}>"
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`aclose` has run."""
+        return self._closed
+
+    async def __call__(self, command: Command[R]) -> R:
+        """Send ``command`` and return its typed result; raises a ``PushwooshError`` on failure."""
+        if self._closed:
+            msg = "this PushwooshClient is closed; create a new one"
+            raise ClientClosedError(msg)
+        keyed = command.with_dedup_keys()
+        if keyed is not None:
+            command = keyed
+        reply = await self._pipeline(self._call_for(command, keyed=keyed is not None))
+        return self._result(command, reply)
+
+    def _call_for(self, command: Command[Any], *, keyed: bool) -> Call:
+        cls = type(command)
+        payload: dict[str, Any] = CONVERTER.unstructure(command)
+        if _takes_application(cls) and "application" not in payload and "applications_group" not in payload:
+            if self._application is None:
+                msg = f"{cls.__name__} needs an application: set it on the command or the client"
+                raise ValidationError(msg)
+            payload["application"] = self._application
+        return Call(
+            command=command,
+            method=cls.method_name(),
+            http_method=cls.http_method,
+            url=self._base_url + cls.path,
+            payload=payload,
+            wrapped=family_of(cls.path).wrapped,
+            keyed=keyed,
+        )
+
+    def _result(self, command: Command[R], reply: Reply) -> R:
+        result_type = type(command).result_type
+        data = result_type.unwrap(reply.data)
+        try:
+            result = CONVERTER.structure({} if data is None else data, result_type)
+        except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
+            raise DecodeError(
+                f"the reply does not fit {result_type.__name__}: {exc}",
+                type(command).method_name(),
+                reply.http_status,
+            ) from exc
+        if reply.warnings:
+            for warning in reply.warnings:
+                warnings.warn(warning, stacklevel=3)
+            result = attrs.evolve(result, warnings=reply.warnings)
+        return result  # type: ignore[return-value]
+
+    async def aclose(self) -> None:
+        """Close the connection pool. Safe to call more than once."""
+        if not self._closed:
+            self._closed = True
+            await self._sender.aclose()
+
+    async def __aenter__(self) -> PushwooshClient:
+        if self._closed:
+            msg = "this PushwooshClient is closed; create a new one"
+            raise ClientClosedError(msg)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

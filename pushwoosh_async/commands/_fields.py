@@ -1,0 +1,55 @@
+"""Field converters and validators shared by command modules.
+
+attrs field converters must be named functions for type checkers to see what ``__init__``
+accepts, so each nested shape gets a small one here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from pushwoosh_async.errors import ValidationError
+
+__all__ = ["ints", "mapping", "non_empty", "strings"]
+
+
+def strings(value: Iterable[str] | None) -> tuple[str, ...] | None:
+    """A list of identifiers as a tuple; a bare string is refused (it would split into letters)."""
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes)):
+        msg = f"expected a list of strings, got the single string {value!r}"
+        raise ValidationError(msg)
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, str) or not item:
+            msg = f"identifiers must be non-empty strings, got {item!r}"
+            raise ValidationError(msg)
+    return items
+
+
+def ints(value: Iterable[int] | None) -> tuple[int, ...] | None:
+    """A list of integer codes (enum members included) as plain ints."""
+    if value is None:
+        return None
+    return tuple(int(v) for v in value)
+
+
+def mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """A JSON object, copied so later changes to the caller's dict do not leak in."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        msg = f"expected a mapping, got {type(value).__name__}"
+        raise ValidationError(msg)
+    return dict(value)
+
+
+def non_empty(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """Validator: the collection holds at least one item."""
+    if not value:
+        msg = f"{attribute.name} must not be empty"
+        raise ValidationError(msg)

@@ -1,0 +1,397 @@
+"""Messages: create, inspect and delete push messages (``/json/1.3``, server token)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any, Final, Literal
+
+import attrs
+
+from pushwoosh_async._converter import structure_many, structure_one, wire
+from pushwoosh_async.commands._base import Ack, Command, Result, TokenKind
+from pushwoosh_async.commands._fields import ints, mapping, non_empty, strings
+from pushwoosh_async.errors import ValidationError
+
+__all__ = [
+    "CODE_NOT_AVAILABLE",
+    "MAX_RECIPIENTS",
+    "AndroidOptions",
+    "ChromeOptions",
+    "CreateMessage",
+    "CreateMessageResult",
+    "DeleteMessage",
+    "FirefoxOptions",
+    "GeoZone",
+    "GetMessageDetails",
+    "IOSOptions",
+    "MessageDetails",
+    "Notification",
+    "SafariOptions",
+]
+
+MAX_RECIPIENTS: Final = 1000
+"""Most devices or users one notification may list (documented for ``users``; Pushwoosh's own
+scripts send ``devices`` in 1000s too)."""
+
+CODE_NOT_AVAILABLE: Final = "CODE_NOT_AVAILABLE"
+"""What Pushwoosh puts in ``Messages`` instead of a code, e.g. for sends to fewer than 10 devices."""
+
+LocalizedText = str | Mapping[str, str]
+"""A text, or a mapping from language code to text (``{"en": "Hi", "de": "Hallo"}``)."""
+
+
+# Platform blocks. Their keys sit flat in the notification on the wire; the names come from
+# Pushwoosh's docs and, where marked, from the public clients (the catalogue lists them as a
+# family, "ios_* / android_* / ..."). Keys not modelled here go in ``Notification.extra``.
+
+
+@attrs.frozen(kw_only=True)
+class IOSOptions:
+    """iOS keys of a notification (``ios_*``)."""
+
+    badges: int | str | None = attrs.field(default=None, metadata=wire("ios_badges"))
+    """A number, or ``"+n"`` / ``"-n"`` to change the current badge."""
+    sound: str | None = attrs.field(default=None, metadata=wire("ios_sound"))
+    ttl: int | None = attrs.field(default=None, metadata=wire("ios_ttl"))
+    silent: int | None = attrs.field(default=None, metadata=wire("ios_silent"))
+    category_id: str | None = attrs.field(default=None, metadata=wire("ios_category_id"))
+    root_params: Mapping[str, Any] | None = attrs.field(
+        default=None, converter=mapping, metadata=wire("ios_root_params")
+    )
+    title: str | None = attrs.field(default=None, metadata=wire("ios_title"))
+    subtitle: str | None = attrs.field(default=None, metadata=wire("ios_subtitle"))
+    trim_content: int | None = attrs.field(default=None, metadata=wire("apns_trim_content"))
+
+
+@attrs.frozen(kw_only=True)
+class AndroidOptions:
+    """Android keys of a notification (``android_*``)."""
+
+    header: str | None = attrs.field(default=None, metadata=wire("android_header"))
+    icon: str | None = attrs.field(default=None, metadata=wire("android_icon"))
+    custom_icon: str | None = attrs.field(default=None, metadata=wire("android_custom_icon"))
+    banner: str | None = attrs.field(default=None, metadata=wire("android_banner"))
+    sound: str | None = attrs.field(default=None, metadata=wire("android_sound"))
+    vibration: int | None = attrs.field(default=None, metadata=wire("android_vibration"))
+    led: str | None = attrs.field(default=None, metadata=wire("android_led"))
+    priority: int | None = attrs.field(default=None, metadata=wire("android_priority"))
+    ttl: int | None = attrs.field(default=None, metadata=wire("android_gcm_ttl"))
+    root_params: Mapping[str, Any] | None = attrs.field(
+        default=None, converter=mapping, metadata=wire("android_root_params")
+    )
+    silent: int | None = attrs.field(default=None, metadata=wire("android_silent"))
+
+
+@attrs.frozen(kw_only=True)
+class ChromeOptions:
+    """Chrome web push keys (``chrome_*``); names from public client code."""
+
+    title: str | None = attrs.field(default=None, metadata=wire("chrome_title"))
+    icon: str | None = attrs.field(default=None, metadata=wire("chrome_icon"))
+    image: str | None = attrs.field(default=None, metadata=wire("chrome_image"))
+    ttl: int | None = attrs.field(default=None, metadata=wire("chrome_gcm_ttl"))
+    duration: int | None = attrs.field(default=None, metadata=wire("chrome_duration"))
+
+
+@attrs.frozen(kw_only=True)
+class SafariOptions:
+    """Safari web push keys (``safari_*``); names from public client code."""
+
+    title: str | None = attrs.field(default=None, metadata=wire("safari_title"))
+    action: str | None = attrs.field(default=None, metadata=wire("safari_action"))
+    url_args: tuple[str, ...] | None = attrs.field(
+        default=None, converter=strings, metadata=wire("safari_url_args")
+    )
+    ttl: int | None = attrs.field(default=None, metadata=wire("safari_ttl"))
+
+
+@attrs.frozen(kw_only=True)
+class FirefoxOptions:
+    """Firefox web push keys (``firefox_*``); names from public client code."""
+
+    title: str | None = attrs.field(default=None, metadata=wire("firefox_title"))
+    icon: str | None = attrs.field(default=None, metadata=wire("firefox_icon"))
+
+
+@attrs.frozen(kw_only=True)
+class GeoZone:
+    """Send to devices inside a circle: ``range`` in metres."""
+
+    lat: float
+    lng: float
+    range: int
+
+
+def _geozone(value: GeoZone | Mapping[str, Any] | None) -> GeoZone | None:
+    return None if value is None else structure_one(value, GeoZone)
+
+
+def _ios(value: IOSOptions | Mapping[str, Any] | None) -> IOSOptions | None:
+    return None if value is None else structure_one(value, IOSOptions)
+
+
+def _android(value: AndroidOptions | Mapping[str, Any] | None) -> AndroidOptions | None:
+    return None if value is None else structure_one(value, AndroidOptions)
+
+
+def _chrome(value: ChromeOptions | Mapping[str, Any] | None) -> ChromeOptions | None:
+    return None if value is None else structure_one(value, ChromeOptions)
+
+
+def _safari(value: SafariOptions | Mapping[str, Any] | None) -> SafariOptions | None:
+    return None if value is None else structure_one(value, SafariOptions)
+
+
+def _firefox(value: FirefoxOptions | Mapping[str, Any] | None) -> FirefoxOptions | None:
+    return None if value is None else structure_one(value, FirefoxOptions)
+
+
+def _conditions(
+    value: Iterable[Iterable[Any]] | None,
+) -> tuple[tuple[Any, ...], ...] | None:
+    if value is None:
+        return None
+    conditions = tuple(tuple(c) for c in value)
+    for condition in conditions:
+        if len(condition) != 3 or not isinstance(condition[0], str):
+            msg = f"a condition is [tag name, operator, operand], got {list(condition)!r}"
+            raise ValidationError(msg)
+    return conditions
+
+
+@attrs.frozen(kw_only=True)
+class Notification:
+    """One message of a ``createMessage`` call.
+
+    Targeting is explicit: list ``devices`` or ``users`` (at most 1000 each), or name a
+    ``filter``, tag ``conditions`` or a ``geozone``. A notification with none of those would go to
+    every subscriber of the application, so it is refused unless ``broadcast=True`` says that is
+    the intent (``platforms`` alone narrows a broadcast; it is not a target).
+
+    ``send_date`` is ``"now"`` or a datetime, sent as ``YYYY-MM-DD HH:MM``: a naive datetime is
+    read in ``timezone`` if given, else in UTC; an aware one is converted to UTC (and then must not
+    be combined with ``timezone``).
+
+    ``transaction_id`` (wire ``transactionId``) is Pushwoosh's de-duplication key. Leave it unset
+    and the client generates one per send, reused on every retry; set it to make a repeat of the
+    same logical message (e.g. after a crash) a no-op.
+
+    Keys the library does not model go in ``extra`` and are sent as given.
+    """
+
+    content: LocalizedText | None = None
+    send_date: Literal["now"] | dt.datetime | str = attrs.field(
+        default="now", metadata=wire(always=True)
+    )
+    title: LocalizedText | None = None
+    subtitle: LocalizedText | None = None
+    devices: tuple[str, ...] | None = attrs.field(default=None, converter=strings)
+    users: tuple[str, ...] | None = attrs.field(default=None, converter=strings)
+    filter: str | None = None
+    conditions: tuple[tuple[Any, ...], ...] | None = attrs.field(
+        default=None, converter=_conditions
+    )
+    geozone: GeoZone | None = attrs.field(default=None, converter=_geozone)
+    platforms: tuple[int, ...] | None = attrs.field(default=None, converter=ints)
+    broadcast: bool = attrs.field(default=False, metadata=wire(local=True))
+    """Allow a notification with no target, i.e. a send to every subscriber."""
+    ignore_user_timezone: bool | None = None
+    timezone: str | None = None
+    campaign: str | None = None
+    preset: str | None = None
+    link: str | None = None
+    minimize_link: int | None = None
+    """0: send ``link`` as is; 2: shorten it with bitly (Pushwoosh's default)."""
+    data: Mapping[str, Any] | str | None = None
+    page_id: int | None = None
+    rich_page_id: int | None = None
+    rich_media: str | None = None
+    remote_page: str | None = None
+    send_rate: int | None = None
+    """Pushes per second (throttling); seen in public clients, not in the current docs."""
+    transaction_id: str | None = attrs.field(default=None, metadata=wire("transactionId"))
+    ios: IOSOptions | None = attrs.field(
+        default=None, converter=_ios, metadata=wire(flatten=IOSOptions)
+    )
+    android: AndroidOptions | None = attrs.field(
+        default=None, converter=_android, metadata=wire(flatten=AndroidOptions)
+    )
+    chrome: ChromeOptions | None = attrs.field(
+        default=None, converter=_chrome, metadata=wire(flatten=ChromeOptions)
+    )
+    safari: SafariOptions | None = attrs.field(
+        default=None, converter=_safari, metadata=wire(flatten=SafariOptions)
+    )
+    firefox: FirefoxOptions | None = attrs.field(
+        default=None, converter=_firefox, metadata=wire(flatten=FirefoxOptions)
+    )
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=dict)
+    """Wire keys sent as given, after every modelled field (the escape hatch)."""
+
+    def __attrs_post_init__(self) -> None:
+        if self.content is None and self.preset is None:
+            msg = "a notification needs content or a preset"
+            raise ValidationError(msg)
+        for name in ("devices", "users"):
+            listed = getattr(self, name)
+            if listed is not None and not listed:
+                msg = f"{name} is an empty list: it would target nobody, or everybody"
+                raise ValidationError(msg)
+            if listed is not None and len(listed) > MAX_RECIPIENTS:
+                msg = (
+                    f"{len(listed)} {name} in one notification; the limit is {MAX_RECIPIENTS} "
+                    "(split the list, or use the bulk sender)"
+                )
+                raise ValidationError(msg)
+        targeted = any(
+            v is not None for v in (self.devices, self.users, self.filter, self.conditions, self.geozone)
+        )
+        if not targeted and not self.broadcast:
+            msg = (
+                "the notification has no target (devices, users, filter, conditions or geozone); "
+                "pass broadcast=True to send it to every subscriber"
+            )
+            raise ValidationError(msg)
+        if targeted and self.broadcast:
+            msg = "broadcast=True contradicts the targets given"
+            raise ValidationError(msg)
+        if isinstance(self.send_date, dt.datetime):
+            if self.send_date.tzinfo is not None and self.timezone is not None:
+                msg = "give send_date as a naive datetime when timezone is set"
+                raise ValidationError(msg)
+        elif self.send_date != "now":
+            try:
+                dt.datetime.strptime(self.send_date, "%Y-%m-%d %H:%M")  # noqa: DTZ007
+            except ValueError:
+                msg = f'send_date must be "now", a datetime or "YYYY-MM-DD HH:MM", got {self.send_date!r}'
+                raise ValidationError(msg) from None
+
+
+def _notifications(
+    value: Iterable[Notification | Mapping[str, Any]],
+) -> tuple[Notification, ...]:
+    return structure_many(value, Notification)
+
+
+def _code_lists(value: Mapping[str, Iterable[str]] | None) -> Mapping[str, tuple[str, ...]]:
+    # Pushwoosh sends [] rather than {} when nothing is unknown.
+    if not value or not isinstance(value, Mapping):
+        return {}
+    return {code: tuple(devices) for code, devices in value.items()}
+
+
+@attrs.frozen(kw_only=True)
+class CreateMessageResult(Result):
+    """Message codes, one per notification in order, and the devices Pushwoosh did not know.
+
+    A code may be :data:`CODE_NOT_AVAILABLE` (e.g. an immediate send to fewer than 10 devices):
+    the message was accepted, but it has no code to look it up by.
+    """
+
+    message_codes: tuple[str, ...] = attrs.field(default=(), metadata=wire("Messages"))
+    unknown_devices: Mapping[str, tuple[str, ...]] = attrs.field(
+        factory=dict, converter=_code_lists, metadata=wire("UnknownDevices")
+    )
+
+
+@attrs.frozen(kw_only=True)
+class CreateMessage(Command[CreateMessageResult]):
+    """Send or schedule push notifications. Limited to 600 requests per minute per account.
+
+    Not idempotent: every notification gets a ``transactionId`` (Pushwoosh's de-duplication key),
+    generated once per send unless you set one, which is what makes a retry after a lost reply
+    safe. ``application`` defaults to the client's; ``applications_group`` replaces it.
+    """
+
+    path = "/json/1.3/createMessage"
+    token = TokenKind.SERVER
+    result_type = CreateMessageResult
+    idempotent = False
+
+    notifications: tuple[Notification, ...] = attrs.field(
+        converter=_notifications, validator=non_empty
+    )
+    application: str | None = None
+    applications_group: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.application is not None and self.applications_group is not None:
+            msg = "give application or applications_group, not both"
+            raise ValidationError(msg)
+
+    def with_dedup_keys(self) -> CreateMessage:
+        if all(n.transaction_id is not None for n in self.notifications):
+            return self
+        keyed = tuple(
+            n if n.transaction_id is not None else attrs.evolve(n, transaction_id=str(uuid.uuid4()))
+            for n in self.notifications
+        )
+        return attrs.evolve(self, notifications=keyed)
+
+
+@attrs.frozen(kw_only=True)
+class DeleteMessage(Command[Ack]):
+    """Delete a scheduled message that has not been sent yet.
+
+    Seen in public clients only; the reply is assumed to carry no data.
+    """
+
+    path = "/json/1.3/deleteMessage"
+    token = TokenKind.SERVER
+    result_type = Ack
+
+    message: str
+    """The message code returned by ``createMessage``."""
+
+
+def _platform_list(value: str | Iterable[int] | None) -> tuple[int, ...]:
+    # Pushwoosh returns the list JSON-encoded in a string ("[1,3]").
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        value = json.loads(value)
+    return tuple(int(v) for v in value)  # type: ignore[union-attr]
+
+
+def _flag(value: str | int | bool | None) -> bool | None:
+    return None if value is None else str(value) not in ("0", "", "False", "false")
+
+
+@attrs.frozen(kw_only=True)
+class MessageDetails(Result):
+    """What ``getMessageDetails`` knows about one message.
+
+    The field set comes from public client code, not from Pushwoosh's docs; whether the data sits
+    under a ``message`` member is unconfirmed, so both shapes are read. Fields not listed here are
+    kept in ``extra``.
+    """
+
+    id: int | None = None
+    code: str | None = None
+    created: str | None = None
+    send_date: str | None = None
+    status: str | None = None
+    content: LocalizedText | None = None
+    platforms: tuple[int, ...] = attrs.field(default=(), converter=_platform_list)
+    ignore_user_timezone: bool | None = attrs.field(default=None, converter=_flag)
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=dict)
+
+    @classmethod
+    def unwrap(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and isinstance(data.get("message"), Mapping):
+            return data["message"]
+        return data
+
+
+@attrs.frozen(kw_only=True)
+class GetMessageDetails(Command[MessageDetails]):
+    """Details of a message by its code (or id). Seen in public clients only."""
+
+    path = "/json/1.3/getMessageDetails"
+    token = TokenKind.SERVER
+    result_type = MessageDetails
+
+    message: str

@@ -1,0 +1,95 @@
+"""The values that flow through a client's pipeline, and how steps are chained.
+
+A call goes ``PushwooshClient.__call__`` -> the composed steps -> the sender (the socket)::
+
+    command --encode--> Call --steps--> sender --> Reply --steps--> typed result
+
+Every step takes a :class:`Call` and the next handler, and returns a :class:`Reply`. A step may
+change the call (``attrs.evolve``), call ``next_`` several times (retries), or translate
+exceptions. Steps are composed once, when the client is built.
+
+User steps (``PushwooshClient(steps=[...])``) sit outermost: they see each call once, before the
+token is added, and its final reply or exception after retries. A step is any callable
+``step(call, next_) -> Awaitable[Reply]``, such as an ``async def`` or a class with ``__call__``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from pushwoosh_async.commands._base import Command
+from pushwoosh_async.errors import PushwooshWarning
+
+__all__ = ["Call", "Next", "Reply", "Step", "compose"]
+
+
+@attrs.frozen
+class Call:
+    """One request on its way to Pushwoosh.
+
+    ``payload`` is the request object before any envelope (``{"request": ...}`` is added when the
+    body is rendered, for the families that use it). ``keyed`` says the command carries
+    de-duplication keys, which makes a non-idempotent command safe to retry.
+    """
+
+    command: Command[Any]
+    method: str
+    http_method: str
+    url: str
+    payload: Mapping[str, Any]
+    wrapped: bool
+    headers: Mapping[str, str] = attrs.field(factory=dict)
+    keyed: bool = False
+    attempt: int = 1
+
+    def body(self) -> bytes | None:
+        """The JSON body as sent (``None`` for GET)."""
+        if self.http_method == "GET":
+            return None
+        document = {"request": self.payload} if self.wrapped else self.payload
+        return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
+
+    def __repr__(self) -> str:
+        # The payload may hold the server token once authenticated: never show it.
+        return f"Call(method={self.method!r}, url={self.url!r}, attempt={self.attempt})"
+
+
+@attrs.frozen
+class Reply:
+    """What came back: the HTTP status, headers and body; after decoding, the data in it.
+
+    ``data`` is the method's payload: the envelope's ``response`` member for v1.3 methods, the
+    whole JSON document for the others.
+    """
+
+    http_status: int
+    headers: Mapping[str, str] = attrs.field(factory=dict, repr=False)
+    body: bytes = attrs.field(default=b"", repr=False)
+    data: Any = None
+    warnings: tuple[PushwooshWarning, ...] = ()
+
+
+Next = Callable[[Call], Awaitable[Reply]]
+"""The rest of the pipeline, as seen from a step."""
+
+Step = Callable[[Call, Next], Awaitable[Reply]]
+"""One link of the pipeline."""
+
+
+def _bind(step: Step, next_: Next) -> Next:
+    def run(call: Call) -> Awaitable[Reply]:
+        return step(call, next_)
+
+    return run
+
+
+def compose(steps: Sequence[Step], terminal: Next) -> Next:
+    """Chain ``steps`` (outermost first) in front of ``terminal``, once."""
+    handler = terminal
+    for step in reversed(steps):
+        handler = _bind(step, handler)
+    return handler

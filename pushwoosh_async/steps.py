@@ -1,0 +1,152 @@
+"""The built-in pipeline steps, in the order a client chains them.
+
+1. :class:`Authenticate` puts the token where the command's family wants it (never both places).
+2. :class:`Retry` runs the attempts; it sits outside everything below, so each attempt is limited,
+   logged and decoded on its own.
+3. :class:`RateLimit` waits for the method's limiter: every request that leaves counts.
+4. :class:`LogAttempt` writes one line per attempt to the ``pushwoosh_async`` logger.
+5. :class:`Decode` turns the raw reply into data, warnings or a typed error.
+
+The sender (``senders.py``) is the terminal handler that does the I/O.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Mapping
+
+import attrs
+
+from pushwoosh_async.commands._base import TokenKind
+from pushwoosh_async.envelope import decode
+from pushwoosh_async.errors import APIError, ConfigurationError
+from pushwoosh_async.families import AuthPlacement, family_of
+from pushwoosh_async.limits import SlidingWindowLimiter
+from pushwoosh_async.pipeline import Call, Next, Reply
+from pushwoosh_async.retries import RETRYABLE, RetryPolicy
+
+__all__ = ["Authenticate", "Decode", "LogAttempt", "RateLimit", "Retry", "logger"]
+
+logger = logging.getLogger("pushwoosh_async")
+
+
+class Authenticate:
+    """Adds the server token (body ``auth`` or header) or the device token (header)."""
+
+    __slots__ = ("_api_token", "_device_token")
+
+    def __init__(self, api_token: str | None, device_token: str | None) -> None:
+        self._api_token = api_token
+        self._device_token = device_token
+
+    def __repr__(self) -> str:
+        return "Authenticate(api_token=***, device_token=***)"
+
+    async def __call__(self, call: Call, next_: Next) -> Reply:
+        command = type(call.command)
+        if command.token is TokenKind.DEVICE:
+            token = self._require(self._device_token, "device", "device_token", call.method)
+            return await next_(_with_header(call, "Token", token))
+        token = self._require(self._api_token, "server API", "api_token", call.method)
+        family = family_of(command.path)
+        if family.server_auth is AuthPlacement.HEADER:
+            return await next_(_with_header(call, family.header_scheme, token))
+        return await next_(attrs.evolve(call, payload={**call.payload, "auth": token}))
+
+    @staticmethod
+    def _require(token: str | None, kind: str, argument: str, method: str) -> str:
+        if not token:
+            msg = f"{method} needs the {kind} token: pass {argument}= to PushwooshClient"
+            raise ConfigurationError(msg)
+        return token
+
+
+def _with_header(call: Call, scheme: str, token: str) -> Call:
+    return attrs.evolve(call, headers={**call.headers, "Authorization": f"{scheme} {token}"})
+
+
+class Retry:
+    """Repeats an attempt that failed in a retryable way, as the :class:`RetryPolicy` allows."""
+
+    __slots__ = ("_policy", "_rng")
+
+    def __init__(self, policy: RetryPolicy, rng: random.Random | None = None) -> None:
+        self._policy = policy
+        self._rng = rng or random.Random()
+
+    async def __call__(self, call: Call, next_: Next) -> Reply:
+        policy = self._policy
+        may_retry = policy.allows(idempotent=type(call.command).idempotent, keyed=call.keyed)
+        attempt = 1
+        while True:
+            try:
+                return await next_(call)
+            except RETRYABLE as error:
+                if not may_retry or attempt >= policy.attempts:
+                    raise
+                delay = policy.delay(attempt, error, self._rng)
+                logger.info(
+                    "%s attempt %d failed (%s); retrying in %.2fs",
+                    call.method, attempt, type(error).__name__, delay,
+                )
+                await asyncio.sleep(delay)
+                attempt += 1
+                call = attrs.evolve(call, attempt=attempt)
+
+
+class RateLimit:
+    """Waits for the method's limiter, if it has one; other methods pass straight through."""
+
+    __slots__ = ("_limiters",)
+
+    def __init__(self, limiters: Mapping[str, SlidingWindowLimiter]) -> None:
+        self._limiters = limiters
+
+    async def __call__(self, call: Call, next_: Next) -> Reply:
+        limiter = self._limiters.get(call.method)
+        if limiter is not None:
+            await limiter.acquire()
+        return await next_(call)
+
+
+class LogAttempt:
+    """One line per attempt: method, outcome, elapsed time and attempt number.
+
+    Successes are logged at DEBUG, failures at WARNING. Neither the token nor any payload is
+    ever logged.
+    """
+
+    __slots__ = ()
+
+    async def __call__(self, call: Call, next_: Next) -> Reply:
+        started = time.perf_counter()
+        try:
+            reply = await next_(call)
+        except APIError as error:
+            _log(logging.WARNING, call, f"status {error.status_code}", started)
+            raise
+        except Exception as error:
+            _log(logging.WARNING, call, type(error).__name__, started)
+            raise
+        if logger.isEnabledFor(logging.DEBUG):
+            _log(logging.DEBUG, call, f"HTTP {reply.http_status}", started)
+        return reply
+
+
+def _log(level: int, call: Call, outcome: str, started: float) -> None:
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    logger.log(
+        level, "%s %s %.1fms attempt=%d", call.method, outcome, elapsed_ms, call.attempt
+    )
+
+
+class Decode:
+    """Reads the reply's envelope: data and warnings, or the typed error it stands for."""
+
+    __slots__ = ()
+
+    async def __call__(self, call: Call, next_: Next) -> Reply:
+        return decode(call.method, await next_(call))
