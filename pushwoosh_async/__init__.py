@@ -5,7 +5,8 @@
     from pushwoosh_async import PushwooshClient, CreateMessage, Notification
 
     async with PushwooshClient(api_token="...", application="XXXXX-XXXXX") as pw:
-        result = await pw(CreateMessage(notifications=[Notification(content="Hi", devices=["hwid-1"])]))
+        note = Notification(content="Hi", devices=["hwid-1"])
+        result = await pw(CreateMessage(notifications=[note]))
         result.message_codes
 """
 

@@ -19,7 +19,7 @@ Rules:
 
 from __future__ import annotations
 
-import datetime as _dt
+import datetime as dt
 import types
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, TypeVar, Union, get_origin
@@ -117,7 +117,7 @@ def _structure_factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
             overrides[a.name] = override(rename=_wire_name(a))
     base = make_dict_structure_fn(cls, CONVERTER, **overrides)
     blocks = _flattened(cls)
-    known = wire_names(cls) | {name for name, _ in blocks}
+    known = wire_names(cls) | {name for name, _ in blocks} | {EXTRA}
     extra = _has_extra(cls)
 
     def structure(value: Any, _: Any) -> Any:
@@ -128,32 +128,42 @@ def _structure_factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
             raise ValidationError(msg)
         data = dict(value)
         for name, block in blocks:
-            keys = wire_names(block)
-            picked = {k: data.pop(k) for k in list(data) if k in keys}
-            if picked:
-                data[name] = structure_one(picked, block)
+            _gather_block(data, name, block)
         if extra:
-            leftovers = {k: data.pop(k) for k in list(data) if k not in known}
-            if leftovers:
-                data[EXTRA] = {**data.get(EXTRA, {}), **leftovers}
+            _gather_extra(data, known)
         return base(data, cls)
 
     return structure
+
+
+def _gather_block(data: dict[str, Any], name: str, block: type[Any]) -> None:
+    """Move a flattened block's wire keys out of ``data`` into one structured value."""
+    keys = wire_names(block)
+    picked = {k: data.pop(k) for k in list(data) if k in keys}
+    if picked:
+        data[name] = structure_one(picked, block)
+
+
+def _gather_extra(data: dict[str, Any], known: frozenset[str]) -> None:
+    """Move the keys no field claims into ``extra``."""
+    leftovers = {k: data.pop(k) for k in list(data) if k not in known}
+    if leftovers:
+        data[EXTRA] = {**data.get(EXTRA, {}), **leftovers}
 
 
 def _is_union(t: Any) -> bool:
     return get_origin(t) in (Union, types.UnionType)
 
 
-def _format_datetime(value: _dt.datetime) -> str:
+def _format_datetime(value: dt.datetime) -> str:
     if value.tzinfo is not None:
-        value = value.astimezone(_dt.timezone.utc)
+        value = value.astimezone(dt.timezone.utc)
     return value.strftime("%Y-%m-%d %H:%M")
 
 
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(prefer_attrib_converters=True, forbid_extra_keys=False)
-    conv.register_unstructure_hook(_dt.datetime, _format_datetime)
+    conv.register_unstructure_hook(dt.datetime, _format_datetime)
     conv.register_structure_hook_func(_is_union, lambda value, _: value)
     return conv
 
@@ -171,12 +181,26 @@ def structure_one(value: T | Mapping[str, Any], cls: type[T]) -> T:
         return CONVERTER.structure(value, cls)
     except ValidationError:
         raise
-    except (cattrs.BaseValidationError, TypeError, ValueError) as exc:
-        detail = "; ".join(cattrs.transform_error(exc)) if isinstance(
-            exc, cattrs.BaseValidationError
-        ) else str(exc)
-        msg = f"invalid {cls.__name__}: {detail}"
+    except cattrs.BaseValidationError as exc:
+        ours = _first_validation_error(exc)
+        if ours is not None:
+            raise ours from None
+        msg = f"invalid {cls.__name__}: {'; '.join(cattrs.transform_error(exc))}"
         raise ValidationError(msg) from exc
+    except (TypeError, ValueError) as exc:
+        msg = f"invalid {cls.__name__}: {exc}"
+        raise ValidationError(msg) from exc
+
+
+def _first_validation_error(exc: BaseException) -> ValidationError | None:
+    """Our own rule violation inside cattrs' error group, so its message reaches the caller."""
+    if isinstance(exc, ValidationError):
+        return exc
+    for inner in getattr(exc, "exceptions", ()):
+        found = _first_validation_error(inner)
+        if found is not None:
+            return found
+    return None
 
 
 def structure_many(values: Iterable[T | Mapping[str, Any]], cls: type[T]) -> tuple[T, ...]:
@@ -185,4 +209,3 @@ def structure_many(values: Iterable[T | Mapping[str, Any]], cls: type[T]) -> tup
         msg = f"expected a list of {cls.__name__}, got {type(values).__name__}"
         raise ValidationError(msg)
     return tuple(structure_one(v, cls) for v in values)
-

@@ -17,7 +17,6 @@ import os
 import urllib.parse
 import warnings
 from collections.abc import Mapping, Sequence
-from functools import cache
 from types import TracebackType
 from typing import Any, Final, TypeVar
 
@@ -56,9 +55,7 @@ def _check_base_url(base_url: str) -> str:
         return base_url.rstrip("/")
     if parts.scheme == "http" and parts.hostname and _is_loopback(parts.hostname):
         return base_url.rstrip("/")
-    msg = (
-        f"base_url must be https:// (plain http:// only for a loopback address), got {base_url!r}"
-    )
+    msg = f"base_url must be https:// (plain http:// only for a loopback address), got {base_url!r}"
     raise ConfigurationError(msg)
 
 
@@ -71,9 +68,14 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-@cache
-def _takes_application(command: type[Command[Any]]) -> bool:
-    return "application" in attrs.fields_dict(command)
+_TAKES_APPLICATION: dict[type[Any], bool] = {}
+
+
+def _takes_application(command: type[Any]) -> bool:
+    known = _TAKES_APPLICATION.get(command)
+    if known is None:
+        known = _TAKES_APPLICATION[command] = "application" in attrs.fields_dict(command)
+    return known
 
 
 class PushwooshClient:
@@ -82,7 +84,8 @@ class PushwooshClient:
     ::
 
         async with PushwooshClient(api_token="...", application="XXXXX-XXXXX") as pw:
-            result = await pw(CreateMessage(notifications=[Notification(content="Hi", devices=["hwid-1"])]))
+            note = Notification(content="Hi", devices=["hwid-1"])
+            result = await pw(CreateMessage(notifications=[note]))
 
     ``api_token`` is the server token; ``device_token`` the device API token, needed only for
     Device API methods (``registerDevice``, ``setTags``, ...). ``application`` fills the
@@ -148,8 +151,10 @@ class PushwooshClient:
 
     @classmethod
     def from_env(cls, **overrides: Any) -> PushwooshClient:
-        """A client configured from ``PUSHWOOSH_API_TOKEN``, ``PUSHWOOSH_DEVICE_TOKEN``,
-        ``PUSHWOOSH_APPLICATION`` and ``PUSHWOOSH_BASE_URL``; keyword arguments win.
+        """A client configured from the environment; keyword arguments win.
+
+        Reads ``PUSHWOOSH_API_TOKEN``, ``PUSHWOOSH_DEVICE_TOKEN``, ``PUSHWOOSH_APPLICATION`` and
+        ``PUSHWOOSH_BASE_URL``.
         """
         settings: dict[str, Any] = {
             "api_token": os.environ.get("PUSHWOOSH_API_TOKEN") or None,
@@ -184,7 +189,8 @@ class PushwooshClient:
     def _call_for(self, command: Command[Any], *, keyed: bool) -> Call:
         cls = type(command)
         payload: dict[str, Any] = CONVERTER.unstructure(command)
-        if _takes_application(cls) and "application" not in payload and "applications_group" not in payload:
+        addressed = "application" in payload or "applications_group" in payload
+        if _takes_application(cls) and not addressed:
             if self._application is None:
                 msg = f"{cls.__name__} needs an application: set it on the command or the client"
                 raise ValidationError(msg)
@@ -222,7 +228,7 @@ class PushwooshClient:
             self._closed = True
             await self._sender.aclose()
 
-    async def __aenter__(self) -> PushwooshClient:
+    async def __aenter__(self) -> PushwooshClient:  # noqa: PYI034 (typing.Self is 3.11+)
         if self._closed:
             msg = "this PushwooshClient is closed; create a new one"
             raise ClientClosedError(msg)

@@ -52,7 +52,8 @@ def decode(method: str, reply: Reply) -> Reply:
     if isinstance(document, dict) and "status_code" in document:
         return _from_envelope(method, reply, document)
     if isinstance(document, dict) and set(document) == {"error"}:
-        raise APIError(reply.http_status, str(document["error"]), reply.http_status, method, document)
+        status = reply.http_status
+        raise APIError(status, str(document["error"]), status, method, document)
     return Reply(reply.http_status, reply.headers, reply.body, document)
 
 
@@ -77,7 +78,8 @@ def _warnings(message: str, data: Any) -> tuple[PushwooshWarning, ...]:
         unknown = data.get("UnknownDevices")
         if unknown:
             count = sum(len(v) for v in unknown.values()) if isinstance(unknown, Mapping) else 0
-            found.append(UnknownDevicesWarning(f"{count} targeted device(s) are unknown to Pushwoosh"))
+            message = f"{count} targeted device(s) are unknown to Pushwoosh"
+            found.append(UnknownDevicesWarning(message))
     return tuple(found)
 
 

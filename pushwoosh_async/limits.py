@@ -81,7 +81,7 @@ def _as_rate(method: str, value: Rate | tuple[float, float]) -> Rate:
         msg = f"rate_limits[{method!r}] must be Rate(max_calls, period_seconds), got {value!r}"
         raise ConfigurationError(msg) from None
     if int(max_calls) != max_calls or max_calls < 1 or not period > 0:
-        msg = f"rate_limits[{method!r}] needs a whole max_calls >= 1 and a period > 0, got {value!r}"
+        msg = f"rate_limits[{method!r}] needs whole max_calls >= 1 and period > 0: {value!r}"
         raise ConfigurationError(msg)
     return Rate(int(max_calls), float(period))
 
@@ -89,6 +89,9 @@ def _as_rate(method: str, value: Rate | tuple[float, float]) -> Rate:
 def build_limiters(
     rate_limits: Mapping[str, Rate | tuple[float, float]] | None,
 ) -> dict[str, SlidingWindowLimiter]:
-    """One limiter per limited method. ``None`` means the documented defaults; a mapping replaces them."""
+    """One limiter per limited method.
+
+    ``None`` means the documented defaults; a mapping replaces them.
+    """
     chosen = DEFAULT_RATE_LIMITS if rate_limits is None else rate_limits
     return {method: SlidingWindowLimiter(_as_rate(method, v)) for method, v in chosen.items()}

@@ -64,5 +64,6 @@ class RetryPolicy:
         """Seconds to wait before retry number ``retry`` (1-based) after ``error``."""
         if isinstance(error, RateLimited) and error.retry_after is not None:
             return min(error.retry_after, self.max_retry_after)
-        backoff = min(self.max_delay, self.initial_delay * 2 ** (retry - 1))
-        return backoff * (1 - self.jitter * (rng or random).random())
+        backoff = min(self.max_delay, self.initial_delay * 2.0 ** (retry - 1))
+        draw = rng.random() if rng is not None else random.random()  # noqa: S311 (jitter)
+        return backoff * (1 - self.jitter * draw)

@@ -35,9 +35,13 @@ _JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json
 class Sender(Protocol):
     """Sends one call and returns the raw reply; owns the connection pool."""
 
-    async def __call__(self, call: Call, /) -> Reply: ...
+    async def __call__(self, call: Call, /) -> Reply:
+        """Send one call; return the raw reply."""
+        ...
 
-    async def aclose(self) -> None: ...
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        ...
 
 
 class AiohttpSender:
@@ -83,6 +87,7 @@ class AiohttpSender:
         return parsed
 
     async def __call__(self, call: Call, /) -> Reply:
+        """Send one call; return the raw reply."""
         session = self._session or self._open()
         try:
             async with session.request(
@@ -96,6 +101,7 @@ class AiohttpSender:
             raise TransportError(f"{type(exc).__name__}: {exc}", call.method) from exc
 
     async def aclose(self) -> None:
+        """Close the connection pool."""
         if self._session is not None:
             await self._session.close()
             self._session = None
@@ -125,6 +131,7 @@ class HttpxSender:
         )
 
     async def __call__(self, call: Call, /) -> Reply:
+        """Send one call; return the raw reply."""
         try:
             response = await self._client.request(
                 call.http_method, call.url, content=call.body(), headers=call.headers
@@ -137,4 +144,5 @@ class HttpxSender:
         return Reply(response.status_code, response.headers, body)
 
     async def aclose(self) -> None:
+        """Close the connection pool."""
         await self._client.aclose()

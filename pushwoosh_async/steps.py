@@ -46,6 +46,7 @@ class Authenticate:
         return "Authenticate(api_token=***, device_token=***)"
 
     async def __call__(self, call: Call, next_: Next) -> Reply:
+        """Run this step around the rest of the pipeline."""
         command = type(call.command)
         if command.token is TokenKind.DEVICE:
             token = self._require(self._device_token, "device", "device_token", call.method)
@@ -75,22 +76,26 @@ class Retry:
 
     def __init__(self, policy: RetryPolicy, rng: random.Random | None = None) -> None:
         self._policy = policy
-        self._rng = rng or random.Random()
+        self._rng = rng or random.Random()  # noqa: S311 (jitter, not secrets)
 
     async def __call__(self, call: Call, next_: Next) -> Reply:
+        """Run this step around the rest of the pipeline."""
         policy = self._policy
         may_retry = policy.allows(idempotent=type(call.command).idempotent, keyed=call.keyed)
         attempt = 1
         while True:
             try:
                 return await next_(call)
-            except RETRYABLE as error:
+            except RETRYABLE as error:  # noqa: PERF203 (the loop is the retry)
                 if not may_retry or attempt >= policy.attempts:
                     raise
                 delay = policy.delay(attempt, error, self._rng)
                 logger.info(
                     "%s attempt %d failed (%s); retrying in %.2fs",
-                    call.method, attempt, type(error).__name__, delay,
+                    call.method,
+                    attempt,
+                    type(error).__name__,
+                    delay,
                 )
                 await asyncio.sleep(delay)
                 attempt += 1
@@ -106,6 +111,7 @@ class RateLimit:
         self._limiters = limiters
 
     async def __call__(self, call: Call, next_: Next) -> Reply:
+        """Run this step around the rest of the pipeline."""
         limiter = self._limiters.get(call.method)
         if limiter is not None:
             await limiter.acquire()
@@ -122,6 +128,7 @@ class LogAttempt:
     __slots__ = ()
 
     async def __call__(self, call: Call, next_: Next) -> Reply:
+        """Run this step around the rest of the pipeline."""
         started = time.perf_counter()
         try:
             reply = await next_(call)
@@ -138,9 +145,7 @@ class LogAttempt:
 
 def _log(level: int, call: Call, outcome: str, started: float) -> None:
     elapsed_ms = (time.perf_counter() - started) * 1000
-    logger.log(
-        level, "%s %s %.1fms attempt=%d", call.method, outcome, elapsed_ms, call.attempt
-    )
+    logger.log(level, "%s %s %.1fms attempt=%d", call.method, outcome, elapsed_ms, call.attempt)
 
 
 class Decode:
@@ -149,4 +154,5 @@ class Decode:
     __slots__ = ()
 
     async def __call__(self, call: Call, next_: Next) -> Reply:
+        """Run this step around the rest of the pipeline."""
         return decode(call.method, await next_(call))

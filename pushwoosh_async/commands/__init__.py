@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 from pushwoosh_async.commands._base import Ack, Command, Result, TokenKind
 from pushwoosh_async.commands.audience import BulkSetTags, BulkSetTagsJob, DeviceTags
@@ -53,7 +53,7 @@ __all__ = [
     "TokenKind",
 ]
 
-ALL: Final[tuple[type[Command[Result]], ...]] = (
+ALL: Final[tuple[type[Command[Any]], ...]] = (
     CreateMessage,
     DeleteMessage,
     GetMessageDetails,

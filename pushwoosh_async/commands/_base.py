@@ -70,7 +70,7 @@ class Command(Generic[R]):
     """
 
     path: ClassVar[str]
-    """The endpoint's path exactly as the API catalogue writes it, e.g. ``/json/1.3/createMessage``."""
+    """The path as the API catalogue writes it, e.g. ``/json/1.3/createMessage``."""
     http_method: ClassVar[str] = "POST"
     token: ClassVar[TokenKind]
     result_type: ClassVar[type[Result]]
@@ -83,11 +83,10 @@ class Command(Generic[R]):
         return cls.path.rsplit("/", 1)[-1]
 
     def with_dedup_keys(self) -> Command[R] | None:
-        """This command with its de-duplication keys filled in, or ``None`` if it has none.
+        """A copy with its de-duplication keys filled in, or ``None`` if it has none.
 
         Pushwoosh drops a repeat of a request that carries the same key, which is what makes
         retrying a non-idempotent command safe. The client calls this once per send, before the
         first attempt, so every retry reuses the same keys.
         """
         return None
-

@@ -7,7 +7,7 @@ accepts, so each nested shape gets a small one here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -24,7 +24,7 @@ def strings(value: Iterable[str] | None) -> tuple[str, ...] | None:
         msg = f"expected a list of strings, got the single string {value!r}"
         raise ValidationError(msg)
     items = tuple(value)
-    for item in items:
+    for item in cast("tuple[object, ...]", items):
         if not isinstance(item, str) or not item:
             msg = f"identifiers must be non-empty strings, got {item!r}"
             raise ValidationError(msg)

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Iterable, Mapping
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import attrs
 
@@ -37,7 +37,7 @@ MAX_RECIPIENTS: Final = 1000
 scripts send ``devices`` in 1000s too)."""
 
 CODE_NOT_AVAILABLE: Final = "CODE_NOT_AVAILABLE"
-"""What Pushwoosh puts in ``Messages`` instead of a code, e.g. for sends to fewer than 10 devices."""
+"""Pushwoosh's placeholder in ``Messages`` when a message got no code (e.g. < 10 devices)."""
 
 LocalizedText = str | Mapping[str, str]
 """A text, or a mapping from language code to text (``{"en": "Hi", "de": "Hallo"}``)."""
@@ -183,9 +183,7 @@ class Notification:
     """
 
     content: LocalizedText | None = None
-    send_date: Literal["now"] | dt.datetime | str = attrs.field(
-        default="now", metadata=wire(always=True)
-    )
+    send_date: dt.datetime | str = attrs.field(default="now", metadata=wire(always=True))
     title: LocalizedText | None = None
     subtitle: LocalizedText | None = None
     devices: tuple[str, ...] | None = attrs.field(default=None, converter=strings)
@@ -235,6 +233,11 @@ class Notification:
         if self.content is None and self.preset is None:
             msg = "a notification needs content or a preset"
             raise ValidationError(msg)
+        self._check_recipients()
+        self._check_target()
+        self._check_send_date()
+
+    def _check_recipients(self) -> None:
         for name in ("devices", "users"):
             listed = getattr(self, name)
             if listed is not None and not listed:
@@ -246,9 +249,10 @@ class Notification:
                     "(split the list, or use the bulk sender)"
                 )
                 raise ValidationError(msg)
-        targeted = any(
-            v is not None for v in (self.devices, self.users, self.filter, self.conditions, self.geozone)
-        )
+
+    def _check_target(self) -> None:
+        targets = (self.devices, self.users, self.filter, self.conditions, self.geozone)
+        targeted = any(t is not None for t in targets)
         if not targeted and not self.broadcast:
             msg = (
                 "the notification has no target (devices, users, filter, conditions or geozone); "
@@ -258,6 +262,8 @@ class Notification:
         if targeted and self.broadcast:
             msg = "broadcast=True contradicts the targets given"
             raise ValidationError(msg)
+
+    def _check_send_date(self) -> None:
         if isinstance(self.send_date, dt.datetime):
             if self.send_date.tzinfo is not None and self.timezone is not None:
                 msg = "give send_date as a naive datetime when timezone is set"
@@ -266,7 +272,8 @@ class Notification:
             try:
                 dt.datetime.strptime(self.send_date, "%Y-%m-%d %H:%M")  # noqa: DTZ007
             except ValueError:
-                msg = f'send_date must be "now", a datetime or "YYYY-MM-DD HH:MM", got {self.send_date!r}'
+                wanted = '"now", a datetime or "YYYY-MM-DD HH:MM"'
+                msg = f"send_date must be {wanted}, not {self.send_date!r}"
                 raise ValidationError(msg) from None
 
 
@@ -323,6 +330,7 @@ class CreateMessage(Command[CreateMessageResult]):
             raise ValidationError(msg)
 
     def with_dedup_keys(self) -> CreateMessage:
+        """A copy whose every notification has a ``transactionId`` (new UUIDs for the unset)."""
         if all(n.transaction_id is not None for n in self.notifications):
             return self
         keyed = tuple(
@@ -353,7 +361,7 @@ def _platform_list(value: str | Iterable[int] | None) -> tuple[int, ...]:
         return ()
     if isinstance(value, str):
         value = json.loads(value)
-    return tuple(int(v) for v in value)  # type: ignore[union-attr]
+    return tuple(int(v) for v in value)
 
 
 def _flag(value: str | int | bool | None) -> bool | None:
@@ -381,6 +389,7 @@ class MessageDetails(Result):
 
     @classmethod
     def unwrap(cls, data: Any) -> Any:
+        """The details, whether or not they sit under a ``message`` member."""
         if isinstance(data, Mapping) and isinstance(data.get("message"), Mapping):
             return data["message"]
         return data

@@ -1,0 +1,258 @@
+"""The session object: lifecycle, configuration, redaction, logging and user steps."""
+
+from __future__ import annotations
+
+import json
+import logging
+import pickle
+from typing import Any
+
+import httpx
+import pytest
+
+from pushwoosh_async import (
+    CreateMessage,
+    GetTags,
+    Notification,
+    PushwooshClient,
+    RetryPolicy,
+)
+from pushwoosh_async.errors import (
+    APIError,
+    ArgumentError,
+    ClientClosedError,
+    ConfigurationError,
+    ServerError,
+)
+from pushwoosh_async.pipeline import Call, Next, Reply
+
+API_TOKEN = "srv-Zq8Lk2Vb7Xc4Nm1Pw9Ty6Ru3Hs5Jd0Gf"
+DEVICE_TOKEN = "dev-Aa1Bb2Cc3Dd4Ee5Ff6Gg7Hh8Ii9Jj0Kk"
+
+OK = {"status_code": 200, "status_message": "OK", "response": {"Messages": ["AAAA-BBBB"]}}
+
+
+def ok_handler(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(200, json=OK)
+
+
+def make_client(handler: Any = ok_handler, **kwargs: Any) -> PushwooshClient:
+    kwargs.setdefault("application", "ABCDE-12345")
+    return PushwooshClient(
+        API_TOKEN, device_token=DEVICE_TOKEN, transport=httpx.MockTransport(handler), **kwargs
+    )
+
+
+def message() -> CreateMessage:
+    return CreateMessage(notifications=[Notification(content="Hi", devices=["hwid-1"])])
+
+
+async def test_send_returns_typed_result() -> None:
+    """`await client(command)` returns the command's result type with the decoded codes."""
+    async with make_client() as pw:
+        result = await pw(message())
+    assert result.message_codes == ("AAAA-BBBB",)
+    assert result.unknown_devices == {}
+
+
+async def test_closed_client_refuses_calls() -> None:
+    """A closed client raises ClientClosedError, both on call and on re-entry."""
+    pw = make_client()
+    async with pw:
+        pass
+    assert pw.closed
+    with pytest.raises(ClientClosedError):
+        await pw(message())
+    with pytest.raises(ClientClosedError):
+        async with pw:
+            pass
+
+
+async def test_aclose_is_idempotent() -> None:
+    """aclose() may be called any number of times."""
+    pw = make_client()
+    await pw.aclose()
+    await pw.aclose()
+    assert pw.closed
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "http://api.pushwoosh.com",
+        "http://10.0.0.5:8080",
+        "ftp://api.pushwoosh.com",
+        "api.pushwoosh.com",
+    ],
+)
+def test_plain_http_refused_off_loopback(base_url: str) -> None:
+    """A token must never travel in clear text: http:// is only for loopback."""
+    with pytest.raises(ConfigurationError):
+        PushwooshClient(API_TOKEN, base_url=base_url)
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    ["http://127.0.0.1:8080", "http://localhost:9000/", "http://[::1]:8080", "https://x.example"],
+)
+async def test_loopback_and_https_accepted(base_url: str) -> None:
+    """Loopback http (the fake server) and any https URL are accepted."""
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        return httpx.Response(200, json=OK)
+
+    async with make_client(handler, base_url=base_url) as pw:
+        await pw(message())
+    assert seen == [base_url.rstrip("/") + "/json/1.3/createMessage"]
+
+
+def test_no_token_at_all_is_a_configuration_error() -> None:
+    """A client without any token cannot call anything and says so up front."""
+    with pytest.raises(ConfigurationError):
+        PushwooshClient()
+
+
+def test_transport_and_sender_are_exclusive() -> None:
+    """transport= and sender= both name the terminal step: only one may be given."""
+
+    class Sender:
+        async def __call__(self, call: Call, /) -> Reply:
+            return Reply(200)
+
+        async def aclose(self) -> None:
+            pass
+
+    with pytest.raises(ConfigurationError):
+        PushwooshClient(API_TOKEN, transport=httpx.MockTransport(ok_handler), sender=Sender())
+
+
+async def test_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """from_env reads the four PUSHWOOSH_* variables; keyword arguments win."""
+    monkeypatch.setenv("PUSHWOOSH_API_TOKEN", API_TOKEN)
+    monkeypatch.setenv("PUSHWOOSH_APPLICATION", "ENV00-00000")
+    monkeypatch.setenv("PUSHWOOSH_BASE_URL", "http://127.0.0.1:9")
+    monkeypatch.delenv("PUSHWOOSH_DEVICE_TOKEN", raising=False)
+    bodies: list[dict[str, Any]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert str(request.url) == "http://127.0.0.1:9/json/1.3/createMessage"
+        bodies.append(json.loads(request.content)["request"])
+        return httpx.Response(200, json=OK)
+
+    async with PushwooshClient.from_env(transport=httpx.MockTransport(handler)) as pw:
+        await pw(message())
+        with pytest.raises(ConfigurationError, match="device token"):
+            await pw(GetTags(hwid="h"))
+    assert bodies[0]["auth"] == API_TOKEN
+    assert bodies[0]["application"] == "ENV00-00000"
+
+
+async def test_token_never_in_repr_str_logs_or_errors(caplog: pytest.LogCaptureFixture) -> None:
+    """Neither token appears in any repr, str, log record or exception the library emits."""
+    caplog.set_level(logging.DEBUG, logger="pushwoosh_async")
+    replies = iter(
+        [
+            httpx.Response(200, json={"status_code": 210, "status_message": "Bad", "response": None}),
+            httpx.Response(500, text="<html>oops</html>"),
+            httpx.Response(200, json=OK),
+        ]
+    )
+    emitted: list[str] = []
+    async with make_client(lambda _: next(replies), retry=RetryPolicy.off()) as pw:
+        emitted.append(repr(pw))
+        for _ in range(2):
+            with pytest.raises(APIError) as caught:
+                await pw(message())
+            error = caught.value
+            emitted += [str(error), repr(error), repr(error.args), repr(pickle.dumps(error))]
+        result = await pw(message())
+        emitted += [repr(result), str(result)]
+
+    async def spy(call: Call, next_: Next) -> Reply:
+        emitted.append(repr(call))
+        reply = await next_(call)
+        emitted.append(repr(reply))
+        return reply
+
+    async with make_client(steps=[spy]) as pw:
+        await pw(message())
+    emitted += [record.getMessage() for record in caplog.records]
+    everything = "\n".join(emitted)
+    assert "createMessage" in everything  # the search covers real output
+    assert API_TOKEN not in everything
+    assert DEVICE_TOKEN not in everything
+
+
+async def test_one_log_line_per_attempt(caplog: pytest.LogCaptureFixture) -> None:
+    """Each attempt logs method, outcome, elapsed time and attempt number."""
+    caplog.set_level(logging.DEBUG, logger="pushwoosh_async")
+    replies = iter([httpx.Response(503, text="busy"), httpx.Response(200, json=OK)])
+    policy = RetryPolicy(initial_delay=0, jitter=0)
+    async with make_client(lambda _: next(replies), retry=policy) as pw:
+        await pw(message())
+    lines = [r.getMessage() for r in caplog.records if "attempt=" in r.getMessage()]
+    assert len(lines) == 2
+    assert lines[0].startswith("createMessage status 503 ")
+    assert lines[0].endswith("attempt=1")
+    assert lines[1].startswith("createMessage HTTP 200 ")
+    assert lines[1].endswith("attempt=2")
+    assert "ms" in lines[1]
+
+
+async def test_user_step_wraps_each_call_once() -> None:
+    """A user step sees the call before authentication and the final outcome after retries."""
+    seen: list[tuple[str, Any]] = []
+
+    async def metrics(call: Call, next_: Next) -> Reply:
+        seen.append(("call", dict(call.payload).get("auth")))
+        try:
+            reply = await next_(call)
+        except ServerError:
+            seen.append(("error", None))
+            raise
+        seen.append(("reply", reply.http_status))
+        return reply
+
+    replies = iter([httpx.Response(500, json={}), httpx.Response(200, json=OK)])
+    policy = RetryPolicy(initial_delay=0, jitter=0)
+    async with make_client(lambda _: next(replies), steps=[metrics], retry=policy) as pw:
+        await pw(message())
+    assert seen == [("call", None), ("reply", 200)]
+
+
+async def test_user_step_can_short_circuit() -> None:
+    """A step may answer without calling the rest of the pipeline (a cache, a dry run)."""
+
+    async def dry_run(call: Call, next_: Next) -> Reply:
+        return Reply(200, data={"Messages": ["DRY-RUN"]})
+
+    def never(request: httpx.Request) -> httpx.Response:
+        raise AssertionError("no request may leave")
+
+    async with make_client(never, steps=[dry_run]) as pw:
+        result = await pw(message())
+    assert result.message_codes == ("DRY-RUN",)
+
+
+async def test_validation_happens_before_any_request() -> None:
+    """A command the client cannot address (no application anywhere) sends nothing."""
+    calls: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        return httpx.Response(200, json=OK)
+
+    async with make_client(handler, application=None) as pw:
+        with pytest.raises(ValueError, match="application"):
+            await pw(message())
+    assert calls == []
+
+
+async def test_api_errors_propagate_typed() -> None:
+    """A 210 envelope raises ArgumentError carrying Pushwoosh's message."""
+    reply = {"status_code": 210, "status_message": "Application not found", "response": None}
+    async with make_client(lambda _: httpx.Response(200, json=reply)) as pw:
+        with pytest.raises(ArgumentError, match="Application not found"):
+            await pw(message())
