@@ -1,0 +1,43 @@
+"""Developer tasks: ``nox -s tests lint typecheck`` (and ``bench``, which needs nginx)."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.reuse_existing_virtualenvs = True
+
+PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
+
+
+@nox.session(python=PYTHONS)
+def tests(session: nox.Session) -> None:
+    """Run the test suite."""
+    session.install(".[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check."""
+    session.install("ruff")
+    session.run("ruff", "check", "pushwoosh_async", "tests", "benchmarks", "noxfile.py")
+    session.run("ruff", "format", "--check", "pushwoosh_async")
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict over the package."""
+    session.install(".", "mypy")
+    session.run("mypy")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Client throughput against a local nginx (Debian's nginx-light), ratios vs raw clients."""
+    session.install(".", "aiohttp", "httpx")
+    session.run("bash", "benchmarks/server.sh", "start", external=True)
+    try:
+        session.run("python", "benchmarks/bench_client.py", *session.posargs)
+    finally:
+        session.run("bash", "benchmarks/server.sh", "stop", external=True)
