@@ -123,4 +123,5 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
 
 
 def _excerpt(body: bytes) -> str:
-    return body[:_EXCERPT].decode("utf-8", "replace").strip()
+    """The start of a body on one line (HTML pages span many)."""
+    return " ".join(body[:_EXCERPT].decode("utf-8", "replace").split())

@@ -179,7 +179,7 @@ _BY_STATUS: Final[Mapping[int, type[APIError]]] = {
 
 def error_class_for(status: int) -> type[APIError]:
     """The exception class for a Pushwoosh status code or an HTTP error status."""
-    if status >= 500:
+    if 500 <= status < 600:
         return ServerError
     return _BY_STATUS.get(status, APIError)
 

@@ -283,11 +283,19 @@ def _notifications(
     return structure_many(value, Notification)
 
 
+def _codes(value: Iterable[str]) -> tuple[str, ...]:
+    codes = strings(value)
+    return () if codes is None else codes
+
+
 def _code_lists(value: Mapping[str, Iterable[str]] | None) -> Mapping[str, tuple[str, ...]]:
     # Pushwoosh sends [] rather than {} when nothing is unknown.
-    if not value or not isinstance(value, Mapping):
+    if not value:
         return {}
-    return {code: tuple(devices) for code, devices in value.items()}
+    if not isinstance(value, Mapping):
+        msg = f"UnknownDevices must map message codes to device lists, got {value!r}"
+        raise ValidationError(msg)
+    return {code: _codes(devices) for code, devices in value.items()}
 
 
 @attrs.frozen(kw_only=True)
@@ -298,7 +306,9 @@ class CreateMessageResult(Result):
     the message was accepted, but it has no code to look it up by.
     """
 
-    message_codes: tuple[str, ...] = attrs.field(default=(), metadata=wire("Messages"))
+    message_codes: tuple[str, ...] = attrs.field(
+        default=(), converter=_codes, metadata=wire("Messages")
+    )
     unknown_devices: Mapping[str, tuple[str, ...]] = attrs.field(
         factory=dict, converter=_code_lists, metadata=wire("UnknownDevices")
     )

@@ -1,0 +1,59 @@
+"""Shared test set-up: the catalogue's tokens and application, a respx router, client factories."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from pushwoosh_async import PushwooshClient, RetryPolicy
+
+BASE_URL = "https://api.pushwoosh.com"
+API_TOKEN = "SERVER_API_TOKEN"
+DEVICE_TOKEN = "DEVICE_API_TOKEN"
+APPLICATION = "ABCDE-12345"
+
+_UNSET: Any = object()
+
+
+@pytest.fixture
+def router() -> respx.Router:
+    """A respx router for api.pushwoosh.com; tests add the routes they need."""
+    return respx.Router(base_url=BASE_URL, assert_all_called=False)
+
+
+@pytest.fixture
+async def make_client(router: respx.Router) -> AsyncIterator[Callable[..., PushwooshClient]]:
+    """Build clients wired to ``router`` (both tokens, the catalogue application, no retries)."""
+    clients: list[PushwooshClient] = []
+
+    def make(
+        api_token: str | None = API_TOKEN,
+        *,
+        device_token: str | None = DEVICE_TOKEN,
+        application: str | None = _UNSET,
+        **kwargs: Any,
+    ) -> PushwooshClient:
+        kwargs.setdefault("retry", RetryPolicy.off())
+        client = PushwooshClient(
+            api_token,
+            device_token=device_token,
+            application=APPLICATION if application is _UNSET else application,
+            transport=httpx.MockTransport(router.async_handler),
+            **kwargs,
+        )
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        await client.aclose()
+
+
+@pytest.fixture
+def pw(make_client: Callable[..., PushwooshClient]) -> PushwooshClient:
+    """The default client: server and device tokens, application ABCDE-12345, retries off."""
+    return make_client()
