@@ -37,7 +37,7 @@ class DemoPushwoosh:
         for note in body.get("notifications", []):
             devices = note.get("devices", [])
             code = next(self._codes)
-            few = note.get("send_date") == "now" and 0 < len(devices) < 10  # noqa: PLR2004
+            few = note.get("send_date") == "now" and 0 < len(devices) < 10
             codes.append("CODE_NOT_AVAILABLE" if few else code)
             strangers = [d for d in devices if d.startswith("unknown")]
             if strangers:
