@@ -19,9 +19,10 @@ them (e.g. ``Rate(300, 60)`` each for two workers).
 from __future__ import annotations
 
 import asyncio
+import math
 from collections import deque
 from collections.abc import Mapping
-from typing import Final, NamedTuple
+from typing import Final, NamedTuple, cast
 
 from aiolimiter import AsyncLimiter
 
@@ -80,7 +81,11 @@ def _as_rate(method: str, value: Rate | tuple[float, float]) -> Rate:
     except (TypeError, ValueError):
         msg = f"rate_limits[{method!r}] must be Rate(max_calls, period_seconds), got {value!r}"
         raise ConfigurationError(msg) from None
-    if int(max_calls) != max_calls or max_calls < 1 or not period > 0:
+    numbers = all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+        for v in cast("tuple[object, object]", (max_calls, period))
+    )
+    if not numbers or int(max_calls) != max_calls or max_calls < 1 or not period > 0:
         msg = f"rate_limits[{method!r}] needs whole max_calls >= 1 and period > 0: {value!r}"
         raise ConfigurationError(msg)
     return Rate(int(max_calls), float(period))

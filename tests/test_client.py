@@ -154,7 +154,9 @@ async def test_token_never_in_repr_str_logs_or_errors(caplog: pytest.LogCaptureF
     caplog.set_level(logging.DEBUG, logger="pushwoosh_async")
     replies = iter(
         [
-            httpx.Response(200, json={"status_code": 210, "status_message": "Bad", "response": None}),
+            httpx.Response(
+                200, json={"status_code": 210, "status_message": "Bad", "response": None}
+            ),
             httpx.Response(500, text="<html>oops</html>"),
             httpx.Response(200, json=OK),
         ]

@@ -29,8 +29,7 @@ from pushwoosh_async.enums import DeviceType, ListOperator
 from pushwoosh_async.errors import ValidationError
 
 CATALOGUE = {
-    m["name"]: m
-    for m in json.loads((Path(__file__).parent / "data" / "methods.json").read_text())
+    m["name"]: m for m in json.loads((Path(__file__).parent / "data" / "methods.json").read_text())
 }
 
 
@@ -55,7 +54,9 @@ def test_all_lists_every_command_class() -> None:
     exported = {
         obj
         for obj in vars(commands).values()
-        if isinstance(obj, type) and issubclass(obj, commands.Command) and obj is not commands.Command
+        if isinstance(obj, type)
+        and issubclass(obj, commands.Command)
+        and obj is not commands.Command
     }
     assert exported == set(commands.ALL)
 

@@ -9,8 +9,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from aiohttp import web
-from aiohttp import test_utils
+from aiohttp import test_utils, web
 
 from pushwoosh_async import CreateMessage, GetTags, Notification, PushwooshClient, RetryPolicy
 from pushwoosh_async.errors import ArgumentError, DecodeError, ServerError, Timeout, TransportError
@@ -83,7 +82,12 @@ async def test_default_sender_is_aiohttp(server: tuple[Recorder, str]) -> None:
     assert body == {
         "request": {
             "notifications": [
-                {"send_date": "now", "content": "Hi", "devices": ["hwid-1"], "transactionId": "tx-1"}
+                {
+                    "send_date": "now",
+                    "content": "Hi",
+                    "devices": ["hwid-1"],
+                    "transactionId": "tx-1",
+                }
             ],
             "application": "ABCDE-12345",
             "auth": API_TOKEN,

@@ -498,8 +498,8 @@ async def test_extra_keys_are_merged_into_the_notification(
 @pytest.mark.parametrize(
     ("send_date", "expected"),
     [
-        (dt.datetime(2024, 11, 3, 10, 0), "2024-11-03 10:00"),  # noqa: DTZ001
-        (dt.datetime(2024, 11, 3, 10, 5, 59), "2024-11-03 10:05"),  # noqa: DTZ001
+        (dt.datetime(2024, 11, 3, 10, 0), "2024-11-03 10:00"),
+        (dt.datetime(2024, 11, 3, 10, 5, 59), "2024-11-03 10:05"),
         (dt.datetime(2024, 11, 3, 10, 0, tzinfo=dt.timezone.utc), "2024-11-03 10:00"),
         (
             dt.datetime(2024, 11, 3, 12, 30, tzinfo=dt.timezone(dt.timedelta(hours=2))),

@@ -1,0 +1,362 @@
+"""Client-side rate limits, proven at full scale on a virtual clock (no real sleeping).
+
+The guarantee under test: no sliding window of ``period`` seconds holds more than ``max_calls``
+requests of a limited method. For the sorted request times ``t`` that is exactly
+``t[i + max_calls] - t[i] >= period`` for every ``i``, and every window is checked. A stream pushed
+as fast as possible must still run at (nearly) the full rate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import httpx
+import pytest
+from aiolimiter import AsyncLimiter
+from virtual_clock import run_virtual, virtual_now
+
+from pushwoosh_async import (
+    CreateMessage,
+    GetTags,
+    Notification,
+    PushwooshClient,
+    Rate,
+    RetryPolicy,
+)
+from pushwoosh_async.commands._base import Command
+from pushwoosh_async.errors import ConfigurationError
+from pushwoosh_async.limits import DEFAULT_RATE_LIMITS, SlidingWindowLimiter
+
+APPLICATION = "ABCDE-12345"
+OK_MESSAGE = {"status_code": 200, "status_message": "OK", "response": {"Messages": ["A-B"]}}
+OK_TAGS = {"status_code": 200, "status_message": "OK", "response": {"result": {"a": 1}}}
+SERVER_ERROR = httpx.Response(500, json={"status_code": 500, "status_message": "Internal"})
+
+MESSAGE = CreateMessage(notifications=[Notification(content="Hi", devices=["hwid-1"])])
+TAGS = GetTags(hwid="hwid-1")
+WORKERS = 64
+EPSILON = 1e-9
+"""Float slack for window spans: a real violation is off by a whole pacing step (0.1 s or more)."""
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def window_violations(times: Sequence[float], rate: Rate) -> list[tuple[int, float]]:
+    """Every ``(i, span)`` where ``max_calls + 1`` consecutive requests span under the period."""
+    t = sorted(times)
+    n = rate.max_calls
+    return [
+        (i, t[i + n] - t[i])
+        for i in range(len(t) - n)
+        if t[i + n] - t[i] < rate.period_seconds - EPSILON
+    ]
+
+
+def assert_full_rate_and_no_burst(times: Sequence[float], rate: Rate, periods: int) -> None:
+    """The window guarantee holds everywhere, and the run kept >= 99% of the allowed rate."""
+    violations = window_violations(times, rate)
+    assert not violations, f"{len(violations)} windows over the limit, first: {violations[:3]}"
+    first_period = sum(1 for t in times if t < rate.period_seconds)
+    assert first_period <= rate.max_calls, "the first period carried a burst over the limit"
+    duration = periods * rate.period_seconds
+    sent_in_run = sum(1 for t in times if t < duration)
+    assert sent_in_run >= 0.99 * rate.max_calls * periods, (
+        f"only {sent_in_run} calls in {duration:g}s; the limit allows {rate.max_calls * periods}"
+    )
+
+
+class Recorder:
+    """A MockTransport handler that answers success and records the loop time of each request."""
+
+    def __init__(self, *, fail_every: int = 0) -> None:
+        self.times: list[float] = []
+        self.methods: list[str] = []
+        self._fail_every = fail_every
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.times.append(virtual_now())
+        method = request.url.path.rsplit("/", 1)[-1]
+        self.methods.append(method)
+        if self._fail_every and len(self.times) % self._fail_every == 0:
+            return SERVER_ERROR
+        return httpx.Response(200, json=OK_TAGS if method == "getTags" else OK_MESSAGE)
+
+
+def make_client(recorder: Recorder, **options: Any) -> PushwooshClient:
+    return PushwooshClient(
+        "server-token",
+        device_token="dev-token",
+        application=APPLICATION,
+        transport=httpx.MockTransport(recorder),
+        **options,
+    )
+
+
+async def push_until(
+    pw: PushwooshClient, command: Command[Any], *, until: float, workers: int = WORKERS
+) -> int:
+    """``workers`` tasks send ``command`` back to back until the virtual clock reaches ``until``."""
+    done = 0
+
+    async def worker() -> None:
+        nonlocal done
+        while virtual_now() < until:
+            await pw(command)
+            done += 1
+
+    await asyncio.gather(*(worker() for _ in range(workers)))
+    return done
+
+
+async def push_count(
+    pw: PushwooshClient, command: Command[Any], *, count: int, workers: int = WORKERS
+) -> None:
+    """``workers`` tasks share ``count`` sends of ``command``, each sent as soon as possible."""
+    left = iter(range(count))
+
+    async def worker() -> None:
+        for _ in left:
+            await pw(command)
+
+    await asyncio.gather(*(worker() for _ in range(workers)))
+
+
+def flood_client(
+    command: Command[Any], *, until: float, fail_every: int = 0, **options: Any
+) -> tuple[Recorder, int]:
+    """Push ``command`` through a real client from 64 tasks for ``until`` virtual seconds."""
+    recorder = Recorder(fail_every=fail_every)
+
+    async def main() -> int:
+        async with make_client(recorder, **options) as pw:
+            return await push_until(pw, command, until=until)
+
+    return recorder, run_virtual(main())
+
+
+def flood_limiter(limiter: Any, *, until: float, workers: int = WORKERS) -> list[float]:
+    """Acquire ``limiter`` from many tasks as fast as it allows; the loop time of each grant."""
+    granted: list[float] = []
+
+    async def main() -> None:
+        async def worker() -> None:
+            while virtual_now() < until:
+                await limiter.acquire()
+                granted.append(virtual_now())
+
+        await asyncio.gather(*(worker() for _ in range(workers)))
+
+    run_virtual(main())
+    return granted
+
+
+# --- the guarantee, at full scale ---------------------------------------------------------------
+
+
+def test_default_limit_holds_in_every_window_over_ten_minutes() -> None:
+    """64 tasks pushing createMessage for 10 virtual minutes: <= 600 in every 60 s, >= 99% rate."""
+    rate = DEFAULT_RATE_LIMITS["createMessage"]
+    assert rate == Rate(600, 60)
+
+    started = time.perf_counter()
+    recorder, completed = flood_client(MESSAGE, until=600)
+    real_seconds = time.perf_counter() - started
+
+    assert len(recorder.times) > 5000, "thousands of calls, not a handful"
+    assert completed == len(recorder.times)
+    assert_full_rate_and_no_burst(recorder.times, rate, periods=10)
+    per_minute = Counter(int(t // 60) for t in recorder.times if t < 600)
+    assert all(594 <= per_minute[m] <= 600 for m in range(10)), per_minute
+    assert real_seconds < 6, f"10 virtual minutes took {real_seconds:.1f}s of real time"
+
+
+@pytest.mark.parametrize(
+    "rate_limit",
+    [
+        pytest.param(Rate(60, 6), id="Rate(60, 6)"),
+        pytest.param((60, 6), id="tuple (60, 6)"),
+        pytest.param(Rate(10, 1), id="Rate(10, 1)"),
+        pytest.param(Rate(7, 2.5), id="Rate(7, 2.5)"),
+    ],
+)
+def test_scaled_down_rate_behaves_the_same(rate_limit: Rate | tuple[int, int]) -> None:
+    """A smaller createMessage rate keeps the same window guarantee and full sustained rate."""
+    rate = Rate(*rate_limit)
+    recorder, _ = flood_client(
+        MESSAGE, until=10 * rate.period_seconds, rate_limits={"createMessage": rate_limit}
+    )
+    assert_full_rate_and_no_burst(recorder.times, rate, periods=10)
+
+
+@pytest.mark.parametrize(
+    "rate",
+    [Rate(600, 60), Rate(60, 6), Rate(1000, 60), Rate(59, 60), Rate(7, 2.5), Rate(1, 1)],
+    ids=str,
+)
+def test_sliding_window_limiter_alone(rate: Rate) -> None:
+    """SlidingWindowLimiter.acquire, flooded directly, never overfills a window; keeps the rate."""
+    granted = flood_limiter(SlidingWindowLimiter(rate), until=10 * rate.period_seconds)
+    assert_full_rate_and_no_burst(granted, rate, periods=10)
+
+
+def test_window_check_catches_a_plain_aiolimiter_burst() -> None:
+    """The checker is not vacuous: AsyncLimiter(600, 60) alone lets ~1,200 through in minute one."""
+    granted = flood_limiter(AsyncLimiter(600, 60), until=600)
+    assert window_violations(granted, Rate(600, 60))
+    assert sum(1 for t in granted if t < 60) > 1100
+
+
+def test_retries_under_load_still_hold_the_limit() -> None:
+    """With every 4th attempt failing (500, retried), all requests together keep <= 600 per 60 s."""
+    recorder, completed = flood_client(
+        MESSAGE, until=180, fail_every=4, retry=RetryPolicy(attempts=10)
+    )
+    assert completed > 1000
+    assert len(recorder.times) > completed, "some calls were retried"
+    assert not window_violations(recorder.times, Rate(600, 60))
+
+
+# --- which methods are limited ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rate_limits", "command", "limit"),
+    [
+        pytest.param(None, TAGS, None, id="default: getTags unlimited"),
+        pytest.param(None, MESSAGE, Rate(600, 60), id="default: createMessage limited"),
+        pytest.param({}, MESSAGE, None, id="{}: createMessage unlimited"),
+        pytest.param({"getTags": (5, 1)}, TAGS, Rate(5, 1), id="getTags tuple: getTags limited"),
+        pytest.param({"getTags": (5, 1)}, MESSAGE, None, id="getTags tuple: createMessage free"),
+    ],
+)
+def test_limits_apply_to_configured_methods_only(
+    rate_limits: Mapping[str, Any] | None, command: Command[Any], limit: Rate | None
+) -> None:
+    """rate_limits replaces the defaults: listed methods keep their rate, others go at once."""
+    recorder = Recorder()
+    count = 1201
+
+    async def main() -> None:
+        async with make_client(recorder, rate_limits=rate_limits) as pw:
+            await push_count(pw, command, count=count)
+
+    run_virtual(main())
+    assert len(recorder.times) == count
+    if limit is None:
+        assert max(recorder.times) == 0.0, "an unlimited method waited"
+    else:
+        assert not window_violations(recorder.times, limit)
+        full_windows = (count - 1) // limit.max_calls
+        assert max(recorder.times) >= full_windows * limit.period_seconds - EPSILON
+
+
+def test_one_client_limits_get_tags_but_not_create_message() -> None:
+    """With rate_limits={"getTags": (5, 1)}, both methods share a client but only getTags waits."""
+    recorder = Recorder()
+
+    async def main() -> None:
+        async with make_client(recorder, rate_limits={"getTags": (5, 1)}) as pw:
+            await asyncio.gather(
+                push_count(pw, TAGS, count=51, workers=8),
+                push_count(pw, MESSAGE, count=700, workers=8),
+            )
+
+    run_virtual(main())
+    by_method = {
+        m: [t for t, seen in zip(recorder.times, recorder.methods, strict=True) if seen == m]
+        for m in ("getTags", "createMessage")
+    }
+    assert len(by_method["createMessage"]) == 700
+    assert max(by_method["createMessage"]) == 0.0
+    assert not window_violations(by_method["getTags"], Rate(5, 1))
+    assert max(by_method["getTags"]) >= 10 - EPSILON
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param((0, 60), id="zero calls"),
+        pytest.param((-5, 60), id="negative calls"),
+        pytest.param((1.5, 60), id="fractional calls"),
+        pytest.param((600, 0), id="zero period"),
+        pytest.param((600, -1), id="negative period"),
+        pytest.param((600, math.nan), id="NaN period"),
+        pytest.param((600,), id="one element"),
+        pytest.param((600, 60, 1), id="three elements"),
+        pytest.param(600, id="bare number"),
+        pytest.param("600/60", id="string"),
+        pytest.param(None, id="None"),
+        pytest.param((math.nan, 60), id="NaN calls"),
+        pytest.param((math.inf, 60), id="infinite calls"),
+        pytest.param((600, math.inf), id="infinite period"),
+        pytest.param((None, 60), id="None calls"),
+        pytest.param((600, "60"), id="string period"),
+    ],
+)
+def test_invalid_rate_raises_configuration_error(value: Any) -> None:
+    """Every malformed rate is refused with ConfigurationError when the client is built."""
+    with pytest.raises(ConfigurationError):
+        PushwooshClient("server-token", rate_limits={"createMessage": value})
+
+
+@pytest.mark.parametrize(
+    "value", [Rate(10, 1), (10, 1), [10, 1], (10.0, 1)], ids=["Rate", "tuple", "list", "float"]
+)
+def test_valid_rate_shapes_are_accepted(value: Any) -> None:
+    """A Rate, a tuple, a list or a whole float all build a Rate(10, 1.0) limiter."""
+    recorder = Recorder()
+
+    async def main() -> None:
+        async with make_client(recorder, rate_limits={"createMessage": value}) as pw:
+            await push_count(pw, MESSAGE, count=31)
+
+    run_virtual(main())
+    assert not window_violations(recorder.times, Rate(10, 1))
+    assert max(recorder.times) >= 3 - EPSILON
+
+
+# --- retries are requests too -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("failures", "second_call_waits_for_window"),
+    [(0, False), (1, True)],
+    ids=["no retry", "one retry"],
+)
+def test_retry_consumes_a_rate_slot(failures: int, second_call_waits_for_window: bool) -> None:
+    """With Rate(2, 10), a retried first call uses both slots, so the next call waits until 10 s."""
+    times: list[float] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        times.append(virtual_now())
+        if len(times) <= failures:
+            return SERVER_ERROR
+        return httpx.Response(200, json=OK_MESSAGE)
+
+    async def main() -> None:
+        policy = RetryPolicy(jitter=0, initial_delay=0.5)
+        async with PushwooshClient(
+            "server-token",
+            application=APPLICATION,
+            transport=httpx.MockTransport(handler),
+            retry=policy,
+            rate_limits={"createMessage": Rate(2, 10)},
+        ) as pw:
+            await pw(MESSAGE)
+            await pw(MESSAGE)
+
+    run_virtual(main())
+    assert len(times) == 2 + failures
+    assert not window_violations(times, Rate(2, 10))
+    second_call = times[-1]
+    if second_call_waits_for_window:
+        # Requests 1 (failed) and 2 (its retry) fill the window opened at t=0.
+        assert second_call == pytest.approx(10.0)
+    else:
+        assert second_call < 10.0
