@@ -35,7 +35,7 @@ from pushwoosh_async.errors import (
 )
 from pushwoosh_async.families import family_of
 from pushwoosh_async.limits import Rate, build_limiters
-from pushwoosh_async.pipeline import Call, Reply, Step, compose
+from pushwoosh_async.pipeline import Call, Reply, Route, Step, compose
 from pushwoosh_async.retries import RetryPolicy
 from pushwoosh_async.senders import AiohttpSender, HttpxSender, Sender
 from pushwoosh_async.steps import Authenticate, Decode, LogAttempt, RateLimit, Retry
@@ -104,7 +104,15 @@ class PushwooshClient:
     One client belongs to one event loop. Share it between tasks; do not create one per request.
     """
 
-    __slots__ = ("_application", "_base_url", "_closed", "_limiters", "_pipeline", "_sender")
+    __slots__ = (
+        "_application",
+        "_base_url",
+        "_closed",
+        "_limiters",
+        "_pipeline",
+        "_routes",
+        "_sender",
+    )
 
     def __init__(
         self,
@@ -128,6 +136,7 @@ class PushwooshClient:
             raise ConfigurationError(msg)
         self._base_url = _check_base_url(base_url)
         self._application = application
+        self._routes: dict[type[Command[Any]], Route] = {}
         if sender is None:
             sender = (
                 HttpxSender(transport, timeout=timeout, user_agent=_USER_AGENT)
@@ -188,22 +197,25 @@ class PushwooshClient:
 
     def _call_for(self, command: Command[Any], *, keyed: bool) -> Call:
         cls = type(command)
+        route = self._routes.get(cls) or self._route(cls)
         payload: dict[str, Any] = CONVERTER.unstructure(command)
         addressed = "application" in payload or "applications_group" in payload
-        if _takes_application(cls) and not addressed:
+        if not addressed and _takes_application(cls):
             if self._application is None:
                 msg = f"{cls.__name__} needs an application: set it on the command or the client"
                 raise ValidationError(msg)
             payload["application"] = self._application
-        return Call(
-            command=command,
-            method=cls.method_name(),
-            http_method=cls.http_method,
-            url=self._base_url + cls.path,
-            payload=payload,
-            wrapped=family_of(cls.path).wrapped,
-            keyed=keyed,
+        return Call(command, route, payload, {}, keyed)
+
+    def _route(self, cls: type[Command[Any]]) -> Route:
+        route = Route(
+            cls.method_name(),
+            cls.http_method,
+            self._base_url + cls.path,
+            family_of(cls.path).wrapped,
         )
+        self._routes[cls] = route
+        return route
 
     def _result(self, command: Command[R], reply: Reply) -> R:
         result_type = type(command).result_type

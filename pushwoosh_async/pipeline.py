@@ -5,7 +5,7 @@ A call goes ``PushwooshClient.__call__`` -> the composed steps -> the sender (th
     command --encode--> Call --steps--> sender --> Reply --steps--> typed result
 
 Every step takes a :class:`Call` and the next handler, and returns a :class:`Reply`. A step may
-change the call (``attrs.evolve``), call ``next_`` several times (retries), or translate
+change the call (``call.replace(...)``), call ``next_`` several times (retries), or translate
 exceptions. Steps are composed once, when the client is built.
 
 User steps (``PushwooshClient(steps=[...])``) sit outermost: they see each call once, before the
@@ -17,14 +17,29 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
 from pushwoosh_async.commands._base import Command
 from pushwoosh_async.errors import PushwooshWarning
 
-__all__ = ["Call", "Next", "Reply", "Step", "compose"]
+__all__ = ["Call", "Next", "Reply", "Route", "Step", "compose"]
+
+
+_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
+@attrs.frozen
+class Route:
+    """Where a command class goes on one client: worked out once per class, not per call."""
+
+    method: str
+    """The wire method name, e.g. ``createMessage``."""
+    http_method: str
+    url: str
+    wrapped: bool
+    """Whether the body is ``{"request": {...}}``."""
 
 
 @attrs.frozen
@@ -37,25 +52,44 @@ class Call:
     """
 
     command: Command[Any]
-    method: str
-    http_method: str
-    url: str
+    route: Route
     payload: Mapping[str, Any]
-    wrapped: bool
     headers: Mapping[str, str] = attrs.field(factory=dict)
     keyed: bool = False
     attempt: int = 1
 
+    @property
+    def method(self) -> str:
+        """The wire method name, e.g. ``createMessage``."""
+        return self.route.method
+
+    def replace(
+        self,
+        *,
+        payload: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        attempt: int | None = None,
+    ) -> Call:
+        """A copy with the given parts changed (cheaper than ``attrs.evolve`` on the hot path)."""
+        return Call(
+            self.command,
+            self.route,
+            self.payload if payload is None else payload,
+            self.headers if headers is None else headers,
+            self.keyed,
+            self.attempt if attempt is None else attempt,
+        )
+
     def body(self) -> bytes | None:
         """The JSON body as sent (``None`` for GET)."""
-        if self.http_method == "GET":
+        if self.route.http_method == "GET":
             return None
-        document = {"request": self.payload} if self.wrapped else self.payload
-        return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
+        document = {"request": self.payload} if self.route.wrapped else self.payload
+        return _ENCODER.encode(document).encode()
 
     def __repr__(self) -> str:
         # The payload may hold the server token once authenticated: never show it.
-        return f"Call(method={self.method!r}, url={self.url!r}, attempt={self.attempt})"
+        return f"Call(method={self.method!r}, url={self.route.url!r}, attempt={self.attempt})"
 
 
 @attrs.frozen

@@ -91,7 +91,10 @@ class AiohttpSender:
         session = self._session or self._open()
         try:
             async with session.request(
-                call.http_method, self._url(call.url), data=call.body(), headers=call.headers
+                call.route.http_method,
+                self._url(call.route.url),
+                data=call.body(),
+                headers=call.headers,
             ) as response:
                 body = await response.read()
                 return Reply(response.status, response.headers, body)
@@ -134,7 +137,7 @@ class HttpxSender:
         """Send one call; return the raw reply."""
         try:
             response = await self._client.request(
-                call.http_method, call.url, content=call.body(), headers=call.headers
+                call.route.http_method, call.route.url, content=call.body(), headers=call.headers
             )
             body = await response.aread()
         except httpx.TimeoutException as exc:

@@ -18,8 +18,6 @@ import random
 import time
 from collections.abc import Mapping
 
-import attrs
-
 from pushwoosh_async.commands._base import TokenKind
 from pushwoosh_async.envelope import decode
 from pushwoosh_async.errors import APIError, ConfigurationError
@@ -55,7 +53,7 @@ class Authenticate:
         family = family_of(command.path)
         if family.server_auth is AuthPlacement.HEADER:
             return await next_(_with_header(call, family.header_scheme, token))
-        return await next_(attrs.evolve(call, payload={**call.payload, "auth": token}))
+        return await next_(call.replace(payload={**call.payload, "auth": token}))
 
     @staticmethod
     def _require(token: str | None, kind: str, argument: str, method: str) -> str:
@@ -66,7 +64,7 @@ class Authenticate:
 
 
 def _with_header(call: Call, scheme: str, token: str) -> Call:
-    return attrs.evolve(call, headers={**call.headers, "Authorization": f"{scheme} {token}"})
+    return call.replace(headers={**call.headers, "Authorization": f"{scheme} {token}"})
 
 
 class Retry:
@@ -99,7 +97,7 @@ class Retry:
                 )
                 await asyncio.sleep(delay)
                 attempt += 1
-                call = attrs.evolve(call, attempt=attempt)
+                call = call.replace(attempt=attempt)
 
 
 class RateLimit:
