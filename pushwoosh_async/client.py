@@ -212,7 +212,8 @@ class PushwooshClient:
             cls.method_name(),
             cls.http_method,
             self._base_url + cls.path,
-            family_of(cls.path).wrapped,
+            family_of(cls.path),
+            cls.token,
         )
         self._routes[cls] = route
         return route

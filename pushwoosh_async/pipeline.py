@@ -11,6 +11,8 @@ exceptions. Steps are composed once, when the client is built.
 User steps (``PushwooshClient(steps=[...])``) sit outermost: they see each call once, before the
 token is added, and its final reply or exception after retries. A step is any callable
 ``step(call, next_) -> Awaitable[Reply]``, such as an ``async def`` or a class with ``__call__``.
+A step with nothing to do after the reply may be a plain function that returns ``next_(call)``:
+that saves a coroutine frame per call, which the built-in pass-through steps exploit.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from typing import Any, Final
 
 import attrs
 
-from pushwoosh_async.commands._base import Command
+from pushwoosh_async.commands._base import Command, TokenKind
 from pushwoosh_async.errors import PushwooshWarning
+from pushwoosh_async.families import Family
 
 __all__ = ["Call", "Next", "Reply", "Route", "Step", "compose"]
 
@@ -38,8 +41,8 @@ class Route:
     """The wire method name, e.g. ``createMessage``."""
     http_method: str
     url: str
-    wrapped: bool
-    """Whether the body is ``{"request": {...}}``."""
+    family: Family
+    token: TokenKind
 
 
 @attrs.frozen
@@ -84,7 +87,7 @@ class Call:
         """The JSON body as sent (``None`` for GET)."""
         if self.route.http_method == "GET":
             return None
-        document = {"request": self.payload} if self.route.wrapped else self.payload
+        document = {"request": self.payload} if self.route.family.wrapped else self.payload
         return _ENCODER.encode(document).encode()
 
     def __repr__(self) -> str:

@@ -90,18 +90,21 @@ class AiohttpSender:
         """Send one call; return the raw reply."""
         session = self._session or self._open()
         try:
-            async with session.request(
+            response = await session.request(
                 call.route.http_method,
                 self._url(call.route.url),
                 data=call.body(),
-                headers=call.headers,
-            ) as response:
+                headers=call.headers or None,
+            )
+            try:
                 body = await response.read()
-                return Reply(response.status, response.headers, body)
+            finally:
+                response.release()
         except asyncio.TimeoutError as exc:
             raise Timeout("timed out", call.method) from exc
         except aiohttp.ClientError as exc:
             raise TransportError(f"{type(exc).__name__}: {exc}", call.method) from exc
+        return Reply(response.status, response.headers, body)
 
     async def aclose(self) -> None:
         """Close the connection pool."""

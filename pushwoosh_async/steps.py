@@ -16,12 +16,12 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 
 from pushwoosh_async.commands._base import TokenKind
 from pushwoosh_async.envelope import decode
 from pushwoosh_async.errors import APIError, ConfigurationError
-from pushwoosh_async.families import AuthPlacement, family_of
+from pushwoosh_async.families import AuthPlacement
 from pushwoosh_async.limits import SlidingWindowLimiter
 from pushwoosh_async.pipeline import Call, Next, Reply
 from pushwoosh_async.retries import RETRYABLE, RetryPolicy
@@ -43,17 +43,16 @@ class Authenticate:
     def __repr__(self) -> str:
         return "Authenticate(api_token=***, device_token=***)"
 
-    async def __call__(self, call: Call, next_: Next) -> Reply:
-        """Run this step around the rest of the pipeline."""
-        command = type(call.command)
-        if command.token is TokenKind.DEVICE:
+    def __call__(self, call: Call, next_: Next) -> Awaitable[Reply]:
+        """Hand the authenticated call on (nothing to do on the way back: no frame of its own)."""
+        route = call.route
+        if route.token is TokenKind.DEVICE:
             token = self._require(self._device_token, "device", "device_token", call.method)
-            return await next_(_with_header(call, "Token", token))
+            return next_(_with_header(call, "Token", token))
         token = self._require(self._api_token, "server API", "api_token", call.method)
-        family = family_of(command.path)
-        if family.server_auth is AuthPlacement.HEADER:
-            return await next_(_with_header(call, family.header_scheme, token))
-        return await next_(call.replace(payload={**call.payload, "auth": token}))
+        if route.family.server_auth is AuthPlacement.HEADER:
+            return next_(_with_header(call, route.family.header_scheme, token))
+        return next_(call.replace(payload={**call.payload, "auth": token}))
 
     @staticmethod
     def _require(token: str | None, kind: str, argument: str, method: str) -> str:
@@ -108,11 +107,16 @@ class RateLimit:
     def __init__(self, limiters: Mapping[str, SlidingWindowLimiter]) -> None:
         self._limiters = limiters
 
-    async def __call__(self, call: Call, next_: Next) -> Reply:
-        """Run this step around the rest of the pipeline."""
+    def __call__(self, call: Call, next_: Next) -> Awaitable[Reply]:
+        """Wait for a slot, then send; unlimited methods pass through without a frame."""
         limiter = self._limiters.get(call.method)
-        if limiter is not None:
-            await limiter.acquire()
+        if limiter is None:
+            return next_(call)
+        return self._after_slot(limiter, call, next_)
+
+    @staticmethod
+    async def _after_slot(limiter: SlidingWindowLimiter, call: Call, next_: Next) -> Reply:
+        await limiter.acquire()
         return await next_(call)
 
 
