@@ -68,14 +68,55 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-_TAKES_APPLICATION: dict[type[Any], bool] = {}
+class _Plan:
+    """How one command class is rendered, routed and read on one client: worked out once."""
 
+    __slots__ = (
+        "application",
+        "result_type",
+        "route",
+        "structure",
+        "takes_application",
+        "unstructure",
+    )
 
-def _takes_application(command: type[Any]) -> bool:
-    known = _TAKES_APPLICATION.get(command)
-    if known is None:
-        known = _TAKES_APPLICATION[command] = "application" in attrs.fields_dict(command)
-    return known
+    def __init__(self, command: type[Command[Any]], base_url: str, application: str | None) -> None:
+        self.route = Route(
+            command.method_name(),
+            command.http_method,
+            base_url + command.path,
+            family_of(command.path),
+            command.token,
+        )
+        self.unstructure = CONVERTER.get_unstructure_hook(command)
+        self.result_type = command.result_type
+        self.structure = CONVERTER.get_structure_hook(command.result_type)
+        self.takes_application = "application" in attrs.fields_dict(command)
+        self.application = application
+
+    def call(self, command: Command[Any], *, keyed: bool) -> Call:
+        payload: dict[str, Any] = self.unstructure(command)
+        if self.takes_application and not (
+            "application" in payload or "applications_group" in payload
+        ):
+            if self.application is None:
+                name = type(command).__name__
+                msg = f"{name} needs an application: set it on the command or the client"
+                raise ValidationError(msg)
+            payload["application"] = self.application
+        return Call(command, self.route, payload, {}, keyed)
+
+    def result(self, reply: Reply) -> Result:
+        data = self.result_type.unwrap(reply.data)
+        try:
+            result: Result = self.structure({} if data is None else data, self.result_type)
+        except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
+            raise DecodeError(
+                f"the reply does not fit {self.result_type.__name__}: {exc}",
+                self.route.method,
+                reply.http_status,
+            ) from exc
+        return result
 
 
 class PushwooshClient:
@@ -110,7 +151,7 @@ class PushwooshClient:
         "_closed",
         "_limiters",
         "_pipeline",
-        "_routes",
+        "_plans",
         "_sender",
     )
 
@@ -136,7 +177,7 @@ class PushwooshClient:
             raise ConfigurationError(msg)
         self._base_url = _check_base_url(base_url)
         self._application = application
-        self._routes: dict[type[Command[Any]], Route] = {}
+        self._plans: dict[type[Command[Any]], _Plan] = {}
         if sender is None:
             sender = (
                 HttpxSender(transport, timeout=timeout, user_agent=_USER_AGENT)
@@ -192,48 +233,18 @@ class PushwooshClient:
         keyed = command.with_dedup_keys()
         if keyed is not None:
             command = keyed
-        reply = await self._pipeline(self._call_for(command, keyed=keyed is not None))
-        return self._result(command, reply)
-
-    def _call_for(self, command: Command[Any], *, keyed: bool) -> Call:
-        cls = type(command)
-        route = self._routes.get(cls) or self._route(cls)
-        payload: dict[str, Any] = CONVERTER.unstructure(command)
-        addressed = "application" in payload or "applications_group" in payload
-        if not addressed and _takes_application(cls):
-            if self._application is None:
-                msg = f"{cls.__name__} needs an application: set it on the command or the client"
-                raise ValidationError(msg)
-            payload["application"] = self._application
-        return Call(command, route, payload, {}, keyed)
-
-    def _route(self, cls: type[Command[Any]]) -> Route:
-        route = Route(
-            cls.method_name(),
-            cls.http_method,
-            self._base_url + cls.path,
-            family_of(cls.path),
-            cls.token,
-        )
-        self._routes[cls] = route
-        return route
-
-    def _result(self, command: Command[R], reply: Reply) -> R:
-        result_type = type(command).result_type
-        data = result_type.unwrap(reply.data)
-        try:
-            result = CONVERTER.structure({} if data is None else data, result_type)
-        except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
-            raise DecodeError(
-                f"the reply does not fit {result_type.__name__}: {exc}",
-                type(command).method_name(),
-                reply.http_status,
-            ) from exc
+        plan = self._plans.get(type(command)) or self._plan(type(command))
+        reply = await self._pipeline(plan.call(command, keyed=keyed is not None))
+        result = plan.result(reply)
         if reply.warnings:
             for warning in reply.warnings:
-                warnings.warn(warning, stacklevel=3)
+                warnings.warn(warning, stacklevel=2)
             result = attrs.evolve(result, warnings=reply.warnings)
         return result  # type: ignore[return-value]
+
+    def _plan(self, command: type[Command[Any]]) -> _Plan:
+        plan = self._plans[command] = _Plan(command, self._base_url, self._application)
+        return plan
 
     async def aclose(self) -> None:
         """Close the connection pool. Safe to call more than once."""

@@ -72,10 +72,12 @@ def _from_envelope(method: str, reply: Reply, document: dict[str, Any]) -> Reply
 
 
 def _warnings(message: str, data: Any) -> tuple[PushwooshWarning, ...]:
+    if message == "OK" and not (isinstance(data, dict) and data.get("UnknownDevices")):
+        return ()  # the common case, decided without building anything
     found: list[PushwooshWarning] = []
     if "warning" in message.lower():
         found.append(LimitWarning(message))
-    if isinstance(data, Mapping):
+    if isinstance(data, dict):
         unknown = data.get("UnknownDevices")
         if unknown:
             count = sum(len(v) for v in unknown.values()) if isinstance(unknown, Mapping) else 0
