@@ -5,7 +5,7 @@ From the public call to the socket::
     await client(command)
       -> command.with_dedup_keys()           once per send: transactionId for createMessage
       -> Call (cattrs-rendered payload, URL)
-      -> your steps -> Authenticate -> Retry -> RateLimit -> LogAttempt -> Decode   (steps.py)
+      -> your steps -> Authenticate -> Retry -> RateLimit -> Decode   (steps.py)
       -> sender (aiohttp by default, httpx when transport= is given)              (senders.py)
       <- Reply.data structured into command.result_type; warnings issued and kept on the result
 """
@@ -38,7 +38,7 @@ from pushwoosh_async.limits import Rate, build_limiters
 from pushwoosh_async.pipeline import Call, Reply, Route, Step, compose
 from pushwoosh_async.retries import RetryPolicy
 from pushwoosh_async.senders import AiohttpSender, HttpxSender, Sender
-from pushwoosh_async.steps import Authenticate, Decode, LogAttempt, RateLimit, Retry
+from pushwoosh_async.steps import Authenticate, Decode, RateLimit, Retry
 
 __all__ = ["DEFAULT_BASE_URL", "PushwooshClient"]
 
@@ -192,7 +192,6 @@ class PushwooshClient:
                 Authenticate(api_token, device_token),
                 Retry(retry or RetryPolicy()),
                 RateLimit(self._limiters),
-                LogAttempt(),
                 Decode(),
             ],
             sender,

@@ -92,7 +92,7 @@ class AiohttpSender:
         try:
             response = await session.request(
                 call.route.http_method,
-                self._url(call.route.url),
+                self._urls.get(call.route.url) or self._url(call.route.url),
                 data=call.body(),
                 headers=call.headers or None,
             )

@@ -2,10 +2,10 @@
 
 1. :class:`Authenticate` puts the token where the command's family wants it (never both places).
 2. :class:`Retry` runs the attempts; it sits outside everything below, so each attempt is limited,
-   logged and decoded on its own.
+   decoded and logged on its own.
 3. :class:`RateLimit` waits for the method's limiter: every request that leaves counts.
-4. :class:`LogAttempt` writes one line per attempt to the ``pushwoosh_async`` logger.
-5. :class:`Decode` turns the raw reply into data, warnings or a typed error.
+4. :class:`Decode` turns the raw reply into data, warnings or a typed error, and writes one
+   line per attempt to the ``pushwoosh_async`` logger.
 
 The sender (``senders.py``) is the terminal handler that does the I/O.
 """
@@ -26,7 +26,7 @@ from pushwoosh_async.limits import SlidingWindowLimiter
 from pushwoosh_async.pipeline import Call, Next, Reply
 from pushwoosh_async.retries import RETRYABLE, RetryPolicy
 
-__all__ = ["Authenticate", "Decode", "LogAttempt", "RateLimit", "Retry", "logger"]
+__all__ = ["Authenticate", "Decode", "RateLimit", "Retry", "logger"]
 
 logger = logging.getLogger("pushwoosh_async")
 
@@ -34,11 +34,12 @@ logger = logging.getLogger("pushwoosh_async")
 class Authenticate:
     """Adds the server token (body ``auth`` or header) or the device token (header)."""
 
-    __slots__ = ("_api_token", "_device_token")
+    __slots__ = ("_api_token", "_device_token", "_headers")
 
     def __init__(self, api_token: str | None, device_token: str | None) -> None:
         self._api_token = api_token
         self._device_token = device_token
+        self._headers: dict[tuple[str, str], dict[str, str]] = {}
 
     def __repr__(self) -> str:
         return "Authenticate(api_token=***, device_token=***)"
@@ -48,11 +49,18 @@ class Authenticate:
         route = call.route
         if route.token is TokenKind.DEVICE:
             token = self._require(self._device_token, "device", "device_token", call.method)
-            return next_(_with_header(call, "Token", token))
+            return next_(self._with_header(call, "Token", token))
         token = self._require(self._api_token, "server API", "api_token", call.method)
         if route.family.server_auth is AuthPlacement.HEADER:
-            return next_(_with_header(call, route.family.header_scheme, token))
+            return next_(self._with_header(call, route.family.header_scheme, token))
         return next_(call.replace(payload={**call.payload, "auth": token}))
+
+    def _with_header(self, call: Call, scheme: str, token: str) -> Call:
+        # The header mapping is built once per scheme and token, not once per call.
+        header = self._headers.get((scheme, token))
+        if header is None:
+            header = self._headers[scheme, token] = {"Authorization": f"{scheme} {token}"}
+        return call.replace(headers={**call.headers, **header} if call.headers else header)
 
     @staticmethod
     def _require(token: str | None, kind: str, argument: str, method: str) -> str:
@@ -60,10 +68,6 @@ class Authenticate:
             msg = f"{method} needs the {kind} token: pass {argument}= to PushwooshClient"
             raise ConfigurationError(msg)
         return token
-
-
-def _with_header(call: Call, scheme: str, token: str) -> Call:
-    return call.replace(headers={**call.headers, "Authorization": f"{scheme} {token}"})
 
 
 class Retry:
@@ -120,20 +124,22 @@ class RateLimit:
         return await next_(call)
 
 
-class LogAttempt:
-    """One line per attempt: method, outcome, elapsed time and attempt number.
+class Decode:
+    """Reads the reply's envelope into data and warnings, or the typed error it stands for.
 
-    Successes are logged at DEBUG, failures at WARNING. Neither the token nor any payload is
-    ever logged.
+    It also writes the attempt's one log line, because only here is the outcome known in full
+    (HTTP status, Pushwoosh status code or exception): method, outcome, elapsed time and attempt
+    number; DEBUG for successes, WARNING for failures. Neither the token nor any payload is ever
+    logged.
     """
 
     __slots__ = ()
 
     async def __call__(self, call: Call, next_: Next) -> Reply:
-        """Run this step around the rest of the pipeline."""
+        """Send through the rest of the pipeline, then decode and log the attempt."""
         started = time.perf_counter()
         try:
-            reply = await next_(call)
+            reply = decode(call.method, await next_(call))
         except APIError as error:
             _log(logging.WARNING, call, f"status {error.status_code}", started)
             raise
@@ -148,13 +154,3 @@ class LogAttempt:
 def _log(level: int, call: Call, outcome: str, started: float) -> None:
     elapsed_ms = (time.perf_counter() - started) * 1000
     logger.log(level, "%s %s %.1fms attempt=%d", call.method, outcome, elapsed_ms, call.attempt)
-
-
-class Decode:
-    """Reads the reply's envelope: data and warnings, or the typed error it stands for."""
-
-    __slots__ = ()
-
-    async def __call__(self, call: Call, next_: Next) -> Reply:
-        """Run this step around the rest of the pipeline."""
-        return decode(call.method, await next_(call))
