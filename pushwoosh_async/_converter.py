@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import types
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Final, TypeVar, Union, get_origin
+from typing import Any, Final, TypeVar, Union, get_args, get_origin
 
 import attrs
 import cattrs
@@ -121,6 +121,8 @@ def _structure_factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
     extra = _has_extra(cls)
 
     def structure(value: Any, _: Any) -> Any:
+        if type(value) is dict and not blocks and not extra:
+            return base(value, cls)  # the hot path: a decoded JSON object, nothing to regroup
         if isinstance(value, cls):
             return value
         if not isinstance(value, Mapping):
@@ -151,6 +153,18 @@ def _gather_extra(data: dict[str, Any], known: frozenset[str]) -> None:
         data[EXTRA] = {**data.get(EXTRA, {}), **leftovers}
 
 
+def _is_json_object(t: Any) -> bool:
+    """``Mapping[str, Any]`` and ``dict[str, Any]``: free-form JSON objects, copied as they are."""
+    return get_origin(t) in (Mapping, dict) and get_args(t) == (str, Any)
+
+
+def _copy_json_object(value: Any, _: Any) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        msg = f"expected a JSON object, got {type(value).__name__}"
+        raise TypeError(msg)
+    return dict(value)
+
+
 def _is_union(t: Any) -> bool:
     return get_origin(t) in (Union, types.UnionType)
 
@@ -165,6 +179,7 @@ def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(prefer_attrib_converters=True, forbid_extra_keys=False)
     conv.register_unstructure_hook(dt.datetime, _format_datetime)
     conv.register_structure_hook_func(_is_union, lambda value, _: value)
+    conv.register_structure_hook_func(_is_json_object, _copy_json_object)
     return conv
 
 

@@ -82,13 +82,14 @@ class Retry:
     async def __call__(self, call: Call, next_: Next) -> Reply:
         """Run this step around the rest of the pipeline."""
         policy = self._policy
-        may_retry = policy.allows(idempotent=type(call.command).idempotent, keyed=call.keyed)
         attempt = 1
         while True:
             try:
                 return await next_(call)
             except RETRYABLE as error:  # noqa: PERF203 (the loop is the retry)
-                if not may_retry or attempt >= policy.attempts:
+                if attempt >= policy.attempts or not policy.allows(
+                    idempotent=type(call.command).idempotent, keyed=call.keyed
+                ):
                     raise
                 delay = policy.delay(attempt, error, self._rng)
                 logger.info(
