@@ -359,7 +359,7 @@ async def test_reply_maps_to_error(  # noqa: PLR0917
     cls: type[PushwooshError],
     fields: dict[str, Any],
 ) -> None:
-    """Each (HTTP status, body) raises the documented class with the documented fields."""
+    """Each (HTTP status, body) raises the documented class and fields, printable and picklable."""
     error = await raised_by(
         pw, router, command, http_status=http_status, headers=headers, content=content
     )
@@ -368,23 +368,7 @@ async def test_reply_maps_to_error(  # noqa: PLR0917
     actual = {name: getattr(error, name) for name in fields}
     assert actual == fields
 
-
-@pytest.mark.parametrize(ERROR_ARGS, ERROR_CASES)
-async def test_error_str_is_one_line(  # noqa: PLR0917
-    pw: PushwooshClient,
-    router: respx.Router,
-    command: Any,
-    http_status: int,
-    headers: dict[str, str],
-    content: bytes,
-    cls: type[PushwooshError],
-    fields: dict[str, Any],
-) -> None:
-    """str(error) is a single line naming the method, then the code and message."""
-    error = await raised_by(
-        pw, router, command, http_status=http_status, headers=headers, content=content
-    )
-
+    # str() is one line: the method, then the code and message.
     text = str(error)
     assert "\n" not in text
     assert "\r" not in text
@@ -395,23 +379,7 @@ async def test_error_str_is_one_line(  # noqa: PLR0917
     else:
         assert f"HTTP {http_status}" in text
 
-
-@pytest.mark.parametrize(ERROR_ARGS, ERROR_CASES)
-async def test_raised_error_pickles(  # noqa: PLR0917
-    pw: PushwooshClient,
-    router: respx.Router,
-    command: Any,
-    http_status: int,
-    headers: dict[str, str],
-    content: bytes,
-    cls: type[PushwooshError],
-    fields: dict[str, Any],
-) -> None:
-    """Every raised error survives pickle with its class and all its fields."""
-    error = await raised_by(
-        pw, router, command, http_status=http_status, headers=headers, content=content
-    )
-
+    # It survives pickle (job queues) with its class and all its fields.
     copy = pickle.loads(pickle.dumps(error))  # noqa: S301
 
     assert type(copy) is type(error)
