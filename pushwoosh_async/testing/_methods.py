@@ -1,0 +1,293 @@
+"""What each Pushwoosh method does to the fake account, and what it answers.
+
+One small function per method. A handler gets the account and the request object (already
+unwrapped from ``{"request": ...}`` and authenticated) and returns the reply's data, or raises
+:class:`Refusal` with the status Pushwoosh would give. Replies use the real field names and
+messages from the API catalogue where the catalogue has them; where Pushwoosh's exact wording is
+unknown, the message says what is wrong in the same style.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+import attrs
+
+from pushwoosh_async.testing._state import Account, Device, Job, Message
+
+__all__ = ["DEVICE_METHODS", "HANDLERS", "Refusal", "Request"]
+
+MAX_RECIPIENTS: Final = 1000
+FEW_DEVICES: Final = 10
+"""Immediate sends to fewer devices than this get ``CODE_NOT_AVAILABLE`` instead of a code."""
+
+DEVICE_METHODS: Final = frozenset(
+    {
+        "registerDevice",
+        "unregisterDevice",
+        "setTags",
+        "getTags",
+        "setBadge",
+        "applicationOpen",
+        "pushStat",
+        "messageDeliveryEvent",
+        "registerUser",
+        "postEvent",
+        "registerEmail",
+        "setEmailTags",
+        "deleteUser",
+    }
+)
+"""Methods called with the device API token (``Authorization: Token ...``), per the catalogue."""
+
+
+class Refusal(Exception):
+    """Pushwoosh refuses the call: ``status_code`` in the body, ``http_status`` on the wire."""
+
+    def __init__(self, status_code: int, message: str, http_status: int = 200) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.message = message
+        self.http_status = http_status
+
+
+@attrs.define
+class Request:
+    """One authenticated call as a handler sees it."""
+
+    account: Account
+    body: dict[str, Any]
+    codes: Callable[[], str]
+    """Makes a new message or job id."""
+    path_args: Mapping[str, str] = attrs.field(factory=dict)
+
+    def application(self) -> str:
+        """The call's application code, which must exist (the real 210 answers otherwise)."""
+        code = self.body.get("application")
+        if not code:
+            raise Refusal(210, "No application or group code given")
+        if code not in self.account.applications:
+            raise Refusal(210, "Application not found")
+        return str(code)
+
+    def text(self, name: str) -> str:
+        """A required string argument."""
+        value = self.body.get(name)
+        if not isinstance(value, str) or not value:
+            raise Refusal(210, f'Invalid or missing "{name}"')
+        return value
+
+    def identifiers(self, name: str, notification: Mapping[str, Any]) -> list[str]:
+        """A list of ids in a notification (``devices``, ``users``), validated as Pushwoosh does."""
+        value = notification.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise Refusal(210, f'Invalid {name} list. "{name}" must be an array.')
+        if len(value) > MAX_RECIPIENTS:
+            raise Refusal(210, f"Too many {name}: at most {MAX_RECIPIENTS} per notification")
+        return value
+
+
+# --- messages -----------------------------------------------------------------------------------
+
+
+def create_message(call: Request) -> dict[str, Any]:
+    """Create one message per notification; a repeated ``transactionId`` creates nothing new."""
+    application = call.application()
+    notifications = call.body.get("notifications")
+    if not isinstance(notifications, list) or not notifications:
+        raise Refusal(210, '"notifications" must be a non-empty array')
+    for notification in notifications:
+        _check_notification(call, notification)
+    codes: list[str] = []
+    unknown: dict[str, list[str]] = {}
+    for notification in notifications:
+        tid = notification.get("transactionId")
+        if tid is not None and tid in call.account.transactions:
+            codes.extend(call.account.transactions[tid][:1])
+            continue
+        code, strangers = _create(call, application, notification)
+        codes.append(code)
+        if strangers:
+            unknown[code] = strangers
+        if tid is not None:
+            call.account.transactions[tid] = [code]
+    reply: dict[str, Any] = {"Messages": codes}
+    if unknown:
+        reply["UnknownDevices"] = unknown
+    return reply
+
+
+def _check_notification(call: Request, notification: Any) -> None:
+    if not isinstance(notification, dict):
+        raise Refusal(210, "Each notification must be an object")
+    if "content" not in notification and "preset" not in notification:
+        raise Refusal(210, "Content is empty")
+    call.identifiers("devices", notification)
+    call.identifiers("users", notification)
+
+
+def _create(call: Request, application: str, notification: dict[str, Any]) -> tuple[str, list[str]]:
+    account = call.account
+    listed = call.identifiers("devices", notification)
+    known = [h for h in listed if account.device(application, h) is not None]
+    strangers = [h for h in listed if account.device(application, h) is None]
+    reached = set(known)
+    for user in call.identifiers("users", notification):
+        reached.update(d.hwid for d in account.user_devices(application, user))
+    if not listed and "users" not in notification:  # a filter, conditions or a broadcast
+        reached.update(h for (app, h) in account.devices if app == application)
+    code = call.codes()
+    account.messages[code] = Message(
+        code=code,
+        application=application,
+        notification=notification,
+        transaction_id=notification.get("transactionId"),
+        devices=tuple(sorted(reached)),
+        unknown_devices=tuple(strangers),
+    )
+    few = notification.get("send_date", "now") == "now" and len(reached) < FEW_DEVICES
+    return ("CODE_NOT_AVAILABLE" if few else code), strangers
+
+
+def delete_message(call: Request) -> None:
+    """Delete a message by code."""
+    message = call.account.messages.get(call.text("message"))
+    if message is None or message.deleted:
+        raise Refusal(210, "Message not found")
+    message.deleted = True
+
+
+def get_message_details(call: Request) -> dict[str, Any]:
+    """What the fake knows about a message, in the shape public clients read."""
+    message = call.account.messages.get(call.text("message"))
+    if message is None:
+        raise Refusal(210, "Message not found")
+    note = message.notification
+    content = note.get("content")
+    return {
+        "message": {
+            "id": list(call.account.messages).index(message.code) + 1,
+            "code": message.code,
+            "created": "2026-01-01 00:00:00",
+            "send_date": note.get("send_date", "now"),
+            "status": "deleted" if message.deleted else "done",
+            "content": content if isinstance(content, dict) else {"default": content},
+            "platforms": str(note.get("platforms", [])).replace(" ", ""),
+            "ignore_user_timezone": "1" if note.get("ignore_user_timezone") else "0",
+        }
+    }
+
+
+# --- devices and tags ---------------------------------------------------------------------------
+
+
+def register_device(call: Request) -> None:
+    """Register a device or update it: its token, user, language and tags."""
+    application = call.application()
+    hwid = call.text("hwid")
+    device_type = call.body.get("device_type")
+    if not isinstance(device_type, int):
+        raise Refusal(210, 'Invalid or missing "device_type"')
+    device = call.account.device(application, hwid) or Device(application, hwid, device_type)
+    device.device_type = device_type
+    device.push_token = call.body.get("push_token", device.push_token)
+    device.user_id = call.body.get("userId", device.user_id)
+    device.language = call.body.get("language", device.language)
+    device.tags.update(call.body.get("tags") or {})
+    call.account.devices[application, hwid] = device
+
+
+def set_tags(call: Request) -> None:
+    """Set tags on a registered device (by ``hwid``, or on every device of a ``userId``)."""
+    tags = call.body.get("tags")
+    if not isinstance(tags, dict):
+        raise Refusal(210, 'Invalid or missing "tags"')
+    for device in _devices_of(call):
+        device.tags.update(tags)
+
+
+def get_tags(call: Request) -> dict[str, Any]:
+    """The tags of a device, or the merged tags of a user's devices."""
+    merged: dict[str, Any] = {}
+    for device in _devices_of(call):
+        merged.update(device.tags)
+    return {"result": merged}
+
+
+def _devices_of(call: Request) -> list[Device]:
+    application = call.application()
+    if "hwid" in call.body:
+        device = call.account.device(application, call.text("hwid"))
+        if device is None:
+            raise Refusal(210, "Device not found")
+        return [device]
+    devices = call.account.user_devices(application, call.text("userId"))
+    if not devices:
+        raise Refusal(210, "User not found")
+    return devices
+
+
+# --- audience (v2) ------------------------------------------------------------------------------
+
+
+def bulk_set_tags(call: Request) -> dict[str, Any]:
+    """Apply tags to many devices now, and report a job that reads pending once, then done."""
+    application = call.application()
+    entries = call.body.get("devices")
+    if not isinstance(entries, list) or not entries:
+        raise Refusal(400, "invalid request", http_status=400)
+    for entry in entries:
+        for device in _bulk_targets(call.account, application, entry):
+            _apply(device, entry.get("tags") or {}, entry.get("list_operator", "set"))
+    request_id = call.codes()
+    call.account.jobs[request_id] = Job(request_id, "bulkSetTags", polls_left=1)
+    return {"request_id": request_id, "status": "Pending"}
+
+
+def bulk_set_tags_status(call: Request) -> dict[str, Any]:
+    """The status of a ``bulkSetTags`` job."""
+    job = call.account.jobs.get(call.path_args.get("request_id", ""))
+    if job is None:
+        raise Refusal(404, "request not found", http_status=404)
+    return {"request_id": job.request_id, "status": job.poll()}
+
+
+def _bulk_targets(account: Account, application: str, entry: Any) -> list[Device]:
+    if not isinstance(entry, dict) or not isinstance(entry.get("tags"), dict):
+        raise Refusal(400, "invalid request", http_status=400)
+    if "hwid" in entry:
+        device = account.device(application, entry["hwid"])
+        return [device] if device else []
+    if "user_id" in entry:
+        return account.user_devices(application, entry["user_id"])
+    return [
+        d
+        for d in account.devices.values()
+        if d.application == application and d.push_token == entry.get("push_token")
+    ]
+
+
+def _apply(device: Device, tags: dict[str, Any], operator: str) -> None:
+    for name, value in tags.items():
+        current = device.tags.get(name)
+        if operator == "append" and isinstance(value, list):
+            device.tags[name] = [*(current or []), *value]
+        elif operator == "remove" and isinstance(value, list):
+            device.tags[name] = [v for v in (current or []) if v not in value]
+        else:
+            device.tags[name] = value
+
+
+Handler = Callable[[Request], Any]
+
+HANDLERS: Final[Mapping[str, Handler]] = {
+    "createMessage": create_message,
+    "deleteMessage": delete_message,
+    "getMessageDetails": get_message_details,
+    "registerDevice": register_device,
+    "setTags": set_tags,
+    "getTags": get_tags,
+    "bulkSetTags": bulk_set_tags,
+}
+"""Handlers of ``POST /json/1.3/<method>`` and ``POST /api/v2/audience/<method>``, by method."""

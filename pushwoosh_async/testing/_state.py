@@ -1,0 +1,81 @@
+"""The fake's model of one Pushwoosh account: what the API calls read and change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+__all__ = ["Account", "Device", "Job", "Message"]
+
+
+@attrs.define
+class Device:
+    """A registered device (or email, SMS or WhatsApp address) of one application."""
+
+    application: str
+    hwid: str
+    device_type: int
+    push_token: str | None = None
+    user_id: str | None = None
+    language: str | None = None
+    tags: dict[str, Any] = attrs.field(factory=dict)
+
+
+@attrs.define
+class Message:
+    """A message ``createMessage`` created: its notification as sent, and what it reached."""
+
+    code: str
+    application: str
+    notification: dict[str, Any]
+    transaction_id: str | None
+    devices: tuple[str, ...] = ()
+    """Known devices it targeted explicitly."""
+    unknown_devices: tuple[str, ...] = ()
+    deleted: bool = False
+
+
+@attrs.define
+class Job:
+    """A server-side asynchronous job: pending for ``polls_left`` status reads, then done."""
+
+    request_id: str
+    kind: str
+    polls_left: int
+    result: dict[str, Any] = attrs.field(factory=dict)
+
+    def poll(self) -> str:
+        """The job's status for one read; each read brings it closer to done."""
+        if self.polls_left > 0:
+            self.polls_left -= 1
+            return "Pending"
+        return "Completed"
+
+
+@attrs.define
+class Account:
+    """Everything the fake knows. Read it from tests as ``fake.state``."""
+
+    applications: set[str] = attrs.field(factory=set)
+    devices: dict[tuple[str, str], Device] = attrs.field(factory=dict)
+    """By (application, hwid)."""
+    messages: dict[str, Message] = attrs.field(factory=dict)
+    """By message code."""
+    transactions: dict[str, list[str]] = attrs.field(factory=dict)
+    """transactionId -> the codes of the request that first used it (a repeat returns these)."""
+    jobs: dict[str, Job] = attrs.field(factory=dict)
+    create_message_times: list[float] = attrs.field(factory=list)
+    """When each accepted createMessage arrived (for the 600/min limit)."""
+
+    def device(self, application: str, hwid: str) -> Device | None:
+        """The device ``hwid`` of ``application``, if registered."""
+        return self.devices.get((application, hwid))
+
+    def user_devices(self, application: str, user_id: str) -> list[Device]:
+        """Every device of ``application`` registered for ``user_id``."""
+        return [
+            d
+            for d in self.devices.values()
+            if d.application == application and d.user_id == user_id
+        ]

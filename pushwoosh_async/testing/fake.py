@@ -1,0 +1,297 @@
+"""``FakePushwoosh``: a stateful stand-in for the Pushwoosh API, in process or over HTTP.
+
+The core is :meth:`FakePushwoosh.answer`: HTTP method, path, headers and body in, an
+:class:`Answer` out, with the account changed as the real service would change it. Two adapters
+put it on a wire: :attr:`FakePushwoosh.transport` (an httpx transport, no extra dependency) and
+``pushwoosh_async.testing.server`` (a real HTTP server on loopback, built on aiohttp).
+
+Rate limit: the fake allows 600 ``createMessage`` calls in any 60 seconds, as documented. What
+Pushwoosh answers past that is not documented; the fake answers HTTP 429 with ``Retry-After``
+(the seconds until a slot frees) and a v1.3 envelope with status 429.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import random
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Final
+
+import attrs
+import httpx
+
+from pushwoosh_async.testing._methods import (
+    DEVICE_METHODS,
+    HANDLERS,
+    Refusal,
+    Request,
+    bulk_set_tags_status,
+)
+from pushwoosh_async.testing._state import Account
+from pushwoosh_async.testing.faults import Fault, When
+
+__all__ = ["Answer", "FakePushwoosh", "RecordedCall"]
+
+V13: Final = "/json/1.3/"
+AUDIENCE: Final = "/api/v2/audience/"
+_JOB_STATUS: Final = "/api/v2/audience/bulkSetTags/"
+
+
+@attrs.frozen
+class RecordedCall:
+    """One request as the fake received it: parsed body (``None`` if not JSON), headers, answer."""
+
+    method: str
+    http_method: str
+    path: str
+    headers: Mapping[str, str]
+    body: Any
+    status: int
+    fault: str | None = None
+
+
+@attrs.frozen
+class Answer:
+    """What the fake answers; ``drop`` is ``"reset"`` or ``"timeout"`` when no reply is sent."""
+
+    status: int
+    body: bytes
+    headers: Mapping[str, str] = attrs.field(factory=dict)
+    delay: float = 0.0
+    drop: str | None = None
+    """``None``, ``"reset"`` (connection dropped) or ``"timeout"`` (reply never sent)."""
+
+
+def _envelope(status_code: int, message: str, response: Any = None) -> bytes:
+    document = {"status_code": status_code, "status_message": message, "response": response}
+    return json.dumps(document, separators=(",", ":")).encode()
+
+
+class FakePushwoosh:
+    """A fake Pushwoosh account.
+
+    ``api_token`` and ``device_token`` are the tokens it accepts; ``applications`` the application
+    codes that exist. ``latency`` delays every answer; ``fail_rate`` answers that share of calls
+    with HTTP 503 before processing (``seed`` makes it repeatable). ``clock`` is where time comes
+    from for the rate limit (``time.monotonic`` by default; pass the event loop's ``time`` to
+    run on a virtual clock).
+    """
+
+    def __init__(
+        self,
+        *,
+        api_token: str = "test-api-token",  # noqa: S107 (a fake's own token)
+        device_token: str = "test-device-token",  # noqa: S107
+        applications: Iterable[str] = ("ABCDE-12345",),
+        latency: float = 0.0,
+        fail_rate: float = 0.0,
+        seed: int | None = None,
+        rate_limits: Mapping[str, tuple[int, float]] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.api_token = api_token
+        self.device_token = device_token
+        self.state = Account(applications=set(applications))
+        self.calls: list[RecordedCall] = []
+        self.latency = latency
+        self.fail_rate = fail_rate
+        self._random = random.Random(seed)  # noqa: S311 (fault dice, not secrets)
+        self._clock = clock
+        self._limits = dict(
+            rate_limits if rate_limits is not None else {"createMessage": (600, 60.0)}
+        )
+        self._recent: dict[str, deque[float]] = {m: deque() for m in self._limits}
+        self._faults: dict[str | None, deque[Fault]] = {}
+        self._ids = (
+            f"{n:04X}-{n * 7919 % 0xFFFFFFFF:08X}-{n * 104729 % 0xFFFFFFFF:08X}"
+            for n in itertools.count(1)
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"<FakePushwoosh applications={sorted(self.state.applications)} "
+            f"devices={len(self.state.devices)} messages={len(self.state.messages)} "
+            f"calls={len(self.calls)}>"
+        )
+
+    # --- scripting and reading --------------------------------------------------------------
+
+    def inject(self, fault: Fault, *, method: str | None = None, times: int = 1) -> None:
+        """Make the next ``times`` calls of ``method`` (of any method if ``None``) fail so."""
+        self._faults.setdefault(method, deque()).extend([fault] * times)
+
+    def calls_to(self, method: str) -> list[RecordedCall]:
+        """The recorded calls of one method, in order."""
+        return [c for c in self.calls if c.method == method]
+
+    @property
+    def transport(self) -> httpx.AsyncBaseTransport:
+        """An httpx transport into this fake: ``PushwooshClient(..., transport=fake.transport)``."""
+        return _Transport(self)
+
+    # --- the core ----------------------------------------------------------------------------
+
+    def answer(
+        self, http_method: str, path: str, headers: Mapping[str, str], body: bytes
+    ) -> Answer:
+        """Answer one request, changing the account as Pushwoosh would."""
+        method = path.rstrip("/").rsplit("/", 1)[-1]
+        document = _parse(body)
+        fault = self._next_fault(method)
+        answer = self._faulted_before(fault) if fault and fault.when is When.BEFORE else None
+        if answer is None:
+            answer = self._process(http_method, path, method, headers, document)
+            if fault is not None:
+                answer = _faulted_after(fault, answer)
+        delay = self.latency + (fault.seconds if fault and fault.kind == "latency" else 0.0)
+        answer = attrs.evolve(answer, delay=delay)
+        lowered = {k.lower(): v for k, v in headers.items()}
+        self.calls.append(
+            RecordedCall(
+                method,
+                http_method,
+                path,
+                lowered,
+                document,
+                answer.status,
+                fault.kind if fault else None,
+            )
+        )
+        return answer
+
+    def _next_fault(self, method: str) -> Fault | None:
+        for key in (method, None):
+            queue = self._faults.get(key)
+            if queue:
+                return queue.popleft()
+        if self.fail_rate and self._random.random() < self.fail_rate:
+            return Fault.http_error(503)
+        return None
+
+    @staticmethod
+    def _faulted_before(fault: Fault) -> Answer | None:
+        if fault.kind == "http":
+            headers = {"Content-Type": fault.content_type}
+            if fault.retry_after is not None:
+                headers["Retry-After"] = f"{fault.retry_after:g}"
+            return Answer(fault.status, fault.body, headers)
+        if fault.kind == "reset":
+            return Answer(0, b"", drop="reset")
+        return None
+
+    def _process(
+        self, http_method: str, path: str, method: str, headers: Mapping[str, str], document: Any
+    ) -> Answer:
+        v13 = path.startswith(V13)
+        try:
+            handler, request, path_args = self._route(http_method, path, method, document)
+            self._authenticate(method, v13, headers, request)
+            self._count(method)
+            data = handler(Request(self.state, request, self._new_id, path_args))
+        except Refusal as refusal:
+            if v13:
+                body = _envelope(refusal.status_code, refusal.message)
+            else:
+                body = json.dumps({"message": refusal.message}).encode()
+            headers_out = {"Content-Type": "application/json"}
+            if refusal.status_code == 429:
+                headers_out["Retry-After"] = f"{self._retry_after(method):.0f}"
+            return Answer(refusal.http_status, body, headers_out)
+        body = _envelope(200, "OK", data) if v13 else json.dumps(data).encode()
+        return Answer(200, body, {"Content-Type": "application/json"})
+
+    def _route(
+        self, http_method: str, path: str, method: str, document: Any
+    ) -> tuple[Callable[[Request], Any], dict[str, Any], dict[str, str]]:
+        if http_method == "GET" and path.startswith(_JOB_STATUS):
+            return bulk_set_tags_status, {}, {"request_id": path[len(_JOB_STATUS) :]}
+        handler = HANDLERS.get(method)
+        if handler is None or not path.startswith((V13, AUDIENCE)):
+            raise Refusal(404, "Not found", http_status=404)
+        if http_method != "POST":
+            raise Refusal(405, "Method not allowed", http_status=405)
+        if path.startswith(V13):
+            if not isinstance(document, dict) or not isinstance(document.get("request"), dict):
+                raise Refusal(400, "Bad request", http_status=400)
+            return handler, document["request"], {}
+        if not isinstance(document, dict):
+            raise Refusal(400, "invalid request", http_status=400)
+        return handler, document, {}
+
+    def _authenticate(
+        self, method: str, v13: bool, headers: Mapping[str, str], request: dict[str, Any]
+    ) -> None:
+        authorization = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
+        if method in DEVICE_METHODS:
+            if authorization != f"Token {self.device_token}":
+                raise Refusal(401, "Unauthorized", http_status=401)
+            return
+        token = request.get("auth")
+        if not token and not authorization:
+            raise (
+                Refusal(210, "API token or application is not set")
+                if v13
+                else Refusal(401, "Unauthorized", http_status=401)
+            )
+        if token != self.api_token:
+            raise Refusal(401, "Unauthorized", http_status=401)
+
+    def _count(self, method: str) -> None:
+        limit = self._limits.get(method)
+        if limit is None:
+            return
+        max_calls, period = limit
+        now = self._clock()
+        recent = self._recent[method]
+        while recent and recent[0] <= now - period:
+            recent.popleft()
+        if len(recent) >= max_calls:
+            raise Refusal(429, "Too many requests", http_status=429)
+        recent.append(now)
+
+    def _retry_after(self, method: str) -> float:
+        recent = self._recent[method]
+        _, period = self._limits[method]
+        return max(1.0, recent[0] + period - self._clock()) if recent else 1.0
+
+    def _new_id(self) -> str:
+        return next(self._ids)
+
+
+def _faulted_after(fault: Fault, answer: Answer) -> Answer:
+    if fault.kind in ("reset", "timeout"):
+        return attrs.evolve(answer, drop=fault.kind)
+    if fault.kind == "truncated":
+        return attrs.evolve(answer, body=answer.body[: len(answer.body) // 2])
+    if fault.kind == "empty":
+        return attrs.evolve(answer, body=b"")
+    return answer
+
+
+def _parse(body: bytes) -> Any:
+    try:
+        return json.loads(body) if body else None
+    except ValueError:
+        return None
+
+
+class _Transport(httpx.AsyncBaseTransport):
+    """The fake as an httpx transport: dropped connections and timeouts become httpx errors."""
+
+    def __init__(self, fake: FakePushwoosh) -> None:
+        self._fake = fake
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        body = await request.aread()
+        answer = self._fake.answer(request.method, request.url.path, request.headers, body)
+        if answer.delay:
+            await asyncio.sleep(answer.delay)
+        if answer.drop == "reset":
+            raise httpx.ReadError("connection reset by peer (FakePushwoosh)", request=request)
+        if answer.drop == "timeout":
+            raise httpx.ReadTimeout("no reply (FakePushwoosh)", request=request)
+        return httpx.Response(answer.status, headers=answer.headers, content=answer.body)
