@@ -1,7 +1,8 @@
 """``python -m pushwoosh_async send``: send one push from the command line.
 
 With ``PUSHWOOSH_API_TOKEN`` (and ``PUSHWOOSH_APPLICATION``) set, it sends for real. Without a
-token it says so and sends through the full client to a built-in stand-in of the service.
+token it says so and sends through the full client to the built-in fake Pushwoosh
+(``pushwoosh_async.testing.FakePushwoosh``), then prints what the fake recorded.
 """
 
 from __future__ import annotations
@@ -17,12 +18,19 @@ from collections.abc import Sequence
 
 from pushwoosh_async import CreateMessage, Notification, PushwooshClient
 from pushwoosh_async._converter import CONVERTER
-from pushwoosh_async._demo import DemoPushwoosh
-from pushwoosh_async.errors import PushwooshError, PushwooshWarning
+from pushwoosh_async.errors import (
+    ConfigurationError,
+    PushwooshError,
+    PushwooshWarning,
+    ValidationError,
+)
+from pushwoosh_async.testing import FakePushwoosh
 
 __all__ = ["main"]
 
-_DEMO_APPLICATION = "DEMO0-00000"
+_FAKE_APPLICATION = "ABCDE-12345"
+_FAKE_DEVICES = ("hwid-1", "hwid-2", "hwid-3")
+"""Devices the fake knows, so a demo send reaches some and reports the others as unknown."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,6 +46,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _fake_client() -> tuple[PushwooshClient, FakePushwoosh]:
+    fake = FakePushwoosh(applications=[_FAKE_APPLICATION])
+    for hwid in _FAKE_DEVICES:
+        fake.add_device(hwid)
+    client = PushwooshClient(
+        fake.api_token, application=_FAKE_APPLICATION, transport=fake.transport
+    )
+    return client, fake
+
+
 async def _send(args: argparse.Namespace) -> int:
     note = Notification(
         content=args.content,
@@ -46,26 +64,29 @@ async def _send(args: argparse.Namespace) -> int:
         users=args.user or None,
     )
     command = CreateMessage(notifications=[note], application=args.application)
-    token = os.environ.get("PUSHWOOSH_API_TOKEN")
-    demo = None
-    if token:
+    fake = None
+    if os.environ.get("PUSHWOOSH_API_TOKEN"):
         client = PushwooshClient.from_env()
     else:
-        demo = DemoPushwoosh()
-        print("PUSHWOOSH_API_TOKEN is not set: sending to the built-in demo server.")
-        client = PushwooshClient(
-            "demo-token", application=_DEMO_APPLICATION, transport=demo.transport
+        print(
+            "PUSHWOOSH_API_TOKEN is not set: sending to the built-in fake Pushwoosh "
+            f"(application {_FAKE_APPLICATION}, known devices {', '.join(_FAKE_DEVICES)})."
         )
+        client, fake = _fake_client()
     async with client:
-        sent = CONVERTER.unstructure(command.notifications[0])
-        print("sending:", json.dumps(sent, ensure_ascii=False))
+        print("sending:", json.dumps(CONVERTER.unstructure(note), ensure_ascii=False))
         result = await client(command)
     print("message codes:", ", ".join(result.message_codes))
     for code, devices in result.unknown_devices.items():
-        print(f"unknown devices for {code}:", ", ".join(devices))
-    if demo is not None:
-        received = demo.received[-1]["notifications"][0]
-        print("the demo server received transactionId:", received["transactionId"])
+        print(f"unknown devices ({code}):", ", ".join(devices))
+    if fake is not None:
+        (call,) = fake.calls_to("createMessage")
+        message = list(fake.state.messages.values())[-1]
+        print(
+            f"the fake recorded: {len(fake.calls)} call, {call.method} -> HTTP {call.status}, "
+            f"transactionId {message.transaction_id}"
+        )
+        print("devices reached:", ", ".join(message.devices) or "none")
     return 0
 
 
@@ -78,6 +99,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings.simplefilter("ignore", PushwooshWarning)
     try:
         return asyncio.run(_send(args))
+    except (ValidationError, ConfigurationError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2  # bad usage, as argparse reports it
     except PushwooshError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -31,7 +31,7 @@ from pushwoosh_async.testing._methods import (
     Request,
     bulk_set_tags_status,
 )
-from pushwoosh_async.testing._state import Account
+from pushwoosh_async.testing._state import Account, Device
 from pushwoosh_async.testing.faults import Fault, When
 
 __all__ = ["Answer", "FakePushwoosh", "RecordedCall"]
@@ -123,6 +123,21 @@ class FakePushwoosh:
     def inject(self, fault: Fault, *, method: str | None = None, times: int = 1) -> None:
         """Make the next ``times`` calls of ``method`` (of any method if ``None``) fail so."""
         self._faults.setdefault(method, deque()).extend([fault] * times)
+
+    def add_device(
+        self,
+        hwid: str,
+        *,
+        application: str | None = None,
+        device_type: int = 3,
+        user_id: str | None = None,
+        tags: Mapping[str, Any] | None = None,
+    ) -> Device:
+        """Register a device directly in the state (no call recorded); returns it."""
+        app = application or min(self.state.applications)
+        device = Device(app, hwid, device_type, user_id=user_id, tags=dict(tags or {}))
+        self.state.devices[app, hwid] = device
+        return device
 
     def calls_to(self, method: str) -> list[RecordedCall]:
         """The recorded calls of one method, in order."""
