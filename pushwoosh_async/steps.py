@@ -29,6 +29,8 @@ from pushwoosh_async.retries import RETRYABLE, RetryPolicy
 __all__ = ["Authenticate", "Decode", "RateLimit", "Retry", "logger"]
 
 logger = logging.getLogger("pushwoosh_async")
+# A library stays quiet until the application configures logging (no lastResort to stderr).
+logger.addHandler(logging.NullHandler())
 
 
 class Authenticate:
