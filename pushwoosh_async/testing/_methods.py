@@ -279,6 +279,155 @@ def _apply(device: Device, tags: dict[str, Any], operator: str) -> None:
             device.tags[name] = value
 
 
+# --- devices, users and events (device token) ---------------------------------------------------
+
+
+def unregister_device(call: Request) -> None:
+    """Forget a device."""
+    application = call.application()
+    if call.account.devices.pop((application, call.text("hwid")), None) is None:
+        raise Refusal(210, "Device not found")
+
+
+def register_user(call: Request) -> None:
+    """Attach a user id to a registered device."""
+    application = call.application()
+    device = call.account.device(application, call.text("hwid"))
+    if device is None:
+        raise Refusal(210, "Device not found")
+    device.user_id = call.body.get("userId", device.user_id)
+
+
+def post_event(call: Request) -> dict[str, Any]:
+    """Record an event occurrence; the event must have been created in the application."""
+    application = call.application()
+    name = call.text("event")
+    if (application, name) not in call.account.events:
+        raise Refusal(210, "Event not found")
+    call.account.posted_events.append(dict(call.body))
+    return {"code": call.codes()}
+
+
+def create_event(call: Request) -> dict[str, Any]:
+    """Define an event (name at most 32 characters, as documented)."""
+    application = call.application()
+    name = call.text("name")
+    if len(name) > 32:
+        raise Refusal(210, "Event name is too long (32 characters at most)")
+    if (application, name) in call.account.events:
+        raise Refusal(210, "Event already exists")
+    call.account.events[application, name] = dict(call.body)
+    return {"event": name}
+
+
+# --- tags, filters, presets (server token) --------------------------------------------------
+
+
+def add_tag(call: Request) -> dict[str, Any]:
+    """Create a tag of a type (1-7)."""
+    tag = call.body.get("tag")
+    if not isinstance(tag, dict) or not isinstance(tag.get("name"), str):
+        raise Refusal(210, 'Invalid or missing "tag"')
+    if tag.get("type") not in range(1, 8):
+        raise Refusal(210, "Invalid tag type")
+    if tag["name"] in call.account.tags:
+        raise Refusal(210, "Tag already exists")
+    call.account.tags[tag["name"]] = tag["type"]
+    return {"result": True}
+
+
+def delete_tag(call: Request) -> dict[str, Any]:
+    """Delete a tag."""
+    tag = call.body.get("tag")
+    name = tag.get("name") if isinstance(tag, dict) else None
+    if call.account.tags.pop(str(name), None) is None:
+        raise Refusal(210, "Tag not found")
+    return {"result": True}
+
+
+def list_tags(call: Request) -> dict[str, Any]:
+    """Every tag and its type."""
+    return {"tags": [{"name": n, "type": t} for n, t in call.account.tags.items()]}
+
+
+def create_filter(call: Request) -> dict[str, Any]:
+    """Create a filter (segment) from a seglang expression."""
+    name = call.text("name")
+    call.text("filter_expression")
+    if name in call.account.filters:
+        raise Refusal(210, "Filter already exists")
+    call.account.filters[name] = dict(call.body)
+    return {"name": name}
+
+
+def list_filters(call: Request) -> dict[str, Any]:
+    """The filters, with their expressions."""
+    return {
+        "filters": [
+            {"name": n, "filter_expression": f.get("filter_expression")}
+            for n, f in call.account.filters.items()
+        ]
+    }
+
+
+def delete_filter(call: Request) -> None:
+    """Delete a filter by name."""
+    if call.account.filters.pop(call.text("name"), None) is None:
+        raise Refusal(210, "Filter not found")
+
+
+def create_preset(call: Request) -> dict[str, Any]:
+    """Store a preset; answers its code."""
+    call.text("name")
+    if call.body.get("applicationCode") not in call.account.applications:
+        raise Refusal(210, "Application not found")
+    code = call.codes()
+    call.account.presets[code] = dict(call.body)
+    return {"code": code}
+
+
+def list_presets(call: Request) -> dict[str, Any]:
+    """The presets of an application."""
+    application = call.application()
+    return {
+        "presets": [
+            {"code": c, "name": p.get("name")}
+            for c, p in call.account.presets.items()
+            if p.get("applicationCode") == application
+        ]
+    }
+
+
+# --- statistics (scheduled requests) ----------------------------------------------------------
+
+
+def get_msg_stats(call: Request) -> dict[str, Any]:
+    """Schedule a message-statistics request; read it with ``getResults``."""
+    message = call.account.messages.get(call.text("message"))
+    if message is None:
+        raise Refusal(210, "Message not found")
+    request_id = call.codes()
+    sent = len(message.devices)
+    call.account.jobs[request_id] = Job(
+        request_id, "getMsgStats", polls_left=1, result={"sent": sent, "opened": 0}
+    )
+    return {"request_id": request_id}
+
+
+def get_results(call: Request) -> Any:
+    """The result of a scheduled request once done.
+
+    While it is still being prepared the fake answers 210: Pushwoosh's "not ready" answer was
+    never captured, so that shape is an inference.
+    """
+    job = call.account.jobs.get(call.text("request_id"))
+    if job is None:
+        raise Refusal(210, "Request not found")
+    if job.poll() != "Completed":
+        raise Refusal(210, "Request is not processed yet")
+    return job.result
+
+
 Handler = Callable[[Request], Any]
 
 HANDLERS: Final[Mapping[str, Handler]] = {
@@ -289,5 +438,19 @@ HANDLERS: Final[Mapping[str, Handler]] = {
     "setTags": set_tags,
     "getTags": get_tags,
     "bulkSetTags": bulk_set_tags,
+    "unregisterDevice": unregister_device,
+    "registerUser": register_user,
+    "postEvent": post_event,
+    "createEvent": create_event,
+    "addTag": add_tag,
+    "deleteTag": delete_tag,
+    "listTags": list_tags,
+    "createFilter": create_filter,
+    "listFilters": list_filters,
+    "deleteFilter": delete_filter,
+    "createPreset": create_preset,
+    "listPresets": list_presets,
+    "getMsgStats": get_msg_stats,
+    "getResults": get_results,
 }
 """Handlers of ``POST /json/1.3/<method>`` and ``POST /api/v2/audience/<method>``, by method."""

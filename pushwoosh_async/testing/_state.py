@@ -65,6 +65,16 @@ class Account:
     transactions: dict[str, list[str]] = attrs.field(factory=dict)
     """transactionId -> the codes of the request that first used it (a repeat returns these)."""
     jobs: dict[str, Job] = attrs.field(factory=dict)
+    tags: dict[str, int] = attrs.field(factory=dict)
+    """Tag name -> type: 1 integer, 2 string, 3 list, 4 date, 5 boolean, 6 decimal, 7 version."""
+    filters: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+    """Filter (segment) name -> its definition as created."""
+    presets: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+    """Preset code -> its definition as created."""
+    events: dict[tuple[str, str], dict[str, Any]] = attrs.field(factory=dict)
+    """(application, event name) -> its definition as created."""
+    posted_events: list[dict[str, Any]] = attrs.field(factory=list)
+    """Every ``postEvent`` received, in order."""
     create_message_times: list[float] = attrs.field(factory=list)
     """When each accepted createMessage arrived (for the 600/min limit)."""
 
