@@ -13,7 +13,7 @@ import attrs
 
 from pushwoosh_async.errors import ValidationError
 
-__all__ = ["ints", "mapping", "non_empty", "strings"]
+__all__ = ["ints", "json_object", "mapping", "non_empty", "strings"]
 
 
 def strings(value: Iterable[str] | None) -> tuple[str, ...] | None:
@@ -42,6 +42,14 @@ def mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
     """A JSON object, copied so later changes to the caller's dict do not leak in."""
     if value is None:
         return None
+    if not isinstance(value, Mapping):
+        msg = f"expected a mapping, got {type(value).__name__}"
+        raise ValidationError(msg)
+    return dict(value)
+
+
+def json_object(value: Mapping[str, Any]) -> dict[str, Any]:
+    """A required JSON object (tags, extra keys), copied; anything else is refused."""
     if not isinstance(value, Mapping):
         msg = f"expected a mapping, got {type(value).__name__}"
         raise ValidationError(msg)

@@ -9,7 +9,7 @@ import attrs
 
 from pushwoosh_async._converter import structure_many
 from pushwoosh_async.commands._base import Command, Result, TokenKind
-from pushwoosh_async.commands._fields import non_empty
+from pushwoosh_async.commands._fields import json_object, non_empty
 from pushwoosh_async.enums import ListOperator
 from pushwoosh_async.errors import ValidationError
 
@@ -24,7 +24,7 @@ def _operator(value: ListOperator | str | None) -> ListOperator | None:
 class DeviceTags:
     """One entry of ``bulkSetTags``: exactly one of ``hwid``, ``user_id``, ``push_token``."""
 
-    tags: Mapping[str, Any] = attrs.field(converter=dict)
+    tags: Mapping[str, Any] = attrs.field(converter=json_object)
     hwid: str | None = None
     user_id: str | None = None
     push_token: str | None = None

@@ -9,7 +9,7 @@ import attrs
 
 from pushwoosh_async._converter import wire
 from pushwoosh_async.commands._base import Ack, Command, Result, TokenKind
-from pushwoosh_async.commands._fields import mapping
+from pushwoosh_async.commands._fields import json_object, mapping
 from pushwoosh_async.enums import DeviceType
 from pushwoosh_async.errors import ValidationError
 
@@ -77,7 +77,7 @@ class SetTags(Command[Ack]):
     token = TokenKind.DEVICE
     result_type = Ack
 
-    tags: Mapping[str, Any] = attrs.field(converter=dict)
+    tags: Mapping[str, Any] = attrs.field(converter=json_object)
     hwid: str | None = None
     user_id: str | None = attrs.field(default=None, metadata=wire("userId"))
     application: str | None = None

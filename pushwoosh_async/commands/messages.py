@@ -12,7 +12,7 @@ import attrs
 
 from pushwoosh_async._converter import structure_many, structure_one, wire
 from pushwoosh_async.commands._base import Ack, Command, Result, TokenKind
-from pushwoosh_async.commands._fields import ints, mapping, non_empty, strings
+from pushwoosh_async.commands._fields import ints, json_object, mapping, non_empty, strings
 from pushwoosh_async.errors import ValidationError
 
 __all__ = [
@@ -226,7 +226,7 @@ class Notification:
     firefox: FirefoxOptions | None = attrs.field(
         default=None, converter=_firefox, metadata=wire(flatten=FirefoxOptions)
     )
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=dict)
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
     """Wire keys sent as given, after every modelled field (the escape hatch)."""
 
     def __attrs_post_init__(self) -> None:
@@ -395,7 +395,7 @@ class MessageDetails(Result):
     content: LocalizedText | None = None
     platforms: tuple[int, ...] = attrs.field(default=(), converter=_platform_list)
     ignore_user_timezone: bool | None = attrs.field(default=None, converter=_flag)
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=dict)
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
     @classmethod
     def unwrap(cls, data: Any) -> Any:

@@ -75,8 +75,6 @@ class Account:
     """(application, event name) -> its definition as created."""
     posted_events: list[dict[str, Any]] = attrs.field(factory=list)
     """Every ``postEvent`` received, in order."""
-    create_message_times: list[float] = attrs.field(factory=list)
-    """When each accepted createMessage arrived (for the 600/min limit)."""
 
     def device(self, application: str, hwid: str) -> Device | None:
         """The device ``hwid`` of ``application``, if registered."""

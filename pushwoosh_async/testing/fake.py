@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import random
 import time
 from collections import deque
@@ -78,7 +79,8 @@ class FakePushwoosh:
     codes that exist. ``latency`` delays every answer; ``fail_rate`` answers that share of calls
     with HTTP 503 before processing (``seed`` makes it repeatable). ``clock`` is where time comes
     from for the rate limit (``time.monotonic`` by default; pass the event loop's ``time`` to
-    run on a virtual clock).
+    run on a virtual clock). ``record_limit`` keeps only the latest calls in ``fake.calls`` (a
+    long-running server needs one; tests usually want them all).
     """
 
     def __init__(
@@ -92,11 +94,13 @@ class FakePushwoosh:
         seed: int | None = None,
         rate_limits: Mapping[str, tuple[int, float]] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        record_limit: int | None = None,
     ) -> None:
         self.api_token = api_token
         self.device_token = device_token
         self.state = Account(applications=set(applications))
         self.calls: list[RecordedCall] = []
+        self._record_limit = record_limit
         self.latency = latency
         self.fail_rate = fail_rate
         self._random = random.Random(seed)  # noqa: S311 (fault dice, not secrets)
@@ -176,6 +180,8 @@ class FakePushwoosh:
                 fault.kind if fault else None,
             )
         )
+        if self._record_limit is not None and len(self.calls) > 2 * self._record_limit:
+            del self.calls[: -self._record_limit]  # trimmed in batches: amortised O(1)
         return answer
 
     def _next_fault(self, method: str) -> Fault | None:
@@ -206,7 +212,11 @@ class FakePushwoosh:
             handler, request, path_args = self._route(http_method, path, method, document)
             self._authenticate(method, v13, headers, request)
             self._count(method)
-            data = handler(Request(self.state, request, self._new_id, path_args))
+            try:
+                data = handler(Request(self.state, request, self._new_id, path_args))
+            except (TypeError, ValueError, AttributeError) as exc:
+                # A field of the wrong type: Pushwoosh answers with an argument error.
+                raise Refusal(210, f"Invalid request arguments ({type(exc).__name__})") from exc
         except Refusal as refusal:
             if v13:
                 body = _envelope(refusal.status_code, refusal.message)
@@ -214,7 +224,7 @@ class FakePushwoosh:
                 body = json.dumps({"message": refusal.message}).encode()
             headers_out = {"Content-Type": "application/json"}
             if refusal.status_code == 429:
-                headers_out["Retry-After"] = f"{self._retry_after(method):.0f}"
+                headers_out["Retry-After"] = str(math.ceil(self._retry_after(method)))
             return Answer(refusal.http_status, body, headers_out)
         body = _envelope(200, "OK", data) if v13 else json.dumps(data).encode()
         return Answer(200, body, {"Content-Type": "application/json"})
@@ -246,7 +256,10 @@ class FakePushwoosh:
                 raise Refusal(401, "Unauthorized", http_status=401)
             return
         token = request.get("auth")
-        if not token and not authorization:
+        if token is None and authorization:
+            # Header forms: "Token <server token>" (Messaging v2, statistics v2, job status GETs).
+            token = authorization.partition(" ")[2]
+        if not token:
             raise (
                 Refusal(210, "API token or application is not set")
                 if v13
