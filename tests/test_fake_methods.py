@@ -92,3 +92,13 @@ async def test_unregister_and_register_user(fake: FakePushwoosh) -> None:
     assert (APP, "h1") not in fake.state.devices
     again = await call(fake, "unregisterDevice", device=True, application=APP, hwid="h1")
     assert again["status_code"] == 210
+
+
+async def test_text_plain_json_is_accepted_like_the_web_sdk_sends_it(fake: FakePushwoosh) -> None:
+    """The content type does not matter, only the JSON: Pushwoosh's Web SDK posts text/plain."""
+    body = b'{"request":{"application":"ABCDE-12345","hwid":"h1"}}'
+    headers = {"Authorization": "Token D", "Content-Type": "text/plain;charset=UTF-8"}
+    async with httpx.AsyncClient(transport=fake.transport, base_url="https://fake") as client:
+        response = await client.post("/json/1.3/getTags", content=body, headers=headers)
+    assert response.status_code == 200
+    assert response.json()["response"] == {"result": {}}
