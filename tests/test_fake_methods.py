@@ -102,3 +102,34 @@ async def test_text_plain_json_is_accepted_like_the_web_sdk_sends_it(fake: FakeP
         response = await client.post("/json/1.3/getTags", content=body, headers=headers)
     assert response.status_code == 200
     assert response.json()["response"] == {"result": {}}
+
+
+async def audience(fake: FakePushwoosh, op: str, **body: Any) -> httpx.Response:
+    async with httpx.AsyncClient(transport=fake.transport, base_url="https://fake") as client:
+        return await client.post(f"/api/v2/audience/{op}", json={**body, "auth": "T"})
+
+
+async def test_export_segment_goes_from_in_progress_to_completed(fake: FakePushwoosh) -> None:
+    """exportSegment answers a task id; its result reads in-progress once, then completed."""
+    started = await audience(fake, "exportSegment", filterExpression='A("ABCDE-12345")')
+    task_id = started.json()["task_id"]
+    first = (await audience(fake, "exportSegment/result", task_id=task_id)).json()
+    second = (await audience(fake, "exportSegment/result", task_id=task_id)).json()
+    assert first["status"] == "in-progress"
+    assert second["status"] == "completed"
+    assert second["devices_count"] == 1
+    methods = [c.method for c in fake.calls]
+    assert methods == ["exportSegment", "exportSegment/result", "exportSegment/result"]
+    missing = await audience(fake, "exportSegment/result", task_id="nope")
+    assert missing.status_code == 404
+
+
+async def test_restricted_methods_answer_403(fake: FakePushwoosh) -> None:
+    """A method the token may not use answers 403 'Token restrictions forbid this operation'."""
+    fake.restricted_methods.add("listTags")
+    answer = await call(fake, "listTags")
+    assert answer == {
+        "status_code": 403,
+        "status_message": "Token restrictions forbid this operation",
+        "response": None,
+    }

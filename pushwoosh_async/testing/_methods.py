@@ -428,6 +428,34 @@ def get_results(call: Request) -> Any:
     return job.result
 
 
+def export_segment(call: Request) -> dict[str, Any]:
+    """Start exporting the devices of a segment; poll ``exportSegment/result`` by ``task_id``."""
+    expression = call.text("filterExpression")
+    task_id = call.codes()
+    count = len(call.account.devices)
+    call.account.jobs[task_id] = Job(
+        task_id,
+        "exportSegment",
+        polls_left=1,
+        result={
+            "devices_count": count,
+            "filename": f"https://fake-pushwoosh.invalid/exports/{task_id}.zip",
+            "filterExpression": expression,
+        },
+    )
+    return {"task_id": task_id}
+
+
+def export_segment_result(call: Request) -> dict[str, Any]:
+    """The export's progress: ``in-progress`` once, then ``completed`` with its file."""
+    job = call.account.jobs.get(str(call.body.get("task_id", "")))
+    if job is None or job.kind != "exportSegment":
+        raise Refusal(404, "task not found", http_status=404)
+    if job.poll() != "Completed":
+        return {"status": "in-progress", "progress": 50}
+    return {"status": "completed", "progress": 100, **job.result}
+
+
 Handler = Callable[[Request], Any]
 
 HANDLERS: Final[Mapping[str, Handler]] = {
@@ -452,5 +480,7 @@ HANDLERS: Final[Mapping[str, Handler]] = {
     "listPresets": list_presets,
     "getMsgStats": get_msg_stats,
     "getResults": get_results,
+    "exportSegment": export_segment,
+    "exportSegment/result": export_segment_result,
 }
 """Handlers of ``POST /json/1.3/<method>`` and ``POST /api/v2/audience/<method>``, by method."""

@@ -80,7 +80,9 @@ class FakePushwoosh:
     with HTTP 503 before processing (``seed`` makes it repeatable). ``clock`` is where time comes
     from for the rate limit (``time.monotonic`` by default; pass the event loop's ``time`` to
     run on a virtual clock). ``record_limit`` keeps only the latest calls in ``fake.calls`` (a
-    long-running server needs one; tests usually want them all).
+    long-running server needs one; tests usually want them all). ``restricted_methods`` are
+    methods the API token's restrictions forbid: they answer status 403, "Token restrictions
+    forbid this operation", as Pushwoosh does for a token without e.g. the Email API permission.
     """
 
     def __init__(
@@ -95,10 +97,12 @@ class FakePushwoosh:
         rate_limits: Mapping[str, tuple[int, float]] | None = None,
         clock: Callable[[], float] = time.monotonic,
         record_limit: int | None = None,
+        restricted_methods: Iterable[str] = (),
     ) -> None:
         self.api_token = api_token
         self.device_token = device_token
         self.state = Account(applications=set(applications))
+        self.restricted_methods = set(restricted_methods)
         self.calls: list[RecordedCall] = []
         self._record_limit = record_limit
         self.latency = latency
@@ -158,7 +162,7 @@ class FakePushwoosh:
         self, http_method: str, path: str, headers: Mapping[str, str], body: bytes
     ) -> Answer:
         """Answer one request, changing the account as Pushwoosh would."""
-        method = path.rstrip("/").rsplit("/", 1)[-1]
+        method = _method_name(http_method, path)
         document = _parse(body)
         fault = self._next_fault(method)
         answer = self._faulted_before(fault) if fault and fault.when is When.BEFORE else None
@@ -232,7 +236,7 @@ class FakePushwoosh:
     def _route(
         self, http_method: str, path: str, method: str, document: Any
     ) -> tuple[Callable[[Request], Any], dict[str, Any], dict[str, str]]:
-        if http_method == "GET" and path.startswith(_JOB_STATUS):
+        if method == "bulkSetTags status":
             return bulk_set_tags_status, {}, {"request_id": path[len(_JOB_STATUS) :]}
         handler = HANDLERS.get(method)
         if handler is None or not path.startswith((V13, AUDIENCE)):
@@ -267,6 +271,8 @@ class FakePushwoosh:
             )
         if token != self.api_token:
             raise Refusal(401, "Unauthorized", http_status=401)
+        if method in self.restricted_methods:
+            raise Refusal(403, "Token restrictions forbid this operation", 200 if v13 else 403)
 
     def _count(self, method: str) -> None:
         limit = self._limits.get(method)
@@ -288,6 +294,15 @@ class FakePushwoosh:
 
     def _new_id(self) -> str:
         return next(self._ids)
+
+
+def _method_name(http_method: str, path: str) -> str:
+    """The method's name as the API catalogue writes it, e.g. ``exportSegment/result``."""
+    if http_method == "GET" and path.startswith(_JOB_STATUS):
+        return "bulkSetTags status"
+    if path.startswith(AUDIENCE):
+        return path[len(AUDIENCE) :].rstrip("/")
+    return path.rstrip("/").rsplit("/", 1)[-1]
 
 
 def _faulted_after(fault: Fault, answer: Answer) -> Answer:
