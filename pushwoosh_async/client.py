@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import string
 import urllib.parse
 import warnings
 from collections.abc import Mapping, Sequence
@@ -33,18 +34,19 @@ from pushwoosh_async.errors import (
     DecodeError,
     ValidationError,
 )
-from pushwoosh_async.families import family_of
+from pushwoosh_async.families import Host, family_of
 from pushwoosh_async.limits import Rate, build_limiters
 from pushwoosh_async.pipeline import Call, Reply, Route, Step, compose
 from pushwoosh_async.retries import RetryPolicy
 from pushwoosh_async.senders import AiohttpSender, HttpxSender, Sender
 from pushwoosh_async.steps import Authenticate, Decode, RateLimit, Retry
 
-__all__ = ["DEFAULT_BASE_URL", "PushwooshClient"]
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_JOURNEY_URL", "PushwooshClient"]
 
 R = TypeVar("R", bound=Result)
 
 DEFAULT_BASE_URL: Final = "https://api.pushwoosh.com"
+DEFAULT_JOURNEY_URL: Final = "https://journey.pushwoosh.com"
 _USER_AGENT: Final = f"pushwoosh-async/{__version__}"
 
 
@@ -68,11 +70,17 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _query_value(value: Any) -> Any:
+    """JSON's spelling for booleans in a query string (``true``, not Python's ``True``)."""
+    return ("true" if value else "false") if isinstance(value, bool) else value
+
+
 class _Plan:
     """How one command class is rendered, routed and read on one client: worked out once."""
 
     __slots__ = (
         "application",
+        "placeholders",
         "result_type",
         "route",
         "structure",
@@ -80,13 +88,19 @@ class _Plan:
         "unstructure",
     )
 
-    def __init__(self, command: type[Command[Any]], base_url: str, application: str | None) -> None:
+    def __init__(
+        self, command: type[Command[Any]], base_urls: Mapping[Host, str], application: str | None
+    ) -> None:
+        family = family_of(command.path)
         self.route = Route(
             command.method_name(),
             command.http_method,
-            base_url + command.path,
-            family_of(command.path),
+            base_urls[family.host] + command.path,
+            family,
             command.token,
+        )
+        self.placeholders = tuple(
+            name for _, name, _, _ in string.Formatter().parse(command.path) if name
         )
         self.unstructure = CONVERTER.get_unstructure_hook(command)
         self.result_type = command.result_type
@@ -104,7 +118,26 @@ class _Plan:
                 msg = f"{name} needs an application: set it on the command or the client"
                 raise ValidationError(msg)
             payload["application"] = self.application
-        return Call(command, self.route, payload, {}, keyed)
+        if not self.placeholders and self.route.http_method != "GET":
+            return Call(command, self.route, payload, {}, keyed)
+        url = self._url(command, payload)  # takes the path's and a GET's fields out of payload
+        return Call(command, self.route, payload, {}, keyed, 1, url)
+
+    def _url(self, command: Command[Any], payload: dict[str, Any]) -> str:
+        """Fill the path's placeholders from their fields; a GET carries the rest as a query."""
+        values: dict[str, str] = {}
+        for name in self.placeholders:
+            value = payload.pop(name, None)
+            if value is None or value == "":
+                msg = f"{type(command).__name__} needs {name} (it is part of the path)"
+                raise ValidationError(msg)
+            values[name] = urllib.parse.quote(str(value), safe="")
+        url = self.route.url.format(**values)
+        if self.route.http_method == "GET" and payload:
+            query = {k: _query_value(v) for k, v in payload.items()}
+            url += "?" + urllib.parse.urlencode(query, doseq=True)
+            payload.clear()
+        return url
 
     def result(self, reply: Reply) -> Result:
         data = self.result_type.unwrap(reply.data)
@@ -137,6 +170,10 @@ class PushwooshClient:
     which keeps its throughput under concurrency where httpx's pool does not. ``sender`` replaces
     the terminal step altogether.
 
+    ``journey_base_url`` is the customer journey API's host; it defaults to
+    https://journey.pushwoosh.com with the default ``base_url``, and to ``base_url`` itself when
+    that is changed (a fake or a private deployment serves both).
+
     ``timeout`` is seconds per attempt (``None``: no limit). ``retry`` is a :class:`RetryPolicy`.
     ``rate_limits`` maps wire method names to ``Rate(max_calls, period_seconds)`` or a plain tuple
     and replaces the defaults (600 ``createMessage`` per 60 s); ``{}`` lifts every limit.
@@ -148,6 +185,7 @@ class PushwooshClient:
     __slots__ = (
         "_application",
         "_base_url",
+        "_base_urls",
         "_closed",
         "_limiters",
         "_pipeline",
@@ -162,6 +200,7 @@ class PushwooshClient:
         device_token: str | None = None,
         application: str | None = None,
         base_url: str = DEFAULT_BASE_URL,
+        journey_base_url: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         sender: Sender | None = None,
         timeout: float | None = 30.0,
@@ -176,6 +215,14 @@ class PushwooshClient:
             msg = "give transport or sender, not both"
             raise ConfigurationError(msg)
         self._base_url = _check_base_url(base_url)
+        if journey_base_url is None:
+            # A custom base URL (a fake, a private deployment) serves every family: never send a
+            # test's journey calls to production.
+            journey_base_url = DEFAULT_JOURNEY_URL if base_url == DEFAULT_BASE_URL else base_url
+        self._base_urls = {
+            Host.API: self._base_url,
+            Host.JOURNEY: _check_base_url(journey_base_url),
+        }
         self._application = application
         self._plans: dict[type[Command[Any]], _Plan] = {}
         if sender is None:
@@ -242,7 +289,7 @@ class PushwooshClient:
         return result  # type: ignore[return-value]
 
     def _plan(self, command: type[Command[Any]]) -> _Plan:
-        plan = self._plans[command] = _Plan(command, self._base_url, self._application)
+        plan = self._plans[command] = _Plan(command, self._base_urls, self._application)
         return plan
 
     async def aclose(self) -> None:

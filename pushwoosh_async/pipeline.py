@@ -38,9 +38,10 @@ class Route:
     """Where a command class goes on one client: worked out once per class, not per call."""
 
     method: str
-    """The wire method name, e.g. ``createMessage``."""
+    """The method's catalogue name, e.g. ``createMessage``."""
     http_method: str
     url: str
+    """The full URL; a template when the path has placeholders (``.../{request_id}``)."""
     family: Family
     token: TokenKind
 
@@ -60,6 +61,12 @@ class Call:
     headers: Mapping[str, str] = attrs.field(factory=dict)
     keyed: bool = False
     attempt: int = 1
+    url: str = attrs.field(default="")
+    """This call's URL (path placeholders filled, GET query added); the route's URL if empty."""
+
+    def __attrs_post_init__(self) -> None:
+        if not self.url:
+            object.__setattr__(self, "url", self.route.url)
 
     @property
     def method(self) -> str:
@@ -81,6 +88,7 @@ class Call:
             self.headers if headers is None else headers,
             self.keyed,
             self.attempt if attempt is None else attempt,
+            self.url,
         )
 
     def body(self) -> bytes | None:
@@ -92,7 +100,7 @@ class Call:
 
     def __repr__(self) -> str:
         # The payload may hold the server token once authenticated: never show it.
-        return f"Call(method={self.method!r}, url={self.route.url!r}, attempt={self.attempt})"
+        return f"Call(method={self.method!r}, url={self.url!r}, attempt={self.attempt})"
 
 
 @attrs.frozen

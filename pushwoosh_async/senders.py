@@ -92,7 +92,7 @@ class AiohttpSender:
         try:
             response = await session.request(
                 call.route.http_method,
-                self._urls.get(call.route.url) or self._url(call.route.url),
+                self._urls.get(call.url) or self._url(call.url),
                 data=call.body(),
                 headers=call.headers or None,
             )
@@ -140,7 +140,7 @@ class HttpxSender:
         """Send one call; return the raw reply."""
         try:
             response = await self._client.request(
-                call.route.http_method, call.route.url, content=call.body(), headers=call.headers
+                call.route.http_method, call.url, content=call.body(), headers=call.headers
             )
             body = await response.aread()
         except httpx.TimeoutException as exc:

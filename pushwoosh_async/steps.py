@@ -53,7 +53,7 @@ class Authenticate:
             token = self._require(self._device_token, "device", "device_token", call.method)
             return next_(self._with_header(call, "Token", token))
         token = self._require(self._api_token, "server API", "api_token", call.method)
-        if route.family.server_auth is AuthPlacement.HEADER:
+        if route.family.server_auth is AuthPlacement.HEADER or route.http_method == "GET":
             return next_(self._with_header(call, route.family.header_scheme, token))
         return next_(call.replace(payload={**call.payload, "auth": token}))
 

@@ -79,7 +79,15 @@ class Command(Generic[R]):
 
     @classmethod
     def method_name(cls) -> str:
-        """The wire method name (``createMessage``): the last segment of the path."""
+        """The method's name in the API catalogue (``createMessage``, ``bulkSetTags status``).
+
+        It is the path's last segment unless the class sets a ``name`` string (some commands
+        have a request field called ``name``, so the base class does not declare one).
+        """
+        for klass in cls.__mro__:
+            declared = vars(klass).get("name")
+            if isinstance(declared, str):
+                return declared
         return cls.path.rsplit("/", 1)[-1]
 
     def with_dedup_keys(self) -> Command[R] | None:
