@@ -12,12 +12,13 @@ From the public call to the socket::
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import os
 import string
 import urllib.parse
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Final, TypeVar
 
@@ -35,7 +36,9 @@ from pushwoosh_async.errors import (
     ValidationError,
 )
 from pushwoosh_async.families import Host, family_of
+from pushwoosh_async.jobs import JobFailed, JobState, JobTimeout, job_spec
 from pushwoosh_async.limits import Rate, build_limiters
+from pushwoosh_async.pagination import page_spec
 from pushwoosh_async.pipeline import Call, Reply, Route, Step, compose
 from pushwoosh_async.retries import RetryPolicy
 from pushwoosh_async.senders import AiohttpSender, HttpxSender, Sender
@@ -287,6 +290,53 @@ class PushwooshClient:
                 warnings.warn(warning, stacklevel=2)
             result = attrs.evolve(result, warnings=reply.warnings)
         return result  # type: ignore[return-value]
+
+    async def wait(
+        self,
+        command: Command[Any],
+        *,
+        timeout: float = 300.0,
+        interval: float = 1.0,
+        max_interval: float = 15.0,
+    ) -> Any:
+        """Start a server-side job with ``command`` and poll it until done (see ``jobs.py``).
+
+        Returns the final polled result (for example the statistics ``getResults`` read);
+        raises :class:`~pushwoosh_async.jobs.JobFailed` if the job fails and
+        :class:`~pushwoosh_async.jobs.JobTimeout` if it is still pending after ``timeout``
+        seconds. Cancelling the task stops the polling.
+        """
+        spec = job_spec(type(command))
+        poll = spec.poll(await self(command))
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        delay = interval
+        last: Any = None
+        while True:
+            try:
+                last = await self(poll)
+            except spec.pending_while:
+                state = JobState.PENDING
+            else:
+                state = spec.state(last)
+            if state is JobState.DONE:
+                return last
+            if state is JobState.FAILED:
+                raise JobFailed(type(poll).method_name(), last)
+            if loop.time() + delay > deadline:
+                raise JobTimeout(type(poll).method_name(), timeout, last)
+            await asyncio.sleep(delay)
+            delay = min(max_interval, delay * 1.5)
+
+    async def paginate(self, command: Command[Any]) -> AsyncIterator[Any]:
+        """Yield the items of a paginated listing, page after page (see ``pagination.py``)."""
+        spec = page_spec(type(command))
+        next_command: Command[Any] | None = command
+        while next_command is not None:
+            page = await self(next_command)
+            for item in spec.items(page):
+                yield item
+            next_command = spec.next(next_command, page)
 
     def _plan(self, command: type[Command[Any]]) -> _Plan:
         plan = self._plans[command] = _Plan(command, self._base_urls, self._application)

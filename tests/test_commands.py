@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -23,30 +21,9 @@ from pushwoosh_async.commands import (
     Notification,
     RegisterDevice,
     SetTags,
-    TokenKind,
 )
 from pushwoosh_async.enums import DeviceType, ListOperator
 from pushwoosh_async.errors import ValidationError
-
-CATALOGUE = {
-    m["name"]: m for m in json.loads((Path(__file__).parent / "data" / "methods.json").read_text())
-}
-
-
-def pascal(name: str) -> str:
-    return name[0].upper() + name[1:]
-
-
-@pytest.mark.parametrize("command", commands.ALL, ids=lambda c: c.__name__)
-def test_command_matches_catalogue(command: type[commands.Command[Any]]) -> None:
-    """Name, path, HTTP method and token kind agree with the catalogue entry of the method."""
-    entry = CATALOGUE[command.method_name()]
-    assert command.__name__ == pascal(entry["name"])
-    assert command.path == entry["path"]
-    assert command.http_method == entry["http_method"]
-    assert command.token is TokenKind(entry["token"])
-    assert attrs.has(command)
-    assert issubclass(command.result_type, commands.Result)
 
 
 def test_all_lists_every_command_class() -> None:

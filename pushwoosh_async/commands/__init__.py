@@ -1,65 +1,110 @@
-"""Every Pushwoosh method as a command class, named as the PascalCase of its wire name."""
+"""Every Pushwoosh method as a command class, named as the PascalCase of its catalogue name.
+
+One module per section of the API reference; ``ALL`` lists every command class in that order.
+"""
 
 from __future__ import annotations
 
 from typing import Any, Final
 
+from pushwoosh_async.commands import (
+    applications,
+    audience,
+    campaigns,
+    channels,
+    device,
+    email,
+    events,
+    geozones,
+    inbox,
+    journeys,
+    messages,
+    messaging_v2,
+    presets,
+    sdk,
+    segmentation,
+    statistics,
+    tags,
+    test_devices,
+    users,
+)
 from pushwoosh_async.commands._base import Ack, Command, Result, TokenKind
-from pushwoosh_async.commands.audience import BulkSetTags, BulkSetTagsJob, DeviceTags
-from pushwoosh_async.commands.device import GetTags, RegisterDevice, SetTags, Tags
-from pushwoosh_async.commands.messages import (
-    CODE_NOT_AVAILABLE,
-    MAX_RECIPIENTS,
-    AndroidOptions,
-    ChromeOptions,
-    CreateMessage,
-    CreateMessageResult,
-    DeleteMessage,
-    FirefoxOptions,
-    GeoZone,
-    GetMessageDetails,
-    IOSOptions,
-    MessageDetails,
-    Notification,
-    SafariOptions,
-)
+from pushwoosh_async.commands.applications import *  # noqa: F403
+from pushwoosh_async.commands.audience import *  # noqa: F403
+from pushwoosh_async.commands.campaigns import *  # noqa: F403
+from pushwoosh_async.commands.channels import *  # noqa: F403
+from pushwoosh_async.commands.device import *  # noqa: F403
+from pushwoosh_async.commands.email import *  # noqa: F403
+from pushwoosh_async.commands.events import *  # noqa: F403
+from pushwoosh_async.commands.geozones import *  # noqa: F403
+from pushwoosh_async.commands.inbox import *  # noqa: F403
+from pushwoosh_async.commands.journeys import *  # noqa: F403
+from pushwoosh_async.commands.messages import *  # noqa: F403
+from pushwoosh_async.commands.messaging_v2 import *  # noqa: F403
+from pushwoosh_async.commands.presets import *  # noqa: F403
+from pushwoosh_async.commands.sdk import *  # noqa: F403
+from pushwoosh_async.commands.segmentation import *  # noqa: F403
+from pushwoosh_async.commands.statistics import *  # noqa: F403
+from pushwoosh_async.commands.tags import *  # noqa: F403
+from pushwoosh_async.commands.test_devices import *  # noqa: F403
+from pushwoosh_async.commands.users import *  # noqa: F403
 
-__all__ = [
-    "ALL",
-    "CODE_NOT_AVAILABLE",
-    "MAX_RECIPIENTS",
-    "Ack",
-    "AndroidOptions",
-    "BulkSetTags",
-    "BulkSetTagsJob",
-    "ChromeOptions",
-    "Command",
-    "CreateMessage",
-    "CreateMessageResult",
-    "DeleteMessage",
-    "DeviceTags",
-    "FirefoxOptions",
-    "GeoZone",
-    "GetMessageDetails",
-    "GetTags",
-    "IOSOptions",
-    "MessageDetails",
-    "Notification",
-    "RegisterDevice",
-    "Result",
-    "SafariOptions",
-    "SetTags",
-    "Tags",
-    "TokenKind",
-]
-
-ALL: Final[tuple[type[Command[Any]], ...]] = (
-    CreateMessage,
-    DeleteMessage,
-    GetMessageDetails,
-    RegisterDevice,
-    SetTags,
-    GetTags,
-    BulkSetTags,
+SECTIONS: Final = (
+    messages,
+    messaging_v2,
+    device,
+    sdk,
+    inbox,
+    tags,
+    audience,
+    segmentation,
+    applications,
+    presets,
+    events,
+    statistics,
+    geozones,
+    email,
+    channels,
+    test_devices,
+    journeys,
+    campaigns,
+    users,
 )
-"""Every command class."""
+"""The section modules, in the order of the API reference."""
+
+
+def _commands_of(module: Any) -> list[type[Command[Any]]]:
+    return [
+        obj
+        for name in module.__all__
+        if isinstance(obj := getattr(module, name), type)
+        and issubclass(obj, Command)
+        and obj.__module__ == module.__name__
+    ]
+
+
+ALL: Final[tuple[type[Command[Any]], ...]] = tuple(
+    command for module in SECTIONS for command in _commands_of(module)
+)
+"""Every command class, section by section."""
+
+__all__ = ["ALL", "SECTIONS", "Ack", "Command", "Result", "TokenKind"]
+__all__ += applications.__all__
+__all__ += audience.__all__
+__all__ += campaigns.__all__
+__all__ += channels.__all__
+__all__ += device.__all__
+__all__ += email.__all__
+__all__ += events.__all__
+__all__ += geozones.__all__
+__all__ += inbox.__all__
+__all__ += journeys.__all__
+__all__ += messages.__all__
+__all__ += messaging_v2.__all__
+__all__ += presets.__all__
+__all__ += sdk.__all__
+__all__ += segmentation.__all__
+__all__ += statistics.__all__
+__all__ += tags.__all__
+__all__ += test_devices.__all__
+__all__ += users.__all__

@@ -9,11 +9,20 @@ import attrs
 
 from pushwoosh_async._converter import structure_many
 from pushwoosh_async.commands._base import Command, Result, TokenKind
-from pushwoosh_async.commands._fields import json_object, non_empty
-from pushwoosh_async.enums import ListOperator
+from pushwoosh_async.commands._fields import json_object, mapping, non_empty
+from pushwoosh_async.enums import DeviceType, ListOperator
 from pushwoosh_async.errors import ValidationError
 
-__all__ = ["BulkSetTags", "BulkSetTagsJob", "DeviceTags"]
+__all__ = [
+    "BulkDevice",
+    "BulkRegisterDevice",
+    "BulkRegisterDeviceResult",
+    "BulkSetTags",
+    "BulkSetTagsJob",
+    "BulkSetTagsJobStatus",
+    "BulkSetTagsStatus",
+    "DeviceTags",
+]
 
 
 def _operator(value: ListOperator | str | None) -> ListOperator | None:
@@ -66,3 +75,95 @@ class BulkSetTags(Command[BulkSetTagsJob]):
     devices: tuple[DeviceTags, ...] = attrs.field(converter=_devices, validator=non_empty)
     application: str | None = None
     create_missing_tags: bool | None = None
+
+
+@attrs.frozen(kw_only=True)
+class BulkSetTagsJobStatus(Result):
+    """The state of a ``bulkSetTags`` job.
+
+    Only ``status`` is known (``"Pending"`` is the one value seen); progress and result keys
+    were not captured and land in ``extra``.
+    """
+
+    status: str = ""
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+def _request_id(_: Any, __: attrs.Attribute[Any], value: str) -> None:
+    if not value:
+        msg = "request_id must not be empty"
+        raise ValidationError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class BulkSetTagsStatus(Command[BulkSetTagsJobStatus]):
+    """Poll a ``bulkSetTags`` job by the ``request_id`` it answered.
+
+    The path is confirmed by a public proxy; how the server token travels on this GET was not
+    captured (the audience family's rule is applied). Extra query parameters go in ``extra``.
+    """
+
+    path = "/api/v2/audience/bulkSetTags/{request_id}"
+    name = "bulkSetTags status"
+    http_method = "GET"
+    token = TokenKind.SERVER
+    result_type = BulkSetTagsJobStatus
+
+    request_id: str = attrs.field(validator=_request_id)
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+def _platform(value: DeviceType | int) -> int:
+    return int(value)
+
+
+@attrs.frozen(kw_only=True)
+class BulkDevice:
+    """One entry of ``bulkRegisterDevice``.
+
+    ``platform`` is a device type code (14 for email, where ``hwid`` may be the address).
+    ``list_operator`` is ``append`` or ``remove`` for list tags; unset replaces the whole list.
+    Keys not modelled go in ``extra``.
+    """
+
+    hwid: str
+    push_token: str
+    platform: int = attrs.field(converter=_platform)
+    tags: Mapping[str, Any] | None = attrs.field(default=None, converter=mapping)
+    list_operator: ListOperator | None = attrs.field(default=None, converter=_operator)
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+def _bulk_devices(value: Iterable[BulkDevice | Mapping[str, Any]]) -> tuple[BulkDevice, ...]:
+    return structure_many(value, BulkDevice)
+
+
+@attrs.frozen(kw_only=True)
+class BulkRegisterDeviceResult(Result):
+    """The reply of ``bulkRegisterDevice``: not captured.
+
+    Assumed to resemble ``bulkSetTags`` (a ``request_id`` and ``status``); every other key lands
+    in ``extra``.
+    """
+
+    request_id: str | None = None
+    status: str | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+@attrs.frozen(kw_only=True)
+class BulkRegisterDevice(Command[BulkRegisterDeviceResult]):
+    """Register many devices (with their tags) in one call.
+
+    Request fields are from the docs; the reply is not captured (see the result). Not
+    idempotent (``append`` would apply twice), so never retried. Unmodelled keys go in ``extra``.
+    """
+
+    path = "/api/v2/audience/bulkRegisterDevice"
+    token = TokenKind.SERVER
+    result_type = BulkRegisterDeviceResult
+    idempotent = False
+
+    devices: tuple[BulkDevice, ...] = attrs.field(converter=_bulk_devices, validator=non_empty)
+    application: str | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)

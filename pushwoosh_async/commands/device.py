@@ -1,19 +1,46 @@
-"""Device API: register devices and read or write their tags (device token, in the header)."""
+"""Device API: register and remove devices and users, tags, events, SDK reports (device token).
+
+Methods marked "from client code" in their docstring are known only from Pushwoosh's public SDKs
+and clients, not from its docs: they take unknown request keys in ``extra``, and their results keep
+unknown reply keys in ``extra``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
 from pushwoosh_async._converter import wire
 from pushwoosh_async.commands._base import Ack, Command, Result, TokenKind
-from pushwoosh_async.commands._fields import json_object, mapping
+from pushwoosh_async.commands._fields import json_object, mapping, non_empty
 from pushwoosh_async.enums import DeviceType
 from pushwoosh_async.errors import ValidationError
 
-__all__ = ["GetTags", "RegisterDevice", "SetTags", "Tags"]
+__all__ = [
+    "Accepted",
+    "ApplicationOpen",
+    "ApplicationOpened",
+    "CheckDevice",
+    "DeleteDevice",
+    "DeleteUser",
+    "DeviceStatus",
+    "EventHit",
+    "GetTags",
+    "MessageDeliveryEvent",
+    "PostEvent",
+    "PushStat",
+    "RegisterDevice",
+    "RegisterUser",
+    "SetBadge",
+    "SetPurchase",
+    "SetTags",
+    "Tags",
+    "UnregisterDevice",
+]
+
+R = TypeVar("R", bound=Result)
 
 
 def _device_type(value: DeviceType | int) -> int:
@@ -108,3 +135,253 @@ class GetTags(Command[Tags]):
 
     def __attrs_post_init__(self) -> None:
         _one_identity(self.hwid, self.user_id)
+
+
+# Shared shapes. Most device calls name one registered device (``hwid``) of an application; the
+# ones known only from client code also take unknown keys in ``extra``.
+
+
+@attrs.frozen(kw_only=True)
+class OnDevice(Command[R]):
+    """Base of calls about one registered device: its ``hwid`` and the application."""
+
+    hwid: str = attrs.field(validator=non_empty)
+    application: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class OnDeviceFromClientCode(OnDevice[R]):
+    """Base of device calls known only from SDK/client code: unknown keys go in ``extra``."""
+
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+    """Wire keys sent as given, after every modelled field (the escape hatch)."""
+
+
+@attrs.frozen(kw_only=True)
+class UnregisterDevice(OnDevice[Ack]):
+    """Remove a device's push token. The device still counts in Total Devices and gets in-apps.
+
+    For email addresses use ``deleteEmail``; to remove a user entirely use :class:`DeleteUser`.
+    """
+
+    path = "/json/1.3/unregisterDevice"
+    token = TokenKind.DEVICE
+    result_type = Ack
+
+
+@attrs.frozen(kw_only=True)
+class SetBadge(OnDeviceFromClientCode[Ack]):
+    """Tell Pushwoosh a device's current badge, so server-side badge increments stay in sync (iOS).
+
+    From client code. The field name is uncertain: the PHP client sends ``badge``, the old Python
+    library ``badges``; this sends ``badge`` (use ``extra={"badges": n}`` for the other).
+    """
+
+    path = "/json/1.3/setBadge"
+    token = TokenKind.DEVICE
+    result_type = Ack
+
+    badge: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ApplicationOpened(Result):
+    """Reply to ``applicationOpen``: usually no data; any keys a reply carries land in ``extra``."""
+
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+@attrs.frozen(kw_only=True)
+class ApplicationOpen(OnDeviceFromClientCode[ApplicationOpened]):
+    """Record an app open; the first one creates the device record (no push token yet).
+
+    From client code. The SDKs also send the app package as ``package`` or ``android_package``
+    (which one is unclear): pass it in ``extra``. The reply is ``null`` or an undocumented object.
+    Not idempotent: a repeat counts a second open.
+    """
+
+    path = "/json/1.3/applicationOpen"
+    token = TokenKind.DEVICE
+    result_type = ApplicationOpened
+    idempotent = False
+
+    device_type: int = attrs.field(converter=_device_type)
+    user_id: str | None = attrs.field(default=None, metadata=wire("userId"))
+    language: str | None = None
+    timezone: int | None = None
+    """Offset from UTC in seconds."""
+    app_version: str | None = None
+    os_version: str | None = None
+    device_model: str | None = None
+    notification_types: int | None = attrs.field(default=None, metadata=wire("notificationTypes"))
+    """Notification permission bitmask."""
+    sdk_version: str | None = attrs.field(default=None, metadata=wire("v"))
+
+
+@attrs.frozen(kw_only=True)
+class PushReport(OnDeviceFromClientCode[Ack]):
+    """Base of the push statistics reports: the message and optional metadata."""
+
+    hash: str = attrs.field(validator=non_empty)
+    """The message hash from the push payload."""
+    meta_data: Mapping[str, Any] | None = attrs.field(
+        default=None, converter=mapping, metadata=wire("metaData")
+    )
+
+
+@attrs.frozen(kw_only=True)
+class PushStat(PushReport):
+    """Record that a push was opened. From client code. Not idempotent: a repeat counts twice."""
+
+    path = "/json/1.3/pushStat"
+    token = TokenKind.DEVICE
+    result_type = Ack
+    idempotent = False
+
+
+@attrs.frozen(kw_only=True)
+class MessageDeliveryEvent(PushReport):
+    """Record that a push was delivered. From client code. Not idempotent: a repeat counts twice."""
+
+    path = "/json/1.3/messageDeliveryEvent"
+    token = TokenKind.DEVICE
+    result_type = Ack
+    idempotent = False
+
+
+@attrs.frozen(kw_only=True)
+class SetPurchase(OnDeviceFromClientCode[Ack]):
+    """Record an in-app purchase. From client code (the ``transactionDate`` format is not known).
+
+    Not idempotent: a repeat records a second purchase.
+    """
+
+    path = "/json/1.3/setPurchase"
+    token = TokenKind.DEVICE
+    result_type = Ack
+    idempotent = False
+
+    transaction_date: str = attrs.field(metadata=wire("transactionDate"))
+    quantity: int
+    currency: str
+    product_identifier: str = attrs.field(metadata=wire("productIdentifier"))
+    price: float
+
+
+@attrs.frozen(kw_only=True)
+class DeviceStatus(Result):
+    """Whether Pushwoosh knows a device, and whether it has a push token for it."""
+
+    exist: bool | None = None
+    push_token_exist: bool | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+@attrs.frozen(kw_only=True)
+class CheckDevice(OnDeviceFromClientCode[DeviceStatus]):
+    """Check whether a device is registered. From client code."""
+
+    path = "/json/1.3/checkDevice"
+    token = TokenKind.DEVICE
+    result_type = DeviceStatus
+
+
+@attrs.frozen(kw_only=True)
+class DeleteDevice(OnDeviceFromClientCode[Ack]):
+    """Delete a device record. From client code, labelled internal and liable to change.
+
+    For GDPR-style deletion prefer :class:`DeleteUser`.
+    """
+
+    path = "/json/1.3/deleteDevice"
+    token = TokenKind.DEVICE
+    result_type = Ack
+
+
+@attrs.frozen(kw_only=True)
+class RegisterUser(OnDevice[Ack]):
+    """Link a device to a User ID (the hwid is used when ``user_id`` is unset).
+
+    May be called before the device has a push token. For emails use ``registerEmailUser``.
+    """
+
+    path = "/json/1.3/registerUser"
+    token = TokenKind.DEVICE
+    result_type = Ack
+
+    user_id: str | None = attrs.field(default=None, metadata=wire("userId"))
+    tz_offset: int | None = None
+    """Offset from UTC in seconds."""
+    device_type: int | None = attrs.field(default=None, converter=_optional_device_type)
+
+
+@attrs.frozen(kw_only=True)
+class Accepted(Result):
+    """HTTP 200 from a call that runs in the background with nothing to poll.
+
+    The reply body is undocumented: the keys of a JSON object are kept in ``extra``, anything else
+    is ignored.
+    """
+
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+    @classmethod
+    def unwrap(cls, data: Any) -> Any:
+        """The reply when it is a JSON object, else nothing."""
+        return data if isinstance(data, Mapping) else None
+
+
+@attrs.frozen(kw_only=True)
+class DeleteUser(Command[Accepted]):
+    """Delete a user and every linked device, email and phone number; drop them from journeys.
+
+    Asynchronous: success means "accepted". Pushwoosh's page shows a ``Token`` device-token
+    header; whether the body is wrapped in ``{"request": ...}`` is not confirmed (sent unwrapped,
+    like the other ``/api/v2`` bodies). An email as ``user_id`` works only if it is the User ID.
+    """
+
+    path = "/api/v2/device-api/deleteUser"
+    token = TokenKind.DEVICE
+    result_type = Accepted
+
+    user_id: str = attrs.field(validator=non_empty)
+    application: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class EventHit(Result):
+    """The hit ``postEvent`` recorded: its code (e.g. ``61BC9-84DD0``)."""
+
+    code: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PostEvent(Command[EventHit]):
+    """Post an event (as created in the Control Panel) for a device, a user, or both.
+
+    ``hwid`` is what lets the user enter Customer Journeys; ``attributes`` is always sent, ``{}``
+    when empty. Not idempotent: a repeat posts a second hit (and may trigger journeys again).
+    """
+
+    path = "/json/1.3/postEvent"
+    token = TokenKind.DEVICE
+    result_type = EventHit
+    idempotent = False
+
+    event: str = attrs.field(validator=non_empty)
+    hwid: str | None = None
+    user_id: str | None = attrs.field(default=None, metadata=wire("userId"))
+    attributes: Mapping[str, Any] = attrs.field(
+        factory=dict, converter=json_object, metadata=wire(always=True)
+    )
+    timestamp_utc: int | None = attrs.field(default=None, metadata=wire("timestampUTC"))
+    """Unix time of the event."""
+    timestamp_current: int | None = attrs.field(default=None, metadata=wire("timestampCurrent"))
+    """The event's local time, as a Unix timestamp."""
+    device_type: int | None = attrs.field(default=None, converter=_optional_device_type)
+    application: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.hwid is None and self.user_id is None:
+            msg = "give hwid, user_id or both"
+            raise ValidationError(msg)

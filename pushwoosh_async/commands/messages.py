@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import json
 import uuid
 from collections.abc import Iterable, Mapping
@@ -19,16 +20,24 @@ __all__ = [
     "CODE_NOT_AVAILABLE",
     "MAX_RECIPIENTS",
     "AndroidOptions",
+    "CancelMessage",
     "ChromeOptions",
     "CreateMessage",
     "CreateMessageResult",
+    "CreateTargetedMessage",
+    "CreateTargetedMessageResult",
     "DeleteMessage",
     "FirefoxOptions",
     "GeoZone",
     "GetMessageDetails",
+    "GetPushHistory",
     "IOSOptions",
     "MessageDetails",
     "Notification",
+    "PushHistory",
+    "PushHistoryEntry",
+    "PushHistorySearch",
+    "RawResult",
     "SafariOptions",
 ]
 
@@ -414,3 +423,169 @@ class GetMessageDetails(Command[MessageDetails]):
     result_type = MessageDetails
 
     message: str
+
+
+def valid_send_date(_: Any, attribute: attrs.Attribute[Any], value: dt.datetime | str) -> None:
+    """Validator: ``"now"``, a datetime, or a ``YYYY-MM-DD HH:MM`` string."""
+    if isinstance(value, dt.datetime) or value == "now":
+        return
+    try:
+        dt.datetime.strptime(value, "%Y-%m-%d %H:%M")  # noqa: DTZ007
+    except ValueError:
+        msg = f'{attribute.name} must be "now", a datetime or "YYYY-MM-DD HH:MM", not {value!r}'
+        raise ValidationError(msg) from None
+
+
+@attrs.frozen(kw_only=True)
+class RawResult(Result):
+    """The reply of a method whose reply shape is unknown: every key lands in ``extra``.
+
+    A reply that is neither ``null`` nor a JSON object is kept under ``extra["value"]``.
+    """
+
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+    @classmethod
+    def unwrap(cls, data: Any) -> Any:
+        """The reply as an object (a bare value is wrapped as ``{"value": ...}``)."""
+        return data if data is None or isinstance(data, Mapping) else {"value": data}
+
+
+@attrs.frozen(kw_only=True)
+class CreateTargetedMessageResult(Result):
+    """The code of the message ``createTargetedMessage`` created.
+
+    ``messageCode`` is the name the PHP client reads, not confirmed by current docs; anything
+    else in the reply lands in ``extra``.
+    """
+
+    message_code: str | None = attrs.field(default=None, metadata=wire("messageCode"))
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+@attrs.frozen(kw_only=True)
+class CreateTargetedMessage(Command[CreateTargetedMessageResult]):
+    """Send a push to the devices a segmentation-language expression selects.
+
+    ``devices_filter`` is seglang, e.g. ``A("ABCDE-12345") * T("age", BETWEEN, [17, 20])``: without
+    an ``A(...)`` term the message can reach every application of the account. The message keys sit
+    at the top level (no ``notifications`` list); the platform blocks are those of
+    :class:`Notification`. Known only in part (old docs and public clients): unlisted keys go in
+    ``extra``. Not idempotent and has no de-duplication key, so it is never retried.
+    """
+
+    path = "/json/1.3/createTargetedMessage"
+    token = TokenKind.SERVER
+    result_type = CreateTargetedMessageResult
+    idempotent = False
+
+    devices_filter: str = attrs.field(validator=non_empty)
+    send_date: dt.datetime | str = attrs.field(
+        default="now", validator=valid_send_date, metadata=wire(always=True)
+    )
+    content: LocalizedText | None = None
+    ignore_user_timezone: bool | None = None
+    timezone: str | None = None
+    campaign: str | None = None
+    ios: IOSOptions | None = attrs.field(
+        default=None, converter=_ios, metadata=wire(flatten=IOSOptions)
+    )
+    android: AndroidOptions | None = attrs.field(
+        default=None, converter=_android, metadata=wire(flatten=AndroidOptions)
+    )
+    chrome: ChromeOptions | None = attrs.field(
+        default=None, converter=_chrome, metadata=wire(flatten=ChromeOptions)
+    )
+    safari: SafariOptions | None = attrs.field(
+        default=None, converter=_safari, metadata=wire(flatten=SafariOptions)
+    )
+    firefox: FirefoxOptions | None = attrs.field(
+        default=None, converter=_firefox, metadata=wire(flatten=FirefoxOptions)
+    )
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+@attrs.frozen(kw_only=True)
+class CancelMessage(Command[RawResult]):
+    """Cancel a scheduled v1.3 message. Only the method's name is known.
+
+    No request field or reply has been seen, so the request is whatever ``extra`` holds (e.g.
+    ``extra={"message": code}``, a guess by analogy with ``deleteMessage``) and the reply is kept
+    raw. Prefer the documented :class:`~pushwoosh_async.commands.messaging_v2.Cancel`.
+    """
+
+    path = "/json/1.3/cancelMessage"
+    token = TokenKind.SERVER
+    result_type = RawResult
+
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+class PushHistorySearch(str, enum.Enum):
+    """What ``getPushHistory``'s ``value`` is matched against (raw strings are accepted too)."""
+
+    ALL = ""
+    NOTIFICATION_ID = "notificationID"
+    NOTIFICATION_CODE = "notificationCode"
+    APPLICATION_CODE = "applicationCode"
+    CAMPAIGN_CODE = "campaignCode"
+
+
+def _search_by(value: PushHistorySearch | str | None) -> PushHistorySearch | str | None:
+    try:
+        return None if value is None else PushHistorySearch(value)
+    except ValueError:
+        return value
+
+
+@attrs.frozen(kw_only=True)
+class PushHistoryEntry:
+    """One sent message in ``getPushHistory``'s ``rows``; unlisted keys land in ``extra``."""
+
+    id: int | str | None = None
+    create_date: str | None = attrs.field(default=None, metadata=wire("createDate"))
+    send_date: str | None = attrs.field(default=None, metadata=wire("sendDate"))
+    content: LocalizedText | None = None
+    url: str | None = None
+    filter: str | None = None
+    rich_page_id: int | str | None = attrs.field(default=None, metadata=wire("richPageId"))
+    geozone: str | None = None
+    """As Pushwoosh sends it: a JSON-encoded string."""
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+def _history_rows(
+    value: Iterable[PushHistoryEntry | Mapping[str, Any]] | None,
+) -> tuple[PushHistoryEntry, ...]:
+    return () if value is None else structure_many(value, PushHistoryEntry)
+
+
+@attrs.frozen(kw_only=True)
+class PushHistory(Result):
+    """Sent messages (``rows``); other reply keys, e.g. a paging cursor, land in ``extra``."""
+
+    rows: tuple[PushHistoryEntry, ...] = attrs.field(default=(), converter=_history_rows)
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+@attrs.frozen(kw_only=True)
+class GetPushHistory(Command[PushHistory]):
+    """Legacy history of sent messages (``messages:list`` is the documented replacement).
+
+    Fields from a public client's method list and older docs (``source`` and the
+    ``lastNotificationID`` cursor unconfirmed); others go in ``extra``.
+    """
+
+    path = "/json/1.3/getPushHistory"
+    token = TokenKind.SERVER
+    result_type = PushHistory
+
+    search_by: PushHistorySearch | str | None = attrs.field(
+        default=None, converter=_search_by, metadata=wire("searchBy")
+    )
+    value: str | None = None
+    source: str | None = None
+    last_notification_id: str | None = attrs.field(
+        default=None, metadata=wire("lastNotificationID")
+    )
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)

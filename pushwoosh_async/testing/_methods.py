@@ -16,30 +16,11 @@ import attrs
 
 from pushwoosh_async.testing._state import Account, Device, Job, Message
 
-__all__ = ["DEVICE_METHODS", "HANDLERS", "Refusal", "Request"]
+__all__ = ["HANDLERS", "Refusal", "Request"]
 
 MAX_RECIPIENTS: Final = 1000
 FEW_DEVICES: Final = 10
 """Immediate sends to fewer devices than this get ``CODE_NOT_AVAILABLE`` instead of a code."""
-
-DEVICE_METHODS: Final = frozenset(
-    {
-        "registerDevice",
-        "unregisterDevice",
-        "setTags",
-        "getTags",
-        "setBadge",
-        "applicationOpen",
-        "pushStat",
-        "messageDeliveryEvent",
-        "registerUser",
-        "postEvent",
-        "registerEmail",
-        "setEmailTags",
-        "deleteUser",
-    }
-)
-"""Methods called with the device API token (``Authorization: Token ...``), per the catalogue."""
 
 
 class Refusal(Exception):
@@ -466,6 +447,7 @@ HANDLERS: Final[Mapping[str, Handler]] = {
     "setTags": set_tags,
     "getTags": get_tags,
     "bulkSetTags": bulk_set_tags,
+    "bulkSetTags status": bulk_set_tags_status,
     "unregisterDevice": unregister_device,
     "registerUser": register_user,
     "postEvent": post_event,
@@ -483,4 +465,4 @@ HANDLERS: Final[Mapping[str, Handler]] = {
     "exportSegment": export_segment,
     "exportSegment/result": export_segment_result,
 }
-"""Handlers of ``POST /json/1.3/<method>`` and ``POST /api/v2/audience/<method>``, by method."""
+"""The modelled methods, by catalogue name; every other command gets a default reply."""

@@ -25,21 +25,15 @@ from typing import Any, Final
 import attrs
 import httpx
 
-from pushwoosh_async.testing._methods import (
-    DEVICE_METHODS,
-    HANDLERS,
-    Refusal,
-    Request,
-    bulk_set_tags_status,
-)
+from pushwoosh_async.commands import TokenKind
+from pushwoosh_async.testing._methods import HANDLERS, Refusal, Request
+from pushwoosh_async.testing._routes import Endpoint, default_reply, find
 from pushwoosh_async.testing._state import Account, Device
 from pushwoosh_async.testing.faults import Fault, When
 
 __all__ = ["Answer", "FakePushwoosh", "RecordedCall"]
 
 V13: Final = "/json/1.3/"
-AUDIENCE: Final = "/api/v2/audience/"
-_JOB_STATUS: Final = "/api/v2/audience/bulkSetTags/"
 
 
 @attrs.frozen
@@ -211,68 +205,61 @@ class FakePushwoosh:
     def _process(
         self, http_method: str, path: str, method: str, headers: Mapping[str, str], document: Any
     ) -> Answer:
+        endpoint, path_args, known = find(http_method, path)
         v13 = path.startswith(V13)
         try:
-            handler, request, path_args = self._route(http_method, path, method, document)
-            self._authenticate(method, v13, headers, request)
+            if endpoint is None:
+                raise (
+                    Refusal(405, "Method not allowed", 405)
+                    if known
+                    else Refusal(404, "Not found", 404)
+                )
+            request = _request_object(endpoint, document, path_args)
+            self._authenticate(endpoint, headers, request)
             self._count(method)
+            handler = HANDLERS.get(method)
             try:
-                data = handler(Request(self.state, request, self._new_id, path_args))
+                if handler is None:
+                    data = default_reply(endpoint.result_type)
+                else:
+                    data = handler(Request(self.state, request, self._new_id, path_args))
             except (TypeError, ValueError, AttributeError) as exc:
                 # A field of the wrong type: Pushwoosh answers with an argument error.
                 raise Refusal(210, f"Invalid request arguments ({type(exc).__name__})") from exc
         except Refusal as refusal:
-            if v13:
-                body = _envelope(refusal.status_code, refusal.message)
-            else:
-                body = json.dumps({"message": refusal.message}).encode()
             headers_out = {"Content-Type": "application/json"}
             if refusal.status_code == 429:
                 headers_out["Retry-After"] = str(math.ceil(self._retry_after(method)))
-            return Answer(refusal.http_status, body, headers_out)
+            return Answer(refusal.http_status, _error_body(v13, path, refusal), headers_out)
         body = _envelope(200, "OK", data) if v13 else json.dumps(data).encode()
         return Answer(200, body, {"Content-Type": "application/json"})
 
-    def _route(
-        self, http_method: str, path: str, method: str, document: Any
-    ) -> tuple[Callable[[Request], Any], dict[str, Any], dict[str, str]]:
-        if method == "bulkSetTags status":
-            return bulk_set_tags_status, {}, {"request_id": path[len(_JOB_STATUS) :]}
-        handler = HANDLERS.get(method)
-        if handler is None or not path.startswith((V13, AUDIENCE)):
-            raise Refusal(404, "Not found", http_status=404)
-        if http_method != "POST":
-            raise Refusal(405, "Method not allowed", http_status=405)
-        if path.startswith(V13):
-            if not isinstance(document, dict) or not isinstance(document.get("request"), dict):
-                raise Refusal(400, "Bad request", http_status=400)
-            return handler, document["request"], {}
-        if not isinstance(document, dict):
-            raise Refusal(400, "invalid request", http_status=400)
-        return handler, document, {}
-
     def _authenticate(
-        self, method: str, v13: bool, headers: Mapping[str, str], request: dict[str, Any]
+        self, endpoint: Endpoint, headers: Mapping[str, str], request: dict[str, Any]
     ) -> None:
+        """Check the token the endpoint's family asks for, where it asks for it."""
         authorization = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
-        if method in DEVICE_METHODS:
+        if endpoint.token is TokenKind.DEVICE:
             if authorization != f"Token {self.device_token}":
                 raise Refusal(401, "Unauthorized", http_status=401)
             return
-        token = request.get("auth")
-        if token is None and authorization:
-            # Header forms: "Token <server token>" (Messaging v2, statistics v2, job status GETs).
-            token = authorization.partition(" ")[2]
-        if not token:
-            raise (
-                Refusal(210, "API token or application is not set")
-                if v13
-                else Refusal(401, "Unauthorized", http_status=401)
-            )
-        if token != self.api_token:
-            raise Refusal(401, "Unauthorized", http_status=401)
-        if method in self.restricted_methods:
-            raise Refusal(403, "Token restrictions forbid this operation", 200 if v13 else 403)
+        if endpoint.auth_in_header:
+            if authorization != f"{endpoint.header_scheme} {self.api_token}":
+                raise Refusal(401, "Unauthorized", http_status=401)
+        else:
+            token = request.get("auth")
+            if not token:
+                v13 = endpoint.family.wrapped
+                raise (
+                    Refusal(210, "API token or application is not set")
+                    if v13
+                    else Refusal(401, "Unauthorized", http_status=401)
+                )
+            if token != self.api_token:
+                raise Refusal(401, "Unauthorized", http_status=401)
+        if endpoint.name in self.restricted_methods:
+            status = 200 if endpoint.family.wrapped else 403
+            raise Refusal(403, "Token restrictions forbid this operation", status)
 
     def _count(self, method: str) -> None:
         limit = self._limits.get(method)
@@ -297,12 +284,38 @@ class FakePushwoosh:
 
 
 def _method_name(http_method: str, path: str) -> str:
-    """The method's name as the API catalogue writes it, e.g. ``exportSegment/result``."""
-    if http_method == "GET" and path.startswith(_JOB_STATUS):
-        return "bulkSetTags status"
-    if path.startswith(AUDIENCE):
-        return path[len(AUDIENCE) :].rstrip("/")
-    return path.rstrip("/").rsplit("/", 1)[-1]
+    """The method's catalogue name (``exportSegment/result``); the last path segment if unknown."""
+    endpoint, _, _ = find(http_method, path)
+    return endpoint.name if endpoint else path.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _request_object(
+    endpoint: Endpoint, document: Any, path_args: Mapping[str, str]
+) -> dict[str, Any]:
+    """The request's fields: unwrapped from ``{"request": ...}`` where the family wraps them."""
+    if endpoint.http_method == "GET":
+        return dict(path_args)
+    if endpoint.family.wrapped:
+        if not isinstance(document, dict) or not isinstance(document.get("request"), dict):
+            raise Refusal(400, "Bad request", http_status=400)
+        return dict(document["request"])
+    if not isinstance(document, dict):
+        raise Refusal(400, "invalid request", http_status=400)
+    return dict(document)
+
+
+_GRPC_CODES: Final = {400: 3, 401: 16, 403: 7, 404: 5, 405: 12, 429: 8, 500: 13}
+"""HTTP status -> gRPC code, for the families served by Pushwoosh's gRPC gateway."""
+
+
+def _error_body(v13: bool, path: str, refusal: Refusal) -> bytes:
+    """A refusal in the family's error shape: v1.3 envelope, gRPC-gateway or v2 message."""
+    if v13:
+        return _envelope(refusal.status_code, refusal.message)
+    if path.startswith(("/messaging/", "/api/v3/", "/api/journey/")):
+        code = _GRPC_CODES.get(refusal.http_status, 2)
+        return json.dumps({"code": code, "message": refusal.message, "details": []}).encode()
+    return json.dumps({"message": refusal.message}).encode()
 
 
 def _faulted_after(fault: Fault, answer: Answer) -> Answer:

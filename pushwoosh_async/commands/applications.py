@@ -1,0 +1,252 @@
+"""Applications: create, configure, read and delete applications (``/json/1.3``, server token).
+
+Per the docs these methods are for Custom Plan / Private Offering accounts only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from pushwoosh_async.commands._base import Ack, Command, Result, TokenKind
+from pushwoosh_async.commands._fields import json_object
+from pushwoosh_async.errors import ValidationError
+
+__all__ = [
+    "ApplicationCreated",
+    "ApplicationList",
+    "ApplicationReply",
+    "ApplicationSettings",
+    "ConfigureApplication",
+    "CreateApplication",
+    "DeleteApplication",
+    "GetApplication",
+    "GetApplicationFile",
+    "GetApplications",
+    "SetApplicationPlatformStatus",
+    "UpdateApplication",
+    "decode_setting",
+]
+
+
+def _required(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    if not value:
+        msg = f"{attribute.name} must not be empty"
+        raise ValidationError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class ApplicationCreated(Result):
+    """The code of the new application, e.g. ``1DC69-73EDB``."""
+
+    application: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class CreateApplication(Command[ApplicationCreated]):
+    """Create an application.
+
+    ``icon`` is a base64 PNG; ``sdk_ios`` is ``pw`` or ``corona``, ``sdk_android`` ``pw``,
+    ``corona`` or ``phonegap``. Not idempotent: a repeat makes a second application, so it is
+    never retried.
+    """
+
+    path = "/json/1.3/createApplication"
+    token = TokenKind.SERVER
+    result_type = ApplicationCreated
+    idempotent = False
+
+    title: str = attrs.field(validator=_required)
+    icon: str | None = None
+    authorize_all_tokens: bool | None = None
+    """Let every API token of the account access the application."""
+    sdk_ios: str | None = None
+    sdk_android: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class UpdateApplication(Command[Ack]):
+    """Change an application's title, icon (base64 PNG) or SDK settings.
+
+    ``application`` defaults to the client's.
+    """
+
+    path = "/json/1.3/updateApplication"
+    token = TokenKind.SERVER
+    result_type = Ack
+
+    application: str | None = None
+    title: str | None = None
+    icon: str | None = None
+    sdk_ios: str | None = None
+    sdk_android: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class DeleteApplication(Command[Ack]):
+    """Delete an application.
+
+    ``application`` is required here: the client's default is deliberately not used for a delete.
+    """
+
+    path = "/json/1.3/deleteApplication"
+    token = TokenKind.SERVER
+    result_type = Ack
+
+    application: str = attrs.field(validator=_required)
+
+
+def decode_setting(value: str | None) -> str | None:
+    """A ``getApplication`` setting as text.
+
+    Several arrive hex-encoded behind an ``x`` (``"x7077"`` is ``"pw"``); values that are not such
+    hex pass through unchanged.
+    """
+    if value is None or len(value) < 3 or not value.startswith("x") or len(value) % 2 == 0:
+        return value
+    try:
+        return bytes.fromhex(value[1:]).decode()
+    except ValueError:
+        return value
+
+
+@attrs.frozen(kw_only=True)
+class ApplicationSettings(Result):
+    """The settings ``getApplication`` reports (the reply's ``application`` object).
+
+    Only a few keys are named by the docs; all others land in ``extra``. Several values arrive
+    hex-encoded with an ``x`` prefix: read them with :func:`decode_setting`.
+    """
+
+    android_sdk: str | None = None
+    android_api_type: int | str | None = None
+    android_gcm_api_key: str | None = None
+    adm_cid: str | None = None
+    adm_secret: str | None = None
+    icon_url: str | None = None
+    ios_apple_appid: str | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+    @classmethod
+    def unwrap(cls, data: Any) -> Any:
+        """The settings sit under ``application``."""
+        if isinstance(data, Mapping) and isinstance(data.get("application"), Mapping):
+            return data["application"]
+        return data
+
+
+@attrs.frozen(kw_only=True)
+class GetApplication(Command[ApplicationSettings]):
+    """Read an application's settings; ``application`` defaults to the client's."""
+
+    path = "/json/1.3/getApplication"
+    token = TokenKind.SERVER
+    result_type = ApplicationSettings
+
+    application: str | None = None
+
+
+def _applications(value: Mapping[str, Any] | Iterable[Any] | None) -> Mapping[str, Any]:
+    # Documented as an object keyed by application code; a list of objects with a "code" is
+    # accepted too, since the shape was never captured.
+    if value is None:
+        return {}
+    if isinstance(value, Mapping):
+        return dict(value)
+    listed = list(value)
+    return {str(a.get("code")): a for a in listed if isinstance(a, Mapping)}
+
+
+@attrs.frozen(kw_only=True)
+class ApplicationList(Result):
+    """The account's applications keyed by code (shape inferred: see ``GetApplications``)."""
+
+    applications: Mapping[str, Any] = attrs.field(factory=dict, converter=_applications)
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The application codes."""
+        return tuple(self.applications)
+
+
+@attrs.frozen(kw_only=True)
+class GetApplications(Command[ApplicationList]):
+    """List the account's applications.
+
+    Uncertain: the reply shape is inferred from a support script that reads
+    ``response.applications`` keys; ``page`` comes from older docs. Other request keys go in
+    ``extra``, other reply keys land in the result's ``extra``.
+    """
+
+    path = "/json/1.3/getApplications"
+    token = TokenKind.SERVER
+    result_type = ApplicationList
+
+    page: int | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+@attrs.frozen(kw_only=True)
+class ApplicationReply(Result):
+    """A reply whose shape was never captured: every key lands in ``extra``.
+
+    A reply that is not an object (a string, a list) is kept as ``extra["response"]``.
+    """
+
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+    @classmethod
+    def unwrap(cls, data: Any) -> Any:
+        """Objects as they are; anything else under ``response``."""
+        return data if data is None or isinstance(data, Mapping) else {"response": data}
+
+
+@attrs.frozen(kw_only=True)
+class GetApplicationFile(Command[ApplicationReply]):
+    """Fetch an application file.
+
+    Name only (third-party method checklists): every request field but ``application`` (the
+    client's default) goes in ``extra``; the reply is kept raw.
+    """
+
+    path = "/json/1.3/getApplicationFile"
+    token = TokenKind.SERVER
+    result_type = ApplicationReply
+
+    application: str | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+@attrs.frozen(kw_only=True)
+class SetApplicationPlatformStatus(Command[ApplicationReply]):
+    """Enable or disable a platform of an application.
+
+    Name only (third-party checklists): the platform and status keys are unknown, so pass them in
+    ``extra``; the reply is kept raw.
+    """
+
+    path = "/json/1.3/setApplicationPlatformStatus"
+    token = TokenKind.SERVER
+    result_type = ApplicationReply
+
+    application: str | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+@attrs.frozen(kw_only=True)
+class ConfigureApplication(Command[ApplicationReply]):
+    """Configure a platform of an application (per platform in old docs: iOS, Android, ...).
+
+    Name only (third-party checklists): the settings keys are unknown, so pass them in ``extra``;
+    the reply is kept raw.
+    """
+
+    path = "/json/1.3/configureApplication"
+    token = TokenKind.SERVER
+    result_type = ApplicationReply
+
+    application: str | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)

@@ -1,0 +1,257 @@
+"""Presets: saved message templates (``/json/1.3``, server token in the body)."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from pushwoosh_async._converter import structure_one, wire
+from pushwoosh_async.commands._base import Ack, Command, Result, TokenKind
+from pushwoosh_async.commands._fields import ints, json_object, mapping, non_empty
+from pushwoosh_async.commands.messages import LocalizedText
+from pushwoosh_async.errors import ValidationError
+
+__all__ = [
+    "MAX_SEND_RATE",
+    "MIN_SEND_RATE",
+    "ActionType",
+    "CreatePreset",
+    "DeletePreset",
+    "GetPreset",
+    "ListPresets",
+    "Preset",
+    "PresetAction",
+    "PresetContent",
+    "PresetCreated",
+    "PresetList",
+    "PresetScheduling",
+    "PresetSegmentation",
+]
+
+MIN_SEND_RATE = 100
+MAX_SEND_RATE = 1000
+
+
+def _required(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    if not value:
+        msg = f"{attribute.name} must not be empty"
+        raise ValidationError(msg)
+
+
+class ActionType(str, enum.Enum):
+    """What opening the message does."""
+
+    URL = "url"
+    DEEP_LINK = "deepLink"
+    RICH_MEDIA = "richMedia"
+    OPEN_APP = "openApp"
+    """The default."""
+
+
+def _action_type(value: ActionType | str) -> ActionType:
+    try:
+        return ActionType(value)
+    except ValueError:
+        msg = f"action type must be url, deepLink, richMedia or openApp, not {value!r}"
+        raise ValidationError(msg) from None
+
+
+@attrs.frozen(kw_only=True)
+class PresetAction:
+    """``content.action``: the action type and its options (e.g. ``{"url": ...}``)."""
+
+    type: ActionType = attrs.field(converter=_action_type)
+    options: Mapping[str, Any] | None = attrs.field(default=None, converter=mapping)
+
+
+def _action(value: PresetAction | Mapping[str, Any] | None) -> PresetAction | None:
+    return None if value is None else structure_one(value, PresetAction)
+
+
+@attrs.frozen(kw_only=True)
+class PresetContent:
+    """``content``: texts (a string is the default language), action and custom data.
+
+    ``user_data`` is delivered to the app as ``u``; ``properties`` holds platform-specific
+    content.
+    """
+
+    message: LocalizedText
+    title: LocalizedText | None = None
+    subtitle: LocalizedText | None = None
+    action: PresetAction | None = attrs.field(default=None, converter=_action)
+    user_data: Mapping[str, Any] | list[Any] | None = attrs.field(
+        default=None, metadata=wire("userData")
+    )
+    properties: Mapping[str, Any] | list[Any] | None = None
+
+
+def _send_rate(_: Any, __: attrs.Attribute[Any], value: int | None) -> None:
+    if value is not None and not MIN_SEND_RATE <= value <= MAX_SEND_RATE:
+        msg = f"send_rate must be {MIN_SEND_RATE}..{MAX_SEND_RATE} pushes per second, not {value}"
+        raise ValidationError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class PresetScheduling:
+    """``scheduling``: throttling in pushes per second (100..1000)."""
+
+    send_rate: int | None = attrs.field(
+        default=None, validator=_send_rate, metadata=wire("sendRate")
+    )
+
+
+@attrs.frozen(kw_only=True)
+class PresetSegmentation:
+    """``segmentation``: the platforms (device type codes, required) and an optional filter name."""
+
+    platforms: tuple[int, ...] = attrs.field(converter=ints, validator=non_empty)
+    filter: str | None = None
+
+
+def _content(value: PresetContent | Mapping[str, Any]) -> PresetContent:
+    return structure_one(value, PresetContent)
+
+
+def _scheduling(value: PresetScheduling | Mapping[str, Any] | None) -> PresetScheduling | None:
+    return None if value is None else structure_one(value, PresetScheduling)
+
+
+def _segmentation(value: PresetSegmentation | Mapping[str, Any]) -> PresetSegmentation:
+    return structure_one(value, PresetSegmentation)
+
+
+@attrs.frozen(kw_only=True)
+class PresetCreated(Result):
+    """The reply of ``createPreset``.
+
+    The docs' example shows only the envelope; the preset's code is assumed to come as
+    ``code`` (unconfirmed). Other reply keys land in ``extra``.
+    """
+
+    code: str | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+@attrs.frozen(kw_only=True)
+class CreatePreset(Command[PresetCreated]):
+    """Save a message preset.
+
+    Give ``application_code`` or ``application_group_code`` (the client's default application is
+    not filled in: the wire name is ``applicationCode``). Not idempotent: a repeat saves a second
+    preset, so it is never retried.
+    """
+
+    path = "/json/1.3/createPreset"
+    token = TokenKind.SERVER
+    result_type = PresetCreated
+    idempotent = False
+
+    name: str = attrs.field(validator=_required)
+    content: PresetContent = attrs.field(converter=_content)
+    segmentation: PresetSegmentation = attrs.field(converter=_segmentation)
+    application_code: str | None = attrs.field(default=None, metadata=wire("applicationCode"))
+    application_group_code: str | None = attrs.field(
+        default=None, metadata=wire("applicationGroupCode")
+    )
+    campaign_code: str | None = attrs.field(default=None, metadata=wire("campaignCode"))
+    scheduling: PresetScheduling | None = attrs.field(default=None, converter=_scheduling)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.application_code is None) == (self.application_group_code is None):
+            msg = "give application_code or application_group_code, exactly one"
+            raise ValidationError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class Preset(Result):
+    """A preset as ``getPreset`` returns it.
+
+    The reply was not captured: the fields are assumed to mirror ``createPreset`` and are kept
+    as JSON; the data is read from a ``preset`` member if there is one. Other keys land in
+    ``extra``.
+    """
+
+    code: str | None = None
+    name: str | None = None
+    application_code: str | None = attrs.field(default=None, metadata=wire("applicationCode"))
+    content: Mapping[str, Any] | None = attrs.field(default=None, converter=mapping)
+    scheduling: Mapping[str, Any] | None = attrs.field(default=None, converter=mapping)
+    segmentation: Mapping[str, Any] | None = attrs.field(default=None, converter=mapping)
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+    @classmethod
+    def unwrap(cls, data: Any) -> Any:
+        """The ``preset`` member if the reply has one, else the whole reply."""
+        if isinstance(data, Mapping) and isinstance(data.get("preset"), Mapping):
+            return data["preset"]
+        return data
+
+
+@attrs.frozen(kw_only=True)
+class GetPreset(Command[Preset]):
+    """Read a preset by its code (reply shape not captured: see :class:`Preset`)."""
+
+    path = "/json/1.3/getPreset"
+    token = TokenKind.SERVER
+    result_type = Preset
+
+    preset_code: str = attrs.field(validator=_required)
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+def _json_objects(value: Iterable[Mapping[str, Any]] | None) -> tuple[Mapping[str, Any], ...]:
+    return () if value is None else tuple(json_object(v) for v in value)
+
+
+@attrs.frozen(kw_only=True)
+class PresetList(Result):
+    """The presets of an application, as JSON objects (their shape was not captured).
+
+    Read from a ``presets`` member, or from the reply itself when it is a bare list. Other keys
+    land in ``extra``.
+    """
+
+    presets: tuple[Mapping[str, Any], ...] = attrs.field(default=(), converter=_json_objects)
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+    @classmethod
+    def unwrap(cls, data: Any) -> Any:
+        """A bare list is the presets themselves."""
+        return {"presets": data} if isinstance(data, list) else data
+
+
+@attrs.frozen(kw_only=True)
+class ListPresets(Command[PresetList]):
+    """List the presets of an application (``application`` defaults to the client's)."""
+
+    path = "/json/1.3/listPresets"
+    token = TokenKind.SERVER
+    result_type = PresetList
+
+    application: str | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+@attrs.frozen(kw_only=True)
+class DeletePreset(Command[Ack]):
+    """Delete a preset.
+
+    Name only (third-party checklist): ``preset_code`` is assumed from ``getPreset``; put other
+    or differently named keys in ``extra``. The reply is assumed to carry no data.
+    """
+
+    path = "/json/1.3/deletePreset"
+    token = TokenKind.SERVER
+    result_type = Ack
+
+    preset_code: str | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+    def __attrs_post_init__(self) -> None:
+        if self.preset_code is None and not self.extra:
+            msg = "give preset_code (or the preset's key in extra)"
+            raise ValidationError(msg)

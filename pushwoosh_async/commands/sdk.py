@@ -1,0 +1,345 @@
+"""Device API calls the Pushwoosh SDKs make for themselves (device token, in the header).
+
+None of these is in Pushwoosh's docs: names, fields and replies come from the public SDKs (Android,
+iOS, Web), so every command takes unknown request keys in ``extra`` and every result with data
+keeps unknown reply keys in ``extra``. Nested objects the SDKs treat as opaque (in-apps, pop-up
+forms, ``push_devices``) are plain JSON objects here.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+import attrs
+
+from pushwoosh_async._converter import wire
+from pushwoosh_async.commands._base import Ack, Command, Result, TokenKind
+from pushwoosh_async.commands._fields import json_object, mapping, non_empty, strings
+from pushwoosh_async.commands.device import OnDeviceFromClientCode
+from pushwoosh_async.errors import ValidationError
+
+__all__ = [
+    "Config",
+    "GetConfig",
+    "GetInApps",
+    "GetPopupFormContent",
+    "GetPopupForms",
+    "InApps",
+    "MergeUser",
+    "MultiRegisterDevice",
+    "PageVisit",
+    "PopupFormContent",
+    "PopupFormEvent",
+    "PopupForms",
+    "RecordPopupFormEvent",
+    "RegisterSmsNumber",
+    "RegisterWhatsappNumber",
+    "RichMediaAction",
+    "SetMADID",
+    "TriggerInAppAction",
+]
+
+R = TypeVar("R", bound=Result)
+
+
+def _objects(value: Iterable[Mapping[str, Any]] | None) -> tuple[dict[str, Any], ...]:
+    if value is None:
+        return ()
+    if isinstance(value, (str, bytes, Mapping)):
+        msg = f"expected a list of JSON objects, got {type(value).__name__}"
+        raise ValidationError(msg)
+    return tuple(json_object(v) for v in value)
+
+
+def _optional_objects(
+    value: Iterable[Mapping[str, Any]] | None,
+) -> tuple[dict[str, Any], ...] | None:
+    return None if value is None else _objects(value)
+
+
+def _feature_names(value: Iterable[str]) -> tuple[str, ...]:
+    names = strings(value)
+    return () if names is None else names
+
+
+@attrs.frozen(kw_only=True)
+class FromClientCode(Command[R]):
+    """Base of the SDK calls that name no device: the application and the ``extra`` hatch."""
+
+    application: str | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+    """Wire keys sent as given, after every modelled field (the escape hatch)."""
+
+
+# In-apps and rich media
+
+
+@attrs.frozen(kw_only=True)
+class InApps(Result):
+    """The in-app resources a device should hold, as the JSON objects Pushwoosh sends."""
+
+    in_apps: tuple[dict[str, Any], ...] = attrs.field(
+        default=(), converter=_objects, metadata=wire("inApps")
+    )
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+@attrs.frozen(kw_only=True)
+class GetInApps(OnDeviceFromClientCode[InApps]):
+    """Fetch the in-app resources for a device. From SDK code; resource fields are not modelled."""
+
+    path = "/json/1.3/getInApps"
+    token = TokenKind.DEVICE
+    result_type = InApps
+
+    language: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class TriggerInAppAction(OnDeviceFromClientCode[Ack]):
+    """Report an in-app action (the SDKs send ``action="show"``). From SDK code.
+
+    Not idempotent: a repeat counts a second display.
+    """
+
+    path = "/json/1.3/triggerInAppAction"
+    token = TokenKind.DEVICE
+    result_type = Ack
+    idempotent = False
+
+    action: str = attrs.field(default="show", metadata=wire(always=True))
+    code: str | None = None
+    """The in-app code."""
+    message_hash: str | None = attrs.field(default=None, metadata=wire("messageHash"))
+    rich_media_code: str | None = attrs.field(default=None, metadata=wire("richMediaCode"))
+    timestamp_utc: int | None = attrs.field(default=None, metadata=wire("timestampUTC"))
+    timestamp_current: int | None = attrs.field(default=None, metadata=wire("timestampCurrent"))
+
+
+@attrs.frozen(kw_only=True)
+class RichMediaAction(OnDeviceFromClientCode[Ack]):
+    """Report a rich media interaction. Not idempotent: a repeat counts twice.
+
+    From SDK code: ``action_type`` values are not known, and the further attributes the SDKs add
+    go in ``extra``.
+    """
+
+    path = "/json/1.3/richMediaAction"
+    token = TokenKind.DEVICE
+    result_type = Ack
+    idempotent = False
+
+    action_type: str | int
+
+
+@attrs.frozen(kw_only=True)
+class SetMADID(OnDeviceFromClientCode[Ack]):
+    """Set a device's mobile advertising id (Android SDK); ``madid=None`` sends ``null``."""
+
+    path = "/json/1.3/setMADID"
+    token = TokenKind.DEVICE
+    result_type = Ack
+
+    madid: str | None = attrs.field(metadata=wire(always=True))
+
+
+# Web SDK: configuration, page visits, pop-up forms
+
+
+@attrs.frozen(kw_only=True)
+class Config(Result):
+    """Web SDK settings by feature name.
+
+    Keys seen in the Web SDK: ``page_visit`` (``entrypoint``, ``enabled``), ``vapid_key``,
+    ``web_in_apps`` (``enabled``), ``events``, ``subscription_prompt`` (``useCase``).
+    """
+
+    features: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+@attrs.frozen(kw_only=True)
+class GetConfig(OnDeviceFromClientCode[Config]):
+    """Read the Web SDK configuration of the named features. From Web SDK code."""
+
+    path = "/json/1.3/getConfig"
+    token = TokenKind.DEVICE
+    result_type = Config
+
+    features: tuple[str, ...] = attrs.field(converter=_feature_names, validator=non_empty)
+
+
+@attrs.frozen(kw_only=True)
+class PageVisit(OnDeviceFromClientCode[Ack]):
+    """Record a web page visit. Not idempotent: a repeat counts a second visit.
+
+    From Web SDK code, which posts it to the ``page_visit`` ``entrypoint`` that :class:`GetConfig`
+    returns; this command goes to the client's API host (point a client's ``base_url`` at the
+    entrypoint's host if they differ).
+    """
+
+    path = "/json/1.3/pageVisit"
+    token = TokenKind.DEVICE
+    result_type = Ack
+    idempotent = False
+
+    title: str
+    url_path: str
+    url: str
+
+
+@attrs.frozen(kw_only=True)
+class PopupForms(Result):
+    """The web pop-up forms of an application, as the JSON objects Pushwoosh sends."""
+
+    popup_forms: tuple[dict[str, Any], ...] = attrs.field(default=(), converter=_objects)
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+@attrs.frozen(kw_only=True)
+class GetPopupForms(OnDeviceFromClientCode[PopupForms]):
+    """List the web pop-up forms for a device. From Web SDK code; form fields are not modelled."""
+
+    path = "/json/1.3/getPopupForms"
+    token = TokenKind.DEVICE
+    result_type = PopupForms
+
+
+@attrs.frozen(kw_only=True)
+class PopupFormContent(Result):
+    """One pop-up form: its code, its definition as a JSON string, and its HTML if any."""
+
+    code: str | None = None
+    json: str | None = None
+    html: str | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+@attrs.frozen(kw_only=True)
+class GetPopupFormContent(OnDeviceFromClientCode[PopupFormContent]):
+    """Read one web pop-up form by code. From Web SDK code."""
+
+    path = "/json/1.3/getPopupFormContent"
+    token = TokenKind.DEVICE
+    result_type = PopupFormContent
+
+    code: str = attrs.field(validator=non_empty)
+
+
+class PopupFormEvent(enum.IntEnum):
+    """What ``recordPopupFormEvent`` reports (values from Web SDK code)."""
+
+    VISIT = 1
+    IMPRESSION = 2
+
+
+def _popup_event(value: PopupFormEvent | int) -> PopupFormEvent:
+    try:
+        return PopupFormEvent(value)
+    except ValueError:
+        msg = f"event must be 1 (visit) or 2 (impression), got {value!r}"
+        raise ValidationError(msg) from None
+
+
+@attrs.frozen(kw_only=True)
+class RecordPopupFormEvent(OnDeviceFromClientCode[Ack]):
+    """Record a pop-up form visit or impression. From Web SDK code. Not idempotent."""
+
+    path = "/json/1.3/recordPopupFormEvent"
+    token = TokenKind.DEVICE
+    result_type = Ack
+    idempotent = False
+
+    code: str = attrs.field(validator=non_empty)
+    event: PopupFormEvent = attrs.field(converter=_popup_event)
+
+
+# Users and channels
+
+
+@attrs.frozen(kw_only=True)
+class MergeUser(FromClientCode[Ack]):
+    """Move ``old_user_id``'s devices to ``new_user_id`` (Android SDK).
+
+    From SDK code: ``merge=True`` is read as "merge the old user's events and tags into the new
+    one", ``False`` as "drop them"; ``ts`` is assumed to be a Unix timestamp.
+    """
+
+    path = "/json/1.3/mergeUser"
+    token = TokenKind.DEVICE
+    result_type = Ack
+
+    old_user_id: str = attrs.field(validator=non_empty, metadata=wire("oldUserId"))
+    new_user_id: str = attrs.field(validator=non_empty, metadata=wire("newUserId"))
+    merge: bool
+    ts: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RegisterNumber(FromClientCode[Ack]):
+    """Base of the phone-number registrations: the E.164 number, optional user and offset.
+
+    ``ts_offset`` is spelled so in SDK code (probably the timezone offset, in seconds).
+    """
+
+    number: str = attrs.field(validator=non_empty)
+    user_id: str | None = attrs.field(default=None, metadata=wire("userId"))
+    ts_offset: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RegisterSmsNumber(RegisterNumber):
+    """Register a phone number for SMS.
+
+    From SDK code; ``RegisterDevice`` with ``device_type`` 18 is the documented way.
+    """
+
+    path = "/json/1.3/registerSmsNumber"
+    token = TokenKind.DEVICE
+    result_type = Ack
+
+
+@attrs.frozen(kw_only=True)
+class RegisterWhatsappNumber(RegisterNumber):
+    """Register a phone number for WhatsApp.
+
+    From SDK code (whether ``number`` takes the ``whatsapp:`` prefix is unknown);
+    ``RegisterDevice`` with ``device_type`` 21 is the documented way.
+    """
+
+    path = "/json/1.3/registerWhatsappNumber"
+    token = TokenKind.DEVICE
+    result_type = Ack
+
+
+@attrs.frozen(kw_only=True)
+class MultiRegisterDevice(FromClientCode[Ack]):
+    """Register several channels of one user in one call. From SDK code.
+
+    Note ``user_id`` is snake_case on the wire here and ``timezone`` a string (presumably an IANA
+    name). The shape of a ``push_devices`` entry is not known: pass the JSON objects as the SDK
+    builds them.
+    """
+
+    path = "/json/1.3/multiRegisterDevice"
+    token = TokenKind.DEVICE
+    result_type = Ack
+
+    user_id: str | None = None
+    email: str | None = None
+    sms_phone_number: str | None = None
+    whatsapp_phone_number: str | None = None
+    kakao_phone_number: str | None = None
+    line_token: str | None = None
+    telegram_user_id: str | None = None
+    language: str | None = None
+    timezone: str | None = None
+    city: str | None = None
+    country: str | None = None
+    state: str | None = None
+    tags: Mapping[str, Any] | None = attrs.field(default=None, converter=mapping)
+    push_devices: tuple[dict[str, Any], ...] | None = attrs.field(
+        default=None, converter=_optional_objects
+    )

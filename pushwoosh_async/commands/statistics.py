@@ -1,0 +1,532 @@
+"""Statistics: scheduled v1.3 reports polled with ``getResults``, and the v2 message statistics.
+
+The scheduled methods (``getMsgStats``, ``getAppStats``, ...) only start a job and return a
+:class:`ScheduledRequest`; pass its ``request_id`` to :class:`GetResults` until the data is there
+(Pushwoosh documents no "not ready" signal). ``messages:list`` and ``totalsByIntervals`` answer at
+once, with the server token in the ``Authorization`` header.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+import attrs
+
+from pushwoosh_async._converter import structure_many, structure_one
+from pushwoosh_async.commands._base import Command, Result, TokenKind
+from pushwoosh_async.commands._fields import ints, json_object, non_empty, strings
+from pushwoosh_async.errors import ValidationError
+
+__all__ = [
+    "MAX_LOG_LIMIT",
+    "MAX_PER_PAGE",
+    "Conversion",
+    "DateRange",
+    "EventAttributeFilter",
+    "EventConversion",
+    "GetAppStats",
+    "GetApplicationSubscribersStats",
+    "GetCampaignStats",
+    "GetEventStatistics",
+    "GetMessageLog",
+    "GetMsgPlatformsStats",
+    "GetMsgStats",
+    "GetResults",
+    "GetTagStats",
+    "IntervalMetrics",
+    "ListParams",
+    "MessageFilters",
+    "MessageLog",
+    "MessageSummary",
+    "MessageTotals",
+    "MessagesList",
+    "MessagesPage",
+    "ScheduledRequest",
+    "ScheduledResults",
+    "StatsRow",
+    "SubscribersStats",
+    "TotalsByIntervals",
+]
+
+MAX_PER_PAGE: Final = 1000
+"""Most messages one ``messages:list`` page may hold."""
+MAX_LOG_LIMIT: Final = 100_000
+"""Most events one ``getMessageLog`` reply may hold."""
+
+
+def _timestamp(value: dt.datetime | str) -> str:
+    """``Y-m-d H:i:s`` as the scheduled statistics methods want it (aware datetimes in UTC)."""
+    if isinstance(value, str):
+        return value
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.timezone.utc)
+    return value.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _optional_timestamp(value: dt.datetime | str | None) -> str | None:
+    return None if value is None else _timestamp(value)
+
+
+def _day(value: dt.date | str) -> str:
+    """``YYYY-MM-DD`` (a datetime is cut to its date)."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return value if isinstance(value, str) else value.isoformat()
+
+
+def _count(value: int | str | None) -> int:
+    # totalsByIntervals sends its counts as strings ("5590").
+    return 0 if value is None or value == "" else int(value)
+
+
+def _objects(value: Iterable[Mapping[str, Any]]) -> tuple[dict[str, Any], ...]:
+    return tuple(json_object(v) for v in value)
+
+
+# --- scheduled (v1.3) ------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class ScheduledRequest(Result):
+    """A scheduled statistics job: poll :class:`GetResults` with its ``request_id``."""
+
+    request_id: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class StatsRow:
+    """One row of a scheduled report: an action counted in one time bucket."""
+
+    datetime: str | None = None
+    action: str | None = None
+    count: int = attrs.field(default=0, converter=_count)
+
+
+def _rows(value: Iterable[StatsRow | Mapping[str, Any]]) -> tuple[StatsRow, ...]:
+    return structure_many(value, StatsRow)
+
+
+def _entries(value: Iterable[Mapping[str, Any]]) -> tuple[dict[str, Any], ...]:
+    return _objects(value)
+
+
+@attrs.frozen(kw_only=True)
+class ScheduledResults(Result):
+    """What ``getResults`` returns; the shape depends on the method that started the job.
+
+    ``getMsgStats``/``getMsgPlatformsStats`` fill ``formatter``, ``rows`` and ``conversion``;
+    ``getAppStats`` returns ``applications``/``devices``/``messages`` blocks (in ``extra``);
+    ``getEventStatistics`` returns a list of ``{date, count}`` objects (in ``entries``). Keys not
+    modelled here are kept in ``extra``.
+    """
+
+    formatter: str | None = None
+    """The bucket size: ``minutely``, ``hourly``, ``daily``, ``monthly`` or ``yearly``."""
+    rows: tuple[StatsRow, ...] = attrs.field(default=(), converter=_rows)
+    conversion: Mapping[str, Any] | None = None
+    entries: tuple[dict[str, Any], ...] = attrs.field(default=(), converter=_entries)
+    """The items of a reply that is a JSON array rather than an object."""
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+    @classmethod
+    def unwrap(cls, data: Any) -> Any:
+        """A list reply goes to ``entries``; an object is read as it is."""
+        if isinstance(data, list):
+            return {"entries": data}
+        return data
+
+
+@attrs.frozen(kw_only=True)
+class GetResults(Command[ScheduledResults]):
+    """Read the output of a scheduled statistics job by its ``request_id``."""
+
+    path = "/json/1.3/getResults"
+    token = TokenKind.SERVER
+    result_type = ScheduledResults
+
+    request_id: str = attrs.field(validator=non_empty)
+
+
+@attrs.frozen(kw_only=True)
+class GetMsgStats(Command[ScheduledRequest]):
+    """Schedule the statistics of one message. Deprecated by Pushwoosh: use TotalsByIntervals."""
+
+    path = "/json/1.3/getMsgStats"
+    token = TokenKind.SERVER
+    result_type = ScheduledRequest
+
+    message: str = attrs.field(validator=non_empty)
+    """The message code."""
+
+
+@attrs.frozen(kw_only=True)
+class GetMsgPlatformsStats(Command[ScheduledRequest]):
+    """Schedule one message's statistics per platform. Deprecated: use TotalsByIntervals."""
+
+    path = "/json/1.3/getMsgPlatformsStats"
+    token = TokenKind.SERVER
+    result_type = ScheduledRequest
+
+    message: str = attrs.field(validator=non_empty)
+    """The message code or id."""
+    platforms: tuple[int, ...] | None = attrs.field(default=None, converter=ints)
+
+
+@attrs.frozen(kw_only=True)
+class GetAppStats(Command[ScheduledRequest]):
+    """Schedule application statistics (opens, installs, registrations, sends) for a period.
+
+    ``datefrom``/``dateto`` are sent as ``YYYY-MM-DD HH:MM:SS`` (aware datetimes in UTC). The
+    bucket size follows the period: yearly over a year, ... minutely under three hours.
+    """
+
+    path = "/json/1.3/getAppStats"
+    token = TokenKind.SERVER
+    result_type = ScheduledRequest
+
+    datefrom: str = attrs.field(converter=_timestamp)
+    dateto: str = attrs.field(converter=_timestamp)
+    application: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class SubscribersStats(Result):
+    """Subscribers of an application by device type.
+
+    The shape was not captured, so every key of the reply is kept in ``extra``.
+    """
+
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+@attrs.frozen(kw_only=True)
+class GetApplicationSubscribersStats(Command[SubscribersStats]):
+    """Subscriber counts of an application.
+
+    Partially documented: parameters beyond ``application`` and the reply's shape are unknown (use
+    ``extra`` both ways).
+    """
+
+    path = "/json/1.3/getApplicationSubscribersStats"
+    token = TokenKind.SERVER
+    result_type = SubscribersStats
+
+    application: str | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+@attrs.frozen(kw_only=True)
+class GetCampaignStats(Command[ScheduledRequest]):
+    """Schedule campaign statistics.
+
+    Only the method's name is documented: its parameters are unknown, so pass them in ``extra``
+    (e.g. ``{"campaign": ..., "datefrom": ...}``).
+    """
+
+    path = "/json/1.3/getCampaignStats"
+    token = TokenKind.SERVER
+    result_type = ScheduledRequest
+
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+@attrs.frozen(kw_only=True)
+class EventAttributeFilter:
+    """Narrow event statistics to events whose attribute ``name`` matches (``operator`` e.g.
+
+    ``EQ``) one of ``values``.
+    """
+
+    name: str
+    operator: str
+    values: tuple[Any, ...] = attrs.field(converter=tuple)
+
+
+def _attribute_filters(
+    value: Iterable[EventAttributeFilter | Mapping[str, Any]] | None,
+) -> tuple[EventAttributeFilter, ...] | None:
+    return None if value is None else structure_many(value, EventAttributeFilter)
+
+
+@attrs.frozen(kw_only=True)
+class GetEventStatistics(Command[ScheduledRequest]):
+    """Schedule hourly hit counts of an event.
+
+    ``getResults`` then returns ``[{date, count}]`` (in :attr:`ScheduledResults.entries`).
+    """
+
+    path = "/json/1.3/getEventStatistics"
+    token = TokenKind.SERVER
+    result_type = ScheduledRequest
+
+    event: str = attrs.field(validator=non_empty)
+    date_from: str = attrs.field(converter=_day)
+    date_to: str = attrs.field(converter=_day)
+    application: str | None = None
+    attributes: tuple[EventAttributeFilter, ...] | None = attrs.field(
+        default=None, converter=_attribute_filters
+    )
+
+
+@attrs.frozen(kw_only=True)
+class GetTagStats(Command[ScheduledRequest]):
+    """Schedule tag statistics.
+
+    Only the method's name is documented: its parameters are unknown, so pass them in ``extra``.
+    """
+
+    path = "/json/1.3/getTagStats"
+    token = TokenKind.SERVER
+    result_type = ScheduledRequest
+
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+# --- messages:list ---------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class DateRange:
+    """A reporting period, both ends ``YYYY-MM-DD``."""
+
+    date_from: str = attrs.field(converter=_day)
+    date_to: str = attrs.field(converter=_day)
+
+
+def _date_range(value: DateRange | Mapping[str, Any] | None) -> DateRange | None:
+    return None if value is None else structure_one(value, DateRange)
+
+
+@attrs.frozen(kw_only=True)
+class MessageFilters:
+    """Which messages ``messages:list`` returns.
+
+    ``platforms`` are names (``IOS``, ``ANDROID``, ``EMAIL``, ``SMS``, ...); ``source`` e.g.
+    ``API``, ``CP``, ``CUSTOMER_JOURNEY``.
+    """
+
+    application: str = attrs.field(validator=non_empty)
+    platforms: tuple[str, ...] | None = attrs.field(default=None, converter=strings)
+    date_range: DateRange | None = attrs.field(default=None, converter=_date_range)
+    source: str | None = None
+    campaign: str | None = None
+    messages_ids: tuple[int | str, ...] | None = attrs.field(
+        default=None, converter=attrs.converters.optional(tuple)
+    )
+    messages_codes: tuple[str, ...] | None = attrs.field(default=None, converter=strings)
+
+
+@attrs.frozen(kw_only=True)
+class ListParams:
+    """Whether each listed message carries its details and its metrics."""
+
+    with_details: bool | None = None
+    with_metrics: bool | None = None
+
+
+def _filters(value: MessageFilters | Mapping[str, Any]) -> MessageFilters:
+    return structure_one(value, MessageFilters)
+
+
+def _params(value: ListParams | Mapping[str, Any] | None) -> ListParams | None:
+    return None if value is None else structure_one(value, ListParams)
+
+
+def _per_page(_: Any, __: attrs.Attribute[Any], value: int | None) -> None:
+    if value is not None and not 1 <= value <= MAX_PER_PAGE:
+        msg = f"per_page must be 1..{MAX_PER_PAGE}, got {value}"
+        raise ValidationError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class MessageSummary:
+    """One message of ``messages:list``.
+
+    ``push_info`` (details, metrics) and ``email_info`` are kept as JSON; keys not modelled here
+    land in ``extra``.
+    """
+
+    id: int | None = None
+    code: str | None = None
+    created_date: str | None = None
+    send_date: str | None = None
+    status: str | None = None
+    platforms: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    source: str | None = None
+    push_info: Mapping[str, Any] | None = None
+    email_info: Mapping[str, Any] | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+def _summaries(value: Iterable[MessageSummary | Mapping[str, Any]]) -> tuple[MessageSummary, ...]:
+    return structure_many(value, MessageSummary)
+
+
+@attrs.frozen(kw_only=True)
+class MessagesPage(Result):
+    """One page of sent messages, and how many match in all."""
+
+    total: int = 0
+    items: tuple[MessageSummary, ...] = attrs.field(default=(), converter=_summaries)
+
+
+@attrs.frozen(kw_only=True)
+class MessagesList(Command[MessagesPage]):
+    """List sent messages with optional details and metrics, a page at a time.
+
+    The filters' ``application`` is required and is not filled from the client's default (it sits
+    inside ``filters``). The ``Authorization: Token`` prefix is assumed (the page shows none).
+    """
+
+    path = "/api/v2/messages:list"
+    token = TokenKind.SERVER
+    result_type = MessagesPage
+
+    filters: MessageFilters = attrs.field(converter=_filters)
+    params: ListParams | None = attrs.field(default=None, converter=_params)
+    per_page: int | None = attrs.field(default=None, validator=_per_page)
+    page: int | None = None
+
+
+# --- totalsByIntervals -----------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class IntervalMetrics:
+    """Counts of one platform in one hour (Pushwoosh sends them as strings; read as ints)."""
+
+    timestamp: str | None = None
+    """``YYYY-MM-DD HH:MM:SS``."""
+    platform: int | None = None
+    sends: int = attrs.field(default=0, converter=_count)
+    opens: int = attrs.field(default=0, converter=_count)
+    deliveries: int = attrs.field(default=0, converter=_count)
+    inbox_opens: int = attrs.field(default=0, converter=_count)
+    unshowable_sends: int = attrs.field(default=0, converter=_count)
+    errors: int = attrs.field(default=0, converter=_count)
+
+
+@attrs.frozen(kw_only=True)
+class EventConversion:
+    """An event's hits after the message; ``conversion`` is relative to opens."""
+
+    name: str | None = None
+    hits: int = attrs.field(default=0, converter=_count)
+    conversion: float = 0.0
+    revenue: float = 0.0
+
+
+def _event_conversions(
+    value: Iterable[EventConversion | Mapping[str, Any]],
+) -> tuple[EventConversion, ...]:
+    return structure_many(value, EventConversion)
+
+
+@attrs.frozen(kw_only=True)
+class Conversion:
+    """Totals of a message and the events that followed it."""
+
+    sends: int = attrs.field(default=0, converter=_count)
+    opens: int = attrs.field(default=0, converter=_count)
+    events: tuple[EventConversion, ...] = attrs.field(default=(), converter=_event_conversions)
+
+
+def _metrics(value: Iterable[IntervalMetrics | Mapping[str, Any]]) -> tuple[IntervalMetrics, ...]:
+    return structure_many(value, IntervalMetrics)
+
+
+def _conversion(value: Conversion | Mapping[str, Any] | None) -> Conversion | None:
+    return None if value is None else structure_one(value, Conversion)
+
+
+@attrs.frozen(kw_only=True)
+class MessageTotals(Result):
+    """Hourly metrics per platform and the conversion totals of one message."""
+
+    metrics: tuple[IntervalMetrics, ...] = attrs.field(default=(), converter=_metrics)
+    conversion: Conversion | None = attrs.field(default=None, converter=_conversion)
+
+
+@attrs.frozen(kw_only=True)
+class TotalsByIntervals(Command[MessageTotals]):
+    """Hourly statistics of one message (push, SMS or WhatsApp); replaces ``getMsgStats``.
+
+    The ``Authorization: Token`` prefix is assumed (the page shows none).
+    """
+
+    path = "/api/v2/statistics/messages/totalsByIntervals"
+    token = TokenKind.SERVER
+    result_type = MessageTotals
+
+    message_code: str = attrs.field(validator=non_empty)
+    platforms: tuple[int, ...] | None = attrs.field(default=None, converter=ints)
+
+
+# --- getMessageLog ---------------------------------------------------------------------------
+
+
+def _hwids(value: str | Iterable[str] | None) -> str | tuple[str, ...] | None:
+    return value if value is None or isinstance(value, str) else strings(value)
+
+
+def _log_limit(_: Any, __: attrs.Attribute[Any], value: int | None) -> None:
+    if value is not None and not 1 <= value <= MAX_LOG_LIMIT:
+        msg = f"limit must be 1..{MAX_LOG_LIMIT}, got {value}"
+        raise ValidationError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class MessageLog(Result):
+    """One page of message events.
+
+    The rows' key was not captured, so everything but ``pagination_token`` is kept in ``extra``;
+    pass the token back for the next page.
+    """
+
+    pagination_token: str | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+@attrs.frozen(kw_only=True)
+class GetMessageLog(Command[MessageLog]):
+    """Message events (sent, delivered, opened, inbox ...) per device. Custom Plan only.
+
+    UNCONFIRMED PATH AND AUTH: the docs list this method on the "Statistics API v2" page without
+    its URL; ``/api/v2/statistics/getMessageLog`` (server token as ``Authorization: Token``, body
+    ``{"request": ...}``) is inferred from its neighbours there. Subclass with another ``path``
+    if Pushwoosh serves it elsewhere. Give at least one of ``message_id``, ``message_code``,
+    ``campaign_code``, ``hwid``, ``user_id`` or ``date_from`` with ``date_to`` (at most 30 days,
+    ``YYYY-MM-DD HH:MM:SS``). Unmodelled keys go in ``extra``.
+    """
+
+    path = "/api/v2/statistics/getMessageLog"
+    token = TokenKind.SERVER
+    result_type = MessageLog
+
+    message_id: str | None = None
+    message_code: str | None = None
+    campaign_code: str | None = None
+    hwid: str | tuple[str, ...] | None = attrs.field(default=None, converter=_hwids)
+    user_id: str | None = None
+    application_code: str | None = None
+    date_from: str | None = attrs.field(default=None, converter=_optional_timestamp)
+    date_to: str | None = attrs.field(default=None, converter=_optional_timestamp)
+    limit: int | None = attrs.field(default=None, validator=_log_limit)
+    pagination_token: str | None = None
+    actions: tuple[str, ...] | None = attrs.field(default=None, converter=strings)
+    """``sent``, ``delivered``, ``opened``, ``inbox_delivered``, ``inbox_read``, ..."""
+    platforms: tuple[str, ...] | None = attrs.field(default=None, converter=strings)
+    """Lowercase names: ``ios``, ``android``, ``chrome``, ``email``, ``huawei android``, ..."""
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+    def __attrs_post_init__(self) -> None:
+        keys = (self.message_id, self.message_code, self.campaign_code, self.hwid, self.user_id)
+        period = self.date_from is not None and self.date_to is not None
+        if all(k is None for k in keys) and not period and not self.pagination_token:
+            msg = (
+                "give message_id, message_code, campaign_code, hwid, user_id, "
+                "or date_from with date_to"
+            )
+            raise ValidationError(msg)

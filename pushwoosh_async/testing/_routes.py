@@ -1,0 +1,92 @@
+"""Which endpoint a request is for: the fake's route table, built from the command classes.
+
+Each command class names its path (with placeholders), HTTP verb, family and token kind; the
+fake matches requests against the same table, so it answers every command the library has, at
+least with a well-formed default reply built from the command's result type.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+import attrs
+
+from pushwoosh_async._converter import CONVERTER
+from pushwoosh_async.commands import ALL, Result, TokenKind
+from pushwoosh_async.families import AuthPlacement, Family, family_of
+
+__all__ = ["Endpoint", "default_reply", "endpoints", "find"]
+
+
+@attrs.frozen
+class Endpoint:
+    """One method as the fake serves it."""
+
+    name: str
+    http_method: str
+    pattern: re.Pattern[str]
+    family: Family
+    token: TokenKind
+    result_type: type[Result]
+
+    @property
+    def auth_in_header(self) -> bool:
+        """Whether the server token is expected in the ``Authorization`` header."""
+        return self.family.server_auth is AuthPlacement.HEADER or self.http_method == "GET"
+
+    @property
+    def header_scheme(self) -> str:
+        """``Token`` or ``Api`` (the journey host): the word before the token in the header."""
+        return (
+            self.family.header_scheme
+            if self.family.server_auth is AuthPlacement.HEADER
+            else "Token"
+        )
+
+
+def _pattern(path: str) -> re.Pattern[str]:
+    parts = re.split(r"\{(\w+)\}", path)
+    regex = "".join(
+        re.escape(part) if i % 2 == 0 else f"(?P<{part}>[^/]+)" for i, part in enumerate(parts)
+    )
+    return re.compile(regex + "/?")
+
+
+@cache
+def endpoints() -> tuple[Endpoint, ...]:
+    """Every command class as an endpoint, most specific path first."""
+    found = [
+        Endpoint(
+            command.method_name(),
+            command.http_method,
+            _pattern(command.path),
+            family_of(command.path),
+            command.token,
+            command.result_type,
+        )
+        for command in ALL
+    ]
+    return tuple(sorted(found, key=lambda e: -len(e.pattern.pattern)))
+
+
+def find(http_method: str, path: str) -> tuple[Endpoint | None, dict[str, str], bool]:
+    """The endpoint for a request, the path's placeholder values, and whether the path exists."""
+    known = False
+    for endpoint in endpoints():
+        match = endpoint.pattern.fullmatch(path)
+        if match is None:
+            continue
+        known = True
+        if endpoint.http_method == http_method:
+            return endpoint, match.groupdict(), True
+    return None, {}, known
+
+
+def default_reply(result_type: type[Result]) -> Any:
+    """A well-formed reply for a method the fake does not model: the result type's defaults."""
+    try:
+        return CONVERTER.unstructure(result_type())
+    except TypeError:  # a required field: no neutral default exists
+        return {}
