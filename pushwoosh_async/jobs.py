@@ -20,10 +20,11 @@ from typing import Any
 
 import attrs
 
+from pushwoosh_async.commands import audience, email, segmentation, statistics, tags, users
 from pushwoosh_async.commands._base import Command, Result
-from pushwoosh_async.errors import PushwooshError
+from pushwoosh_async.errors import ArgumentError, PushwooshError
 
-__all__ = ["JobFailed", "JobSpec", "JobState", "JobTimeout", "job_spec"]
+__all__ = ["JobFailed", "JobSpec", "JobState", "JobTimeout", "job_spec", "register", "status_state"]
 
 
 class JobState(enum.Enum):
@@ -96,3 +97,41 @@ def status_state(result: Result) -> JobState:
     if word in ("failed", "error", "cancelled", "canceled"):
         return JobState.FAILED
     return JobState.PENDING
+
+
+def _done_once_read(_: Result) -> JobState:
+    # getResults answers the data only once the job is done; until then it refuses (inferred).
+    return JobState.DONE
+
+
+def _scheduled(started: Any) -> Command[Any]:
+    return statistics.GetResults(request_id=started.request_id)
+
+
+_SCHEDULED = JobSpec(_scheduled, _done_once_read, pending_while=(ArgumentError,))
+
+for _starter in (
+    statistics.GetMsgStats,
+    statistics.GetMsgPlatformsStats,
+    statistics.GetAppStats,
+    statistics.GetCampaignStats,
+    statistics.GetEventStatistics,
+    statistics.GetTagStats,
+    email.GetBouncedEmails,
+    users.GetUsersDetails,
+    segmentation.ExportSegmentLegacy,
+    tags.BulkSetTagsLegacy,
+):
+    register(_starter, _SCHEDULED)
+register(
+    audience.BulkSetTags,
+    JobSpec(
+        lambda started: audience.BulkSetTagsStatus(request_id=started.request_id), status_state
+    ),
+)
+register(
+    segmentation.ExportSegment,
+    JobSpec(
+        lambda started: segmentation.ExportSegmentResult(task_id=started.task_id), status_state
+    ),
+)
