@@ -1,0 +1,64 @@
+"""The fake answers every command: modelled methods for real, the rest with a default reply."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import httpx
+import pytest
+
+from pushwoosh_async import commands
+from pushwoosh_async._converter import CONVERTER
+from pushwoosh_async.commands import TokenKind
+from pushwoosh_async.families import AuthPlacement, family_of
+from pushwoosh_async.testing import FakePushwoosh
+from pushwoosh_async.testing._methods import HANDLERS
+from pushwoosh_async.testing._routes import default_reply
+
+
+def request_for(command: type[commands.Command[Any]]) -> tuple[str, str, dict[str, str], bytes]:
+    """A raw request with the right token in the right place and an empty set of fields."""
+    family = family_of(command.path)
+    path = re.sub(r"\{\w+\}", "x1", command.path)
+    headers: dict[str, str] = {}
+    fields: dict[str, Any] = {}
+    if command.token is TokenKind.DEVICE:
+        headers["Authorization"] = "Token D"
+    elif family.server_auth is AuthPlacement.HEADER or command.http_method == "GET":
+        scheme = family.header_scheme if family.server_auth is AuthPlacement.HEADER else "Token"
+        headers["Authorization"] = f"{scheme} T"
+    else:
+        fields["auth"] = "T"
+    if command.http_method == "GET":
+        return command.http_method, path, headers, b""
+    document = {"request": fields} if family.wrapped else fields
+    return command.http_method, path, headers, json.dumps(document).encode()
+
+
+@pytest.mark.parametrize("command", commands.ALL, ids=lambda c: c.__name__)
+async def test_every_command_gets_a_json_answer(command: type[commands.Command[Any]]) -> None:
+    """An authenticated call with no fields gets JSON: a default 200 or an argument refusal."""
+    fake = FakePushwoosh(api_token="T", device_token="D")
+    method, path, headers, body = request_for(command)
+    async with httpx.AsyncClient(transport=fake.transport, base_url="https://fake") as client:
+        response = await client.request(method, path, headers=headers, content=body)
+    assert response.status_code in (200, 400, 404), response.text
+    assert response.status_code != 401, (
+        "the fake expects the token elsewhere than the client sends it"
+    )
+    document = response.json()
+    if path.startswith("/json/1.3/"):
+        assert document["status_code"] in (200, 210), document
+    assert fake.calls[-1].method == command.method_name()
+
+
+@pytest.mark.parametrize("command", commands.ALL, ids=lambda c: c.__name__)
+def test_default_reply_structures_into_the_result(command: type[commands.Command[Any]]) -> None:
+    """The fake's default reply fits the result type; results with required fields are modelled."""
+    if command.method_name() in HANDLERS:
+        pytest.skip("answered by its own handler (tests/test_fake.py)")
+    reply = default_reply(command.result_type)
+    result = CONVERTER.structure(command.result_type.unwrap(reply), command.result_type)
+    assert isinstance(result, command.result_type)
