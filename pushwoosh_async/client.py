@@ -122,7 +122,7 @@ class _Plan:
                 raise ValidationError(msg)
             payload["application"] = self.application
         if not self.placeholders and self.route.http_method != "GET":
-            return Call(command, self.route, payload, {}, keyed)
+            return Call(command, self.route, payload, {}, keyed, 1, self.route.url)
         url = self._url(command, payload)  # takes the path's and a GET's fields out of payload
         return Call(command, self.route, payload, {}, keyed, 1, url)
 

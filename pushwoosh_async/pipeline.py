@@ -61,12 +61,8 @@ class Call:
     headers: Mapping[str, str] = attrs.field(factory=dict)
     keyed: bool = False
     attempt: int = 1
-    url: str = attrs.field(default="")
-    """This call's URL (path placeholders filled, GET query added); the route's URL if empty."""
-
-    def __attrs_post_init__(self) -> None:
-        if not self.url:
-            object.__setattr__(self, "url", self.route.url)
+    url: str = attrs.field(default=attrs.Factory(lambda self: self.route.url, takes_self=True))
+    """This call's URL (path placeholders filled, GET query added); the route's URL by default."""
 
     @property
     def method(self) -> str:
