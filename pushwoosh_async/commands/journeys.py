@@ -106,63 +106,53 @@ class Journey(Result):
 
 
 @attrs.frozen(kw_only=True)
-class JourneygatewayStart(Command[Journey]):
+class _Transition(Command[Journey]):
+    """A life-cycle step of one journey, by ``uuid``; the reply is the journey in its new status."""
+
+    token = TokenKind.SERVER
+    result_type = Journey
+
+    uuid: str = attrs.field(validator=non_empty)
+
+
+@attrs.frozen(kw_only=True)
+class JourneygatewayStart(_Transition):
     """Start (run) a journey; the reply is the journey, now ``STATUS_RUNNING``."""
 
     path = "/api/v3/journeygateway/start"
     name = "journeygateway/start"
-    token = TokenKind.SERVER
-    result_type = Journey
-
-    uuid: str = attrs.field(validator=non_empty)
 
 
 @attrs.frozen(kw_only=True)
-class JourneygatewayPause(Command[Journey]):
+class JourneygatewayPause(_Transition):
     """Pause a running journey; the reply is the journey, now ``STATUS_PAUSED``."""
 
     path = "/api/v3/journeygateway/pause"
     name = "journeygateway/pause"
-    token = TokenKind.SERVER
-    result_type = Journey
-
-    uuid: str = attrs.field(validator=non_empty)
 
 
 @attrs.frozen(kw_only=True)
-class JourneygatewayFinish(Command[Journey]):
+class JourneygatewayFinish(_Transition):
     """Finish a journey (it cannot be started again); the reply has ``STATUS_FINISHED``."""
 
     path = "/api/v3/journeygateway/finish"
     name = "journeygateway/finish"
-    token = TokenKind.SERVER
-    result_type = Journey
-
-    uuid: str = attrs.field(validator=non_empty)
 
 
 @attrs.frozen(kw_only=True)
-class JourneygatewayDraft(Command[Journey]):
+class JourneygatewayDraft(_Transition):
     """Turn a journey back into a draft; the reply has ``STATUS_DRAFT``."""
 
     path = "/api/v3/journeygateway/draft"
     name = "journeygateway/draft"
-    token = TokenKind.SERVER
-    result_type = Journey
-
-    uuid: str = attrs.field(validator=non_empty)
 
 
 @attrs.frozen(kw_only=True)
-class JourneygatewayArchive(Command[Journey]):
+class JourneygatewayArchive(_Transition):
     """Archive a journey; the reply has ``STATUS_ARCHIVED``."""
 
     path = "/api/v3/journeygateway/archive"
     name = "journeygateway/archive"
-    token = TokenKind.SERVER
-    result_type = Journey
-
-    uuid: str = attrs.field(validator=non_empty)
 
 
 # --- definitions -----------------------------------------------------------------------------
