@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -159,3 +160,29 @@ async def test_paginate_stops_when_the_caller_breaks() -> None:
         async for _ in pw.paginate(MessagesList(filters={"application": APP})):
             break
     assert calls == [1]
+
+
+def test_cancelling_wait_stops_polling() -> None:
+    """Cancelling the task that awaits wait() sends no further poll."""
+    polls: list[float] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":
+            polls.append(virtual_now())
+            return httpx.Response(200, json={"status": "Pending"})
+        return httpx.Response(200, json={"request_id": "r1", "status": "Pending"})
+
+    async def main() -> None:
+        async with client(httpx.MockTransport(handler)) as pw:
+            command = BulkSetTags(devices=[{"hwid": "h1", "tags": {"a": 1}}])
+            task = asyncio.ensure_future(pw.wait(command, interval=1, max_interval=1))
+            await asyncio.sleep(3.5)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            count = len(polls)
+            await asyncio.sleep(10)
+            assert len(polls) == count
+
+    run_virtual(main())
+    assert len(polls) == 4  # at 0, 1, 2 and 3 s
