@@ -17,6 +17,7 @@ the path through the family table in ``families``, so adding a method never adds
 from __future__ import annotations
 
 import enum
+import uuid
 from typing import Any, ClassVar, Generic, TypeVar
 
 import attrs
@@ -24,7 +25,7 @@ import attrs
 from pushwoosh_async._converter import wire
 from pushwoosh_async.errors import PushwooshWarning
 
-__all__ = ["Ack", "Command", "Result", "TokenKind"]
+__all__ = ["Ack", "Command", "Result", "TokenKind", "with_transaction_ids"]
 
 R = TypeVar("R", bound="Result")
 
@@ -98,3 +99,22 @@ class Command(Generic[R]):
         first attempt, so every retry reuses the same keys.
         """
         return None
+
+
+C = TypeVar("C")
+
+
+def with_transaction_ids(command: C) -> C:
+    """``command`` with a fresh UUID as ``transactionId`` on each notification that has none.
+
+    Pushwoosh de-duplicates messages by ``transactionId`` (kept a day for email), so a send
+    whose notifications all carry one can be retried after a lost reply without sending twice.
+    """
+    notifications = command.notifications  # type: ignore[attr-defined]
+    if all(n.transaction_id is not None for n in notifications):
+        return command
+    keyed = tuple(
+        n if n.transaction_id is not None else attrs.evolve(n, transaction_id=str(uuid.uuid4()))
+        for n in notifications
+    )
+    return attrs.evolve(command, notifications=keyed)  # type: ignore[misc]

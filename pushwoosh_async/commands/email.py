@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 
 from pushwoosh_async._converter import structure_many, structure_one, wire
-from pushwoosh_async.commands._base import Ack, Command, Result, TokenKind
+from pushwoosh_async.commands._base import Ack, Command, Result, TokenKind, with_transaction_ids
 from pushwoosh_async.commands._fields import json_object, mapping, non_empty, strings
 from pushwoosh_async.commands.messages import MAX_RECIPIENTS, LocalizedText, valid_send_date
 from pushwoosh_async.errors import ValidationError
@@ -114,7 +114,9 @@ class CreateEmailMessage(Command[Ack]):
     """Send or schedule emails (the token needs the Email API permission, else a 403).
 
     ``application`` defaults to the client's; ``applications_group`` replaces it (and then
-    ``devices`` are ignored). Not idempotent and never retried.
+    ``devices`` are ignored). Not idempotent: like ``createMessage``, every email gets a
+    ``transactionId`` once per send (yours wins), Pushwoosh's de-duplication key for a day, which
+    is what makes a retry after a lost reply safe.
     """
 
     path = "/json/1.3/createEmailMessage"
@@ -132,6 +134,10 @@ class CreateEmailMessage(Command[Ack]):
         if self.application is not None and self.applications_group is not None:
             msg = "give application or applications_group, not both"
             raise ValidationError(msg)
+
+    def with_dedup_keys(self) -> CreateEmailMessage:
+        """A copy whose every email has a ``transactionId`` (new UUIDs for the unset)."""
+        return with_transaction_ids(self)
 
 
 @attrs.frozen(kw_only=True)

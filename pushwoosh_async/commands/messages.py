@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
-import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 import attrs
 
 from pushwoosh_async._converter import structure_many, structure_one, wire
-from pushwoosh_async.commands._base import Ack, Command, Result, TokenKind
+from pushwoosh_async.commands._base import Ack, Command, Result, TokenKind, with_transaction_ids
 from pushwoosh_async.commands._fields import ints, json_object, mapping, non_empty, strings
 from pushwoosh_async.errors import ValidationError
 
@@ -350,13 +349,7 @@ class CreateMessage(Command[CreateMessageResult]):
 
     def with_dedup_keys(self) -> CreateMessage:
         """A copy whose every notification has a ``transactionId`` (new UUIDs for the unset)."""
-        if all(n.transaction_id is not None for n in self.notifications):
-            return self
-        keyed = tuple(
-            n if n.transaction_id is not None else attrs.evolve(n, transaction_id=str(uuid.uuid4()))
-            for n in self.notifications
-        )
-        return attrs.evolve(self, notifications=keyed)
+        return with_transaction_ids(self)
 
 
 @attrs.frozen(kw_only=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -74,6 +75,9 @@ async def test_create_email_message_example(client: PushwooshClient, router: res
 
     assert str(request.url) == f"{API}/json/1.3/createEmailMessage"
     assert "Authorization" not in request.headers
+    # Each email gets a generated transactionId (the de-duplication key); checked, then compared.
+    transaction_id = body["request"]["notifications"][0].pop("transactionId")
+    assert re.fullmatch(r"[0-9a-f-]{36}", transaction_id)
     assert body == {
         "request": {
             "auth": "SERVER_API_TOKEN",
@@ -216,3 +220,26 @@ async def test_get_bounced_emails(client: PushwooshClient, router: respx.Router)
     assert "Authorization" not in request.headers
     assert body == {"request": {"auth": "SERVER_API_TOKEN"}}
     assert result == BouncedEmailsRequest(request_id="r-1")
+
+
+async def test_create_email_message_is_retried_with_the_same_transaction_id() -> None:
+    """A lost reply is retried, and both attempts carry the same transactionId."""
+    bodies: list[Any] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        bodies.append(json.loads(request.content))
+        if len(bodies) == 1:
+            return httpx.Response(503, text="busy")
+        return httpx.Response(
+            200, json={"status_code": 200, "status_message": "OK", "response": None}
+        )
+
+    policy = RetryPolicy(initial_delay=0, jitter=0)
+    email = EmailNotification(preset="P-1", devices=["jane@example.com"])
+    async with PushwooshClient(
+        "T", application="ABCDE-12345", transport=httpx.MockTransport(handler), retry=policy
+    ) as pw:
+        await pw(CreateEmailMessage(notifications=[email]))
+    ids = [b["request"]["notifications"][0]["transactionId"] for b in bodies]
+    assert len(ids) == 2
+    assert ids[0] == ids[1]
