@@ -18,7 +18,7 @@ import os
 import string
 import urllib.parse
 import warnings
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Final, TypeVar
 
@@ -28,8 +28,11 @@ import httpx
 
 from pushwoosh_async import __version__
 from pushwoosh_async._converter import CONVERTER
+from pushwoosh_async.bulk import BulkReport, BulkSender
 from pushwoosh_async.commands._base import Command, Result
+from pushwoosh_async.commands.messages import Notification
 from pushwoosh_async.errors import (
+    ISSUE_WARNINGS,
     ClientClosedError,
     ConfigurationError,
     DecodeError,
@@ -193,6 +196,7 @@ class PushwooshClient:
         "_limiters",
         "_pipeline",
         "_plans",
+        "_retry",
         "_sender",
     )
 
@@ -235,12 +239,13 @@ class PushwooshClient:
                 else AiohttpSender(timeout=timeout, user_agent=_USER_AGENT)
             )
         self._sender = sender
+        self._retry = retry or RetryPolicy()
         self._limiters = build_limiters(rate_limits)
         self._pipeline = compose(
             [
                 *steps,
                 Authenticate(api_token, device_token),
-                Retry(retry or RetryPolicy()),
+                Retry(self._retry),
                 RateLimit(self._limiters),
                 Decode(),
             ],
@@ -270,6 +275,26 @@ class PushwooshClient:
         return f"<PushwooshClient {self._base_url} application={self._application!r} {state}>"
 
     @property
+    def retry_policy(self) -> RetryPolicy:
+        """The retry policy every call follows."""
+        return self._retry
+
+    async def bulk_send(
+        self,
+        template: Notification | Mapping[str, Any],
+        recipients: Iterable[str] | AsyncIterable[str],
+        **options: Any,
+    ) -> BulkReport:
+        """Send one message to every recipient, 1000 per ``createMessage``, at the rate limit.
+
+        ``template`` holds the message's fields: a dict with the wire names
+        (``{"content": "Hi"}``) or a :class:`Notification` (its own targets are replaced).
+        Options and the report are described in ``pushwoosh_async.bulk``; use
+        :class:`~pushwoosh_async.bulk.BulkSender` directly to read the report of a cancelled run.
+        """
+        return await BulkSender(self, template, recipients, **options).run()
+
+    @property
     def closed(self) -> bool:
         """Whether :meth:`aclose` has run."""
         return self._closed
@@ -286,8 +311,9 @@ class PushwooshClient:
         reply = await self._pipeline(plan.call(command, keyed=keyed is not None))
         result = plan.result(reply)
         if reply.warnings:
-            for warning in reply.warnings:
-                warnings.warn(warning, stacklevel=2)
+            if ISSUE_WARNINGS.get():
+                for warning in reply.warnings:
+                    warnings.warn(warning, stacklevel=2)
             result = attrs.evolve(result, warnings=reply.warnings)
         return result  # type: ignore[return-value]
 

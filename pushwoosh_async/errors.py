@@ -39,12 +39,14 @@ processes). None of them ever holds an API token or a request body.
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Mapping
 from typing import Any, Final
 
 import attrs
 
 __all__ = [
+    "ISSUE_WARNINGS",
     "APIError",
     "ArgumentError",
     "BadRequest",
@@ -182,6 +184,13 @@ def error_class_for(status: int) -> type[APIError]:
     if 500 <= status < 600:
         return ServerError
     return _BY_STATUS.get(status, APIError)
+
+
+ISSUE_WARNINGS: Final = contextvars.ContextVar("pushwoosh_async_issue_warnings", default=True)
+"""Whether calls in this context issue ``PushwooshWarning``s (they stay on ``result.warnings``).
+
+The bulk sender turns it off for its chunks: their unknown devices are in its report.
+"""
 
 
 class PushwooshWarning(UserWarning):
