@@ -34,10 +34,17 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Client throughput against a local nginx (Debian's nginx-light), ratios vs raw clients."""
+    """Client throughput against a local nginx (Debian's nginx-light), ratios vs raw clients.
+
+    Then the rate limit's accuracy (real time, 30 s), the bulk engine (1M recipients to the fake
+    server in a subprocess) and import time. ``posargs`` go to bench_client.py only.
+    """
     session.install(".", "aiohttp", "httpx")
     session.run("bash", "benchmarks/server.sh", "start", external=True)
     try:
         session.run("python", "benchmarks/bench_client.py", *session.posargs)
     finally:
         session.run("bash", "benchmarks/server.sh", "stop", external=True)
+    session.run("python", "benchmarks/bench_limiter.py")
+    session.run("python", "benchmarks/bench_bulk.py")
+    session.run("python", "benchmarks/bench_import.py")
