@@ -22,6 +22,8 @@ under the same id, which Pushwoosh de-duplicates). A failed chunk does not stop 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import os
 import time
@@ -189,7 +191,6 @@ class BulkSender:
         self._chunk_size = chunk_size
         self._concurrency = concurrency
         self._fail_fast = fail_fast
-        self._on_progress = on_progress
         self._store: CheckpointStore | None = (
             JsonCheckpoint(Path(checkpoint))
             if isinstance(checkpoint, (str, os.PathLike))
@@ -204,6 +205,9 @@ class BulkSender:
         self._stopped_by: str | None = None
         self._run_id = uuid.uuid4().hex
         self._last_save = 0.0
+        self._listeners: list[Callable[[BulkProgress], None]] = []
+        if on_progress is not None:
+            self._listeners.append(on_progress)
 
     # --- the run ----------------------------------------------------------------------------
 
@@ -332,27 +336,48 @@ class BulkSender:
                 unconfirmed += chunk.count
         return sent, unknown, failed, unconfirmed
 
+    async def progress(self) -> AsyncIterator[BulkProgress]:
+        """Run, yielding the progress after each chunk (the async iterator form).
+
+        ``sender.report()`` holds the report once the loop ends. To stop the run by leaving the
+        loop early, iterate inside ``contextlib.aclosing(sender.progress())``: closing the
+        iterator cancels the run (chunks in flight are recorded as unconfirmed).
+        """
+        updates: asyncio.Queue[BulkProgress | None] = asyncio.Queue()
+        self._listeners.append(updates.put_nowait)
+        task = asyncio.ensure_future(self.run())
+        task.add_done_callback(lambda _: updates.put_nowait(None))
+        try:
+            while (update := await updates.get()) is not None:
+                yield update
+            await task  # a failed run raises here
+        finally:
+            if not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
     def _progress(self) -> None:
-        if self._on_progress is None:
+        if not self._listeners:
             return
         sent, unknown, failed, unconfirmed = self._totals()
         elapsed = time.monotonic() - self._started
         done = sent + unknown + failed + unconfirmed
         rate = done / elapsed if elapsed > 0 else 0.0
         eta = (self._total - done) / rate if self._total is not None and rate > 0 else None
-        self._on_progress(
-            BulkProgress(
-                len(self._chunks),
-                sent,
-                unknown,
-                failed,
-                unconfirmed,
-                elapsed,
-                rate,
-                None if eta is None else max(0.0, eta),
-                self._total,
-            )
+        update = BulkProgress(
+            len(self._chunks),
+            sent,
+            unknown,
+            failed,
+            unconfirmed,
+            elapsed,
+            rate,
+            None if eta is None else max(0.0, eta),
+            self._total,
         )
+        for listener in self._listeners:
+            listener(update)
 
     def report(self) -> BulkReport:
         """The report so far (final once ``run`` has returned or was cancelled)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -215,3 +216,28 @@ async def test_bad_options_are_refused_before_sending() -> None:
             await pw.bulk_send({"content": "Hi"}, hwids(1), chunk_size=1001)
         with pytest.raises(ValidationError):
             await pw.bulk_send({"content": "Hi"}, hwids(1), concurrency=0)
+
+
+async def test_progress_as_an_async_iterator() -> None:
+    """`async for update in sender.progress()` yields after each chunk; then the report is ready."""
+    async with client(fake(known=2500)) as pw:
+        sender = BulkSender(pw, {"content": "Hi"}, hwids(2500), total=2500)
+        updates = [update.chunks_done async for update in sender.progress()]
+        report = sender.report()
+    assert updates == [1, 2, 3]
+    assert report.sent == 2500
+
+
+async def test_breaking_out_of_progress_cancels_the_run() -> None:
+    """Leaving the progress loop early cancels the run; what was sent stays in the report."""
+    account = fake(known=10_000)
+    async with client(account) as pw:
+        sender = BulkSender(pw, {"content": "Hi"}, hwids(10_000), concurrency=1)
+        async with contextlib.aclosing(sender.progress()) as updates:
+            async for update in updates:
+                if update.chunks_done == 2:
+                    break
+        report = sender.report()
+    assert report.cancelled
+    assert [c.status for c in report.chunks][:2] == ["sent", "sent"]
+    assert len(account.state.messages) < 10
