@@ -26,6 +26,7 @@ from pushwoosh_async import (
 )
 from pushwoosh_async.errors import ArgumentError, Timeout, Unauthorized, UnknownDevicesWarning
 from pushwoosh_async.testing import FakePushwoosh, Fault, When
+from pushwoosh_async.testing.__main__ import build_fake, build_parser
 from pushwoosh_async.testing.server import running
 
 API_TOKEN = "fake-http-api-token"
@@ -240,3 +241,23 @@ def test_command_line_server() -> None:
         if process.poll() is None:
             process.kill()
             process.communicate(timeout=5)
+
+
+@pytest.mark.parametrize(("flags", "limited"), [([], True), (["--no-rate-limit"], False)])
+async def test_serve_can_lift_the_create_message_limit(flags: list[str], limited: bool) -> None:
+    """--no-rate-limit lets a load test send more than 600 createMessage calls a minute."""
+    args = build_parser().parse_args(["serve", "--api-token", "T", *flags])
+    fake = build_fake(args)
+    body = {
+        "request": {
+            "auth": "T",
+            "application": "ABCDE-12345",
+            "notifications": [{"content": "x", "devices": ["h"]}],
+        }
+    }
+    async with httpx.AsyncClient(transport=fake.transport, base_url="https://fake") as raw:
+        statuses = [
+            (await raw.post("/json/1.3/createMessage", json=body)).status_code for _ in range(601)
+        ]
+    assert statuses[:600] == [200] * 600
+    assert statuses[600] == (429 if limited else 200)

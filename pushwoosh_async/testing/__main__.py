@@ -72,19 +72,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--fail-rate", type=_fraction, default=0.0, help="share of calls answered with HTTP 503"
     )
     serve.add_argument("--seed", type=int, default=None, help="seed for --fail-rate")
+    serve.add_argument(
+        "--no-rate-limit",
+        action="store_true",
+        help="lift the 600 createMessage per minute limit (for load tests of a client)",
+    )
     return parser
 
 
-async def _serve(args: argparse.Namespace) -> None:
-    fake = FakePushwoosh(
+def build_fake(args: argparse.Namespace) -> FakePushwoosh:
+    """The fake account the ``serve`` options describe."""
+    return FakePushwoosh(
         api_token=args.api_token,
         device_token=args.device_token,
         applications=args.applications or [DEFAULT_APPLICATION],
         latency=args.latency,
         fail_rate=args.fail_rate,
         seed=args.seed,
+        rate_limits={} if args.no_rate_limit else None,
         record_limit=10_000,  # a long-running server keeps only the latest calls
     )
+
+
+async def _serve(args: argparse.Namespace) -> None:
+    fake = build_fake(args)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
