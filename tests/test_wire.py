@@ -1,6 +1,6 @@
 """What goes on the wire for each command, and how each example reply is structured.
 
-Requests and replies are the catalogue's examples (/work/shared/pushwoosh-api/examples/), copied
+Requests and replies are the catalogue's examples (vendored in tests/data/examples/), copied
 here so the tests do not depend on that folder.
 """
 
@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 import respx
-from conftest import API_TOKEN, APPLICATION, BASE_URL, DEVICE_TOKEN
 
 from pushwoosh_async import (
     BulkSetTags,
@@ -37,6 +36,12 @@ from pushwoosh_async.commands import (
     Tags,
 )
 from pushwoosh_async.errors import ConfigurationError, ValidationError
+
+# The values the root conftest's client fixtures use.
+BASE_URL = "https://api.pushwoosh.com"
+API_TOKEN = "SERVER_API_TOKEN"
+DEVICE_TOKEN = "DEVICE_API_TOKEN"
+APPLICATION = "ABCDE-12345"
 
 MakeClient = Callable[..., PushwooshClient]
 

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import respx
+from wire import (  # the shared helpers
+    APP,
+    EXAMPLES,
+    JOURNEY,
+    TOKEN,
+    send,
+)
 
 from pushwoosh_async import PushwooshClient
-from pushwoosh_async.commands import Command
 from pushwoosh_async.commands.journeys import (
     Journey,
     JourneyDropUsers,
@@ -33,47 +38,8 @@ from pushwoosh_async.commands.journeys import (
 )
 from pushwoosh_async.errors import ValidationError
 
-EX = json.loads(
-    (Path("/work/shared/pushwoosh-api/examples") / "customer_journey.examples.json").read_text()
-)
+EX = json.loads((EXAMPLES / "customer_journey.examples.json").read_text())
 UUID = "11111111-2222-3333-4444-555555555555"
-
-API = "https://api.pushwoosh.com"
-JOURNEY = "https://journey.pushwoosh.com"
-TOKEN = "SERVER_API_TOKEN"
-DEVICE_TOKEN = "DEVICE_API_TOKEN"
-APP = "ABCDE-12345"
-
-
-@pytest.fixture
-def router() -> respx.Router:
-    """No base URL: these tests assert the full URL, host included."""
-    return respx.Router(assert_all_called=False)
-
-
-async def send(
-    pw: PushwooshClient, router: respx.Router, command: Command[Any], reply: Any = None
-) -> tuple[httpx.Request, Any]:
-    """Send ``command`` against ``reply`` (default: an OK v1.3 envelope with no data)."""
-    if reply is None:
-        reply = {"status_code": 200, "status_message": "OK", "response": None}
-    router.clear()
-    route = router.route().mock(return_value=httpx.Response(200, json=reply))
-    result = await pw(command)
-    assert route.call_count == 1
-    return route.calls.last.request, result
-
-
-def ok(response: Any) -> dict[str, Any]:
-    return {"status_code": 200, "status_message": "OK", "response": response}
-
-
-def v13_server(request: httpx.Request, method: str, fields: dict[str, Any]) -> None:
-    """POST /json/1.3/<method>, {"request": {...}} with the server token as auth, no header."""
-    assert request.method == "POST"
-    assert str(request.url) == f"{API}/json/1.3/{method}"
-    assert "authorization" not in request.headers
-    assert json.loads(request.content) == {"request": {**fields, "auth": TOKEN}}
 
 
 def journey_call(request: httpx.Request, method: str, path: str) -> Any:
