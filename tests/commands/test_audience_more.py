@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
-import httpx
 import pytest
 import respx
+from wire import API, APP, TOKEN, send
 
 from pushwoosh_async import PushwooshClient
-from pushwoosh_async.commands import Command, Result
 from pushwoosh_async.commands.audience import (
     BulkDevice,
     BulkRegisterDevice,
@@ -21,19 +19,7 @@ from pushwoosh_async.commands.audience import (
 from pushwoosh_async.enums import DeviceType
 from pushwoosh_async.errors import ValidationError
 
-API = "https://api.pushwoosh.com"
-TOKEN = "SERVER_API_TOKEN"
-APP = "ABCDE-12345"
 REQUEST_ID = "3f2b9d0e-6a1c-4b7e-8f21-9c0d5e4a3b12"
-
-
-async def send(
-    pw: PushwooshClient, router: respx.Router, command: Command[Any], reply: Any
-) -> tuple[httpx.Request, Result]:
-    route = router.route().mock(return_value=httpx.Response(200, json=reply))
-    result = await pw(command)
-    assert route.call_count == 1
-    return route.calls.last.request, result
 
 
 async def test_bulk_set_tags_status_is_a_get_with_the_id_in_the_path(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
 import pytest
 import respx
+from wire import API, APP, ok, send
 
 from pushwoosh_async import PushwooshClient
 from pushwoosh_async.commands import Ack, Command, Result
@@ -31,22 +31,7 @@ from pushwoosh_async.commands.device import (
 from pushwoosh_async.enums import DeviceType
 from pushwoosh_async.errors import ValidationError
 
-API = "https://api.pushwoosh.com"
-APP = "ABCDE-12345"
 HWID = "5E0C7A1F-3B2D-4E8A-9C61-0D2F4B7A9E13"
-
-
-def envelope(response: Any) -> dict[str, Any]:
-    return {"status_code": 200, "status_message": "OK", "response": response}
-
-
-async def send(
-    pw: PushwooshClient, router: respx.Router, command: Command[Any], reply: Any
-) -> tuple[httpx.Request, Result]:
-    route = router.route().mock(return_value=httpx.Response(200, json=reply))
-    result = await pw(command)
-    assert route.call_count == 1
-    return route.calls.last.request, result
 
 
 # (command, path, request body without "application", response data, expected result)
@@ -168,7 +153,7 @@ async def test_v13_device_call(
 ) -> None:
     """POST to /json/1.3/<method>, device token in the header, wrapped body with the app filled."""
     command, method, body, data, expected = case
-    request, result = await send(pw, router, command, envelope(data))
+    request, result = await send(pw, router, command, ok(data))
     assert request.method == "POST"
     assert str(request.url) == f"{API}/json/1.3/{method}"
     assert request.headers["Authorization"] == "Token DEVICE_API_TOKEN"
@@ -198,7 +183,7 @@ async def test_post_event_always_sends_attributes(
     pw: PushwooshClient, router: respx.Router
 ) -> None:
     """attributes "may be {} but must be present"."""
-    request, _ = await send(pw, router, PostEvent(user_id="u1", event="Login"), envelope(None))
+    request, _ = await send(pw, router, PostEvent(user_id="u1", event="Login"), ok(None))
     sent = json.loads(request.content)["request"]
     assert sent == {"application": APP, "userId": "u1", "event": "Login", "attributes": {}}
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
 import pytest
 import respx
+from wire import API, APP, TOKEN, ok, send
 
 from pushwoosh_async import PushwooshClient
 from pushwoosh_async.commands import Ack, Command, Result
@@ -27,9 +27,6 @@ from pushwoosh_async.commands.presets import (
 )
 from pushwoosh_async.errors import ValidationError
 
-API = "https://api.pushwoosh.com"
-TOKEN = "SERVER_API_TOKEN"
-APP = "ABCDE-12345"
 CART_PRESET: dict[str, Any] = {
     "name": "Cart reminder",
     "applicationCode": APP,
@@ -41,19 +38,6 @@ CART_PRESET: dict[str, Any] = {
     "scheduling": {"sendRate": 500},
     "segmentation": {"filter": "Madrid users", "platforms": [1, 3]},
 }
-
-
-def envelope(response: Any) -> dict[str, Any]:
-    return {"status_code": 200, "status_message": "OK", "response": response}
-
-
-async def send(
-    pw: PushwooshClient, router: respx.Router, command: Command[Any], reply: Any
-) -> tuple[httpx.Request, Result]:
-    route = router.route().mock(return_value=httpx.Response(200, json=reply))
-    result = await pw(command)
-    assert route.call_count == 1
-    return route.calls.last.request, result
 
 
 def cart_preset() -> CreatePreset:
@@ -133,7 +117,7 @@ async def test_wire_and_result(
     expected: Result,
 ) -> None:
     """POST /json/1.3/<method> with {"request": {auth, ...}}, no header token; typed result."""
-    request, result = await send(pw, router, command, envelope(data))
+    request, result = await send(pw, router, command, ok(data))
     assert request.method == "POST"
     assert str(request.url) == f"{API}/json/1.3/{method}"
     assert "authorization" not in request.headers

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
 import pytest
 import respx
+from wire import API, APP, ok, send
 
 from pushwoosh_async import PushwooshClient
 from pushwoosh_async.commands import Ack, Command, Result
@@ -33,8 +33,6 @@ from pushwoosh_async.commands.sdk import (
 )
 from pushwoosh_async.errors import ValidationError
 
-API = "https://api.pushwoosh.com"
-APP = "ABCDE-12345"
 HWID = "5E0C7A1F-3B2D-4E8A-9C61-0D2F4B7A9E13"
 INAPP = {
     "code": "A1B2C-3D4E5",
@@ -47,19 +45,6 @@ CONFIG = {
     "page_visit": {"entrypoint": "https://pv.example", "enabled": True},
     "vapid_key": "BPk...",
 }
-
-
-def envelope(response: Any) -> dict[str, Any]:
-    return {"status_code": 200, "status_message": "OK", "response": response}
-
-
-async def send(
-    pw: PushwooshClient, router: respx.Router, command: Command[Any], reply: Any
-) -> tuple[httpx.Request, Result]:
-    route = router.route().mock(return_value=httpx.Response(200, json=reply))
-    result = await pw(command)
-    assert route.call_count == 1
-    return route.calls.last.request, result
 
 
 # (command, method, request body without "application", response data, expected result)
@@ -193,7 +178,7 @@ async def test_sdk_call(
 ) -> None:
     """POST to /json/1.3/<method>, device token in the header, wrapped body with the app filled."""
     command, method, body, data, expected = case
-    request, result = await send(pw, router, command, envelope(data))
+    request, result = await send(pw, router, command, ok(data))
     assert request.method == "POST"
     assert str(request.url) == f"{API}/json/1.3/{method}"
     assert request.headers["Authorization"] == "Token DEVICE_API_TOKEN"
@@ -203,7 +188,7 @@ async def test_sdk_call(
 
 async def test_sparse_replies_structure(pw: PushwooshClient, router: respx.Router) -> None:
     """A null response still gives a result, with empty defaults."""
-    _, result = await send(pw, router, GetInApps(hwid=HWID), envelope(None))
+    _, result = await send(pw, router, GetInApps(hwid=HWID), ok(None))
     assert result == InApps()
 
 

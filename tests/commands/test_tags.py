@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
 import pytest
 import respx
+from wire import API, APP, TOKEN, ok, send
 
 from pushwoosh_async import PushwooshClient
 from pushwoosh_async.commands import Command, Result
@@ -25,24 +25,6 @@ from pushwoosh_async.commands.tags import (
 )
 from pushwoosh_async.enums import ListOperator
 from pushwoosh_async.errors import ValidationError
-
-API = "https://api.pushwoosh.com"
-TOKEN = "SERVER_API_TOKEN"
-APP = "ABCDE-12345"
-
-
-def envelope(response: Any) -> dict[str, Any]:
-    return {"status_code": 200, "status_message": "OK", "response": response}
-
-
-async def send(
-    pw: PushwooshClient, router: respx.Router, command: Command[Any], reply: Any
-) -> tuple[httpx.Request, Result]:
-    route = router.route().mock(return_value=httpx.Response(200, json=reply))
-    result = await pw(command)
-    assert route.call_count == 1
-    return route.calls.last.request, result
-
 
 CASES = [
     pytest.param(
@@ -121,7 +103,7 @@ async def test_v13_wire_and_result(
     expected: Result,
 ) -> None:
     """POST /json/1.3/<method> with {"request": {auth, ...}}, no header token; typed result."""
-    request, result = await send(pw, router, command, envelope(data))
+    request, result = await send(pw, router, command, ok(data))
     assert request.method == "POST"
     assert str(request.url) == f"{API}/json/1.3/{method}"
     assert "authorization" not in request.headers
@@ -134,7 +116,7 @@ async def test_list_tags_keeps_unknown_type_codes(
     pw: PushwooshClient, router: respx.Router
 ) -> None:
     """A tag type newer than the library is kept as the raw int instead of failing."""
-    _, result = await send(pw, router, ListTags(), envelope({"tags": [{"name": "x", "type": 9}]}))
+    _, result = await send(pw, router, ListTags(), ok({"tags": [{"name": "x", "type": 9}]}))
     assert isinstance(result, TagList)
     assert result.tags == (TagInfo(name="x", type=9),)
 
