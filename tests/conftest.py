@@ -10,11 +10,8 @@ import pytest
 import respx
 
 from pushwoosh_async import PushwooshClient, RetryPolicy
-
-BASE_URL = "https://api.pushwoosh.com"
-API_TOKEN = "SERVER_API_TOKEN"
-DEVICE_TOKEN = "DEVICE_API_TOKEN"
-APPLICATION = "ABCDE-12345"
+from tests.support import API as BASE_URL
+from tests.support import API_TOKEN, APPLICATION, DEVICE_TOKEN
 
 _UNSET: Any = object()
 

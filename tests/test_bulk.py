@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from virtual_clock import run_virtual, virtual_now
 
 from pushwoosh_async import Notification, PushwooshClient, RetryPolicy
 from pushwoosh_async.bulk import BulkProgress, BulkSender
 from pushwoosh_async.errors import ValidationError
 from pushwoosh_async.testing import FakePushwoosh, Fault, When
+from tests.virtual_clock import run_virtual, virtual_now
 
 APP = "ABCDE-12345"
 FAST = RetryPolicy(initial_delay=0, jitter=0)

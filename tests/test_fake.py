@@ -14,7 +14,6 @@ from typing import Any
 
 import httpx
 import pytest
-from virtual_clock import run_virtual, virtual_now
 
 from pushwoosh_async import (
     CODE_NOT_AVAILABLE,
@@ -41,6 +40,7 @@ from pushwoosh_async.errors import (
     UnknownDevicesWarning,
 )
 from pushwoosh_async.testing import FakePushwoosh, Fault, When
+from tests.virtual_clock import run_virtual, virtual_now
 
 API_TOKEN = "T"
 DEVICE_TOKEN = "D"

@@ -8,7 +8,6 @@ from typing import Any
 
 import httpx
 import pytest
-from virtual_clock import run_virtual, virtual_now
 
 from pushwoosh_async import PushwooshClient, RetryPolicy
 from pushwoosh_async.commands import (
@@ -25,6 +24,7 @@ from pushwoosh_async.commands import (
 )
 from pushwoosh_async.jobs import JobFailed, JobTimeout
 from pushwoosh_async.testing import FakePushwoosh
+from tests.virtual_clock import run_virtual, virtual_now
 
 APP = "ABCDE-12345"
 

@@ -18,7 +18,6 @@ from typing import Any
 import httpx
 import pytest
 from aiolimiter import AsyncLimiter
-from virtual_clock import run_virtual, virtual_now
 
 from pushwoosh_async import (
     CreateMessage,
@@ -31,6 +30,7 @@ from pushwoosh_async import (
 from pushwoosh_async.commands._base import Command
 from pushwoosh_async.errors import ConfigurationError
 from pushwoosh_async.limits import DEFAULT_RATE_LIMITS, SlidingWindowLimiter
+from tests.virtual_clock import run_virtual, virtual_now
 
 APPLICATION = "ABCDE-12345"
 OK_MESSAGE = {"status_code": 200, "status_message": "OK", "response": {"Messages": ["A-B"]}}

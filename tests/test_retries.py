@@ -14,7 +14,6 @@ from typing import Any
 
 import httpx
 import pytest
-from virtual_clock import run_virtual, virtual_now
 
 from pushwoosh_async import BulkSetTags, CreateMessage, GetTags, Notification, PushwooshClient
 from pushwoosh_async.commands._base import Command
@@ -32,6 +31,7 @@ from pushwoosh_async.errors import (
     Unauthorized,
 )
 from pushwoosh_async.retries import RetryPolicy
+from tests.virtual_clock import run_virtual, virtual_now
 
 APPLICATION = "ABCDE-12345"
 OK_MESSAGE = {"status_code": 200, "status_message": "OK", "response": {"Messages": ["A-B"]}}

@@ -25,7 +25,7 @@ from pushwoosh_async.commands import (
     segmentation,
     statistics,
     tags,
-    test_devices,
+    testing_devices,
     users,
 )
 from pushwoosh_async.commands._base import Ack, Command, Result, TokenKind
@@ -46,7 +46,7 @@ from pushwoosh_async.commands.sdk import *  # noqa: F403
 from pushwoosh_async.commands.segmentation import *  # noqa: F403
 from pushwoosh_async.commands.statistics import *  # noqa: F403
 from pushwoosh_async.commands.tags import *  # noqa: F403
-from pushwoosh_async.commands.test_devices import *  # noqa: F403
+from pushwoosh_async.commands.testing_devices import *  # noqa: F403
 from pushwoosh_async.commands.users import *  # noqa: F403
 
 SECTIONS: Final = (
@@ -65,7 +65,7 @@ SECTIONS: Final = (
     geozones,
     email,
     channels,
-    test_devices,
+    testing_devices,
     journeys,
     campaigns,
     users,
@@ -106,5 +106,5 @@ __all__ += sdk.__all__
 __all__ += segmentation.__all__
 __all__ += statistics.__all__
 __all__ += tags.__all__
-__all__ += test_devices.__all__
+__all__ += testing_devices.__all__
 __all__ += users.__all__

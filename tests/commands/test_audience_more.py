@@ -6,7 +6,6 @@ import json
 
 import pytest
 import respx
-from wire import API, APP, TOKEN, send
 
 from pushwoosh_async import PushwooshClient
 from pushwoosh_async.commands.audience import (
@@ -18,6 +17,7 @@ from pushwoosh_async.commands.audience import (
 )
 from pushwoosh_async.enums import DeviceType
 from pushwoosh_async.errors import ValidationError
+from tests.commands.wire import API, APP, TOKEN, send
 
 REQUEST_ID = "3f2b9d0e-6a1c-4b7e-8f21-9c0d5e4a3b12"
 

@@ -6,17 +6,17 @@ from typing import Any
 
 import pytest
 import respx
-from wire import (  # the shared helpers
-    APP,
-    ok,
-    send,
-    v13_server,
-)
 
 from pushwoosh_async import PushwooshClient
 from pushwoosh_async.commands import Command
 from pushwoosh_async.commands.campaigns import Campaign, CreateCampaign, DeleteCampaign, GetCampaign
 from pushwoosh_async.errors import ValidationError
+from tests.commands.wire import (  # the shared helpers
+    APP,
+    ok,
+    send,
+    v13_server,
+)
 
 
 async def test_create_campaign(pw: PushwooshClient, router: respx.Router) -> None:

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 import respx
-from wire import API, APP, ok, send
 
 from pushwoosh_async import PushwooshClient
 from pushwoosh_async.commands import Ack, Command, Result
@@ -30,6 +29,7 @@ from pushwoosh_async.commands.device import (
 )
 from pushwoosh_async.enums import DeviceType
 from pushwoosh_async.errors import ValidationError
+from tests.commands.wire import API, APP, ok, send
 
 HWID = "5E0C7A1F-3B2D-4E8A-9C61-0D2F4B7A9E13"
 

@@ -7,15 +7,6 @@ from typing import Any
 
 import pytest
 import respx
-from wire import (  # the shared helpers
-    API,
-    APP,
-    DEVICE_TOKEN,
-    example,
-    ok,
-    send,
-    v13_server,
-)
 
 from pushwoosh_async import PushwooshClient
 from pushwoosh_async.commands import Command
@@ -34,6 +25,15 @@ from pushwoosh_async.commands.geozones import (
     UpdateGeoZone,
 )
 from pushwoosh_async.errors import ValidationError
+from tests.commands.wire import (  # the shared helpers
+    API,
+    APP,
+    DEVICE_TOKEN,
+    example,
+    ok,
+    send,
+    v13_server,
+)
 
 
 async def test_get_nearest_zone_uses_the_device_token(

@@ -8,13 +8,6 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from wire import (  # the shared helpers
-    APP,
-    EXAMPLES,
-    JOURNEY,
-    TOKEN,
-    send,
-)
 
 from pushwoosh_async import PushwooshClient
 from pushwoosh_async.commands.journeys import (
@@ -37,6 +30,13 @@ from pushwoosh_async.commands.journeys import (
     JourneyStatus,
 )
 from pushwoosh_async.errors import ValidationError
+from tests.commands.wire import (  # the shared helpers
+    APP,
+    EXAMPLES,
+    JOURNEY,
+    TOKEN,
+    send,
+)
 
 EX = json.loads((EXAMPLES / "customer_journey.examples.json").read_text())
 UUID = "11111111-2222-3333-4444-555555555555"

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 import respx
-from wire import API, APP, TOKEN, ok, send
 
 from pushwoosh_async import PushwooshClient
 from pushwoosh_async.commands import Ack, Command, Result
@@ -26,6 +25,7 @@ from pushwoosh_async.commands.presets import (
     PresetSegmentation,
 )
 from pushwoosh_async.errors import ValidationError
+from tests.commands.wire import API, APP, TOKEN, ok, send
 
 CART_PRESET: dict[str, Any] = {
     "name": "Cart reminder",

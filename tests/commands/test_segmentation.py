@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 import respx
-from wire import API, APP, TOKEN, ok, send
 
 from pushwoosh_async import PushwooshClient
 from pushwoosh_async.commands import Ack, Command, Result
@@ -30,6 +29,7 @@ from pushwoosh_async.commands.segmentation import (
     ListFilters,
 )
 from pushwoosh_async.errors import ValidationError
+from tests.commands.wire import API, APP, TOKEN, ok, send
 
 EXPRESSION = 'A("ABCDE-12345", ["iOS"]) * T("Plan", EQ, "pro")'
 ZIP = "https://example-export-host/exports/export_segment_ABCDE-12345_1717243200.zip"

@@ -9,15 +9,6 @@ from typing import Any
 import httpx
 import pytest
 import respx
-from wire import (  # the shared helpers
-    API,
-    APP,
-    TOKEN,
-    example,
-    ok,
-    send,
-    v13_server,
-)
 
 from pushwoosh_async import PushwooshClient
 from pushwoosh_async.commands import Command
@@ -46,6 +37,15 @@ from pushwoosh_async.commands.statistics import (
     TotalsByIntervals,
 )
 from pushwoosh_async.errors import ValidationError
+from tests.commands.wire import (  # the shared helpers
+    API,
+    APP,
+    TOKEN,
+    example,
+    ok,
+    send,
+    v13_server,
+)
 
 
 def v2_stats(request: httpx.Request, path: str, body: dict[str, Any]) -> None:

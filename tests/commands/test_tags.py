@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 import respx
-from wire import API, APP, TOKEN, ok, send
 
 from pushwoosh_async import PushwooshClient
 from pushwoosh_async.commands import Command, Result
@@ -25,6 +24,7 @@ from pushwoosh_async.commands.tags import (
 )
 from pushwoosh_async.enums import ListOperator
 from pushwoosh_async.errors import ValidationError
+from tests.commands.wire import API, APP, TOKEN, ok, send
 
 CASES = [
     pytest.param(

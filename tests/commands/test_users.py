@@ -6,7 +6,12 @@ import json
 
 import pytest
 import respx
-from wire import (  # the shared helpers
+
+from pushwoosh_async import PushwooshClient
+from pushwoosh_async.commands.statistics import ScheduledRequest
+from pushwoosh_async.commands.users import GetUsersDetails, UnregisterUser
+from pushwoosh_async.errors import ValidationError
+from tests.commands.wire import (  # the shared helpers
     API,
     APP,
     DEVICE_TOKEN,
@@ -14,11 +19,6 @@ from wire import (  # the shared helpers
     send,
     v13_server,
 )
-
-from pushwoosh_async import PushwooshClient
-from pushwoosh_async.commands.statistics import ScheduledRequest
-from pushwoosh_async.commands.users import GetUsersDetails, UnregisterUser
-from pushwoosh_async.errors import ValidationError
 
 
 async def test_unregister_user_uses_the_device_token(

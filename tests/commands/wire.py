@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -11,21 +10,22 @@ import respx
 
 from pushwoosh_async import PushwooshClient
 from pushwoosh_async.commands import Command
+from tests.support import (  # re-exported for the section files
+    API,
+    DEVICE_TOKEN,
+    EXAMPLES,
+    JOURNEY,
+    example,
+    ok,
+)
+from tests.support import (
+    API_TOKEN as TOKEN,
+)
+from tests.support import (
+    APPLICATION as APP,
+)
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "data" / "examples"
-"""The API catalogue's example requests and replies, vendored with the tests."""
-
-
-def example(name: str) -> Any:
-    """One example file of the catalogue, parsed."""
-    return json.loads((EXAMPLES / name).read_text())
-
-
-API = "https://api.pushwoosh.com"
-JOURNEY = "https://journey.pushwoosh.com"
-TOKEN = "SERVER_API_TOKEN"
-DEVICE_TOKEN = "DEVICE_API_TOKEN"
-APP = "ABCDE-12345"
+__all__ = ["API", "APP", "DEVICE_TOKEN", "EXAMPLES", "JOURNEY", "TOKEN", "example", "ok", "send"]
 
 
 async def send(
@@ -33,16 +33,12 @@ async def send(
 ) -> tuple[httpx.Request, Any]:
     """Send ``command`` against ``reply`` (default: an OK v1.3 envelope with no data)."""
     if reply is None:
-        reply = {"status_code": 200, "status_message": "OK", "response": None}
+        reply = ok()
     router.clear()
     route = router.route().mock(return_value=httpx.Response(200, json=reply))
     result = await pw(command)
     assert route.call_count == 1
     return route.calls.last.request, result
-
-
-def ok(response: Any) -> dict[str, Any]:
-    return {"status_code": 200, "status_message": "OK", "response": response}
 
 
 def v13_server(request: httpx.Request, method: str, fields: dict[str, Any]) -> None:

@@ -6,16 +6,10 @@ import json
 
 import pytest
 import respx
-from wire import (  # the shared helpers
-    APP,
-    EXAMPLES,
-    send,
-    v13_server,
-)
 
 from pushwoosh_async import PushwooshClient
 from pushwoosh_async.commands import Command
-from pushwoosh_async.commands.test_devices import (
+from pushwoosh_async.commands.testing_devices import (
     CreateTestDevice,
     ListTestDevices,
     TestDevice,
@@ -23,6 +17,12 @@ from pushwoosh_async.commands.test_devices import (
 )
 from pushwoosh_async.enums import DeviceType
 from pushwoosh_async.errors import ValidationError
+from tests.commands.wire import (  # the shared helpers
+    APP,
+    EXAMPLES,
+    send,
+    v13_server,
+)
 
 
 async def test_create_test_device(pw: PushwooshClient, router: respx.Router) -> None:
