@@ -30,7 +30,7 @@ import time
 import uuid
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import anyio
 import anyio.abc
@@ -47,9 +47,7 @@ from pushwoosh_async.errors import (
     Unauthorized,
     ValidationError,
 )
-
-if TYPE_CHECKING:
-    from pushwoosh_async.client import PushwooshClient
+from pushwoosh_async.session import Session
 
 __all__ = [
     "BulkProgress",
@@ -162,7 +160,7 @@ class BulkSender:
 
     def __init__(
         self,
-        client: PushwooshClient,
+        client: Session,
         template: Notification | Mapping[str, Any],
         recipients: Iterable[str] | AsyncIterable[str],
         *,

@@ -4,18 +4,20 @@ From the public call to the socket::
 
     await client(command)
       -> command.with_dedup_keys()           once per send: transactionId for createMessage
-      -> Call (cattrs-rendered payload, URL)
-      -> your steps -> Authenticate -> Retry -> RateLimit -> Decode   (steps.py)
-      -> sender (aiohttp by default, httpx when transport= is given)              (senders.py)
-      <- Reply.data structured into command.result_type; warnings issued and kept on the result
+      -> codec.Encoder.call: Call (payload, URL, route with its token rule)          (codec.py)
+      -> your steps -> Authenticate -> Retry -> RateLimit -> Decode                  (steps.py)
+      -> sender: codec.body(call) on the socket (aiohttp, or httpx with transport=) (senders.py)
+      <- codec.decode, then Encoder.result: the typed result; warnings issued and kept on it
+
+The client is only the session: lifecycle, the pool (inside the sender), the limiters, the
+pipeline and ``await pw(command)``. ``wait``, ``paginate`` and ``bulk_send`` are thin delegations
+to ``jobs``, ``pagination`` and ``bulk``, which are written against ``session.Session``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import os
-import string
 import urllib.parse
 import warnings
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
@@ -23,26 +25,17 @@ from types import TracebackType
 from typing import Any, Final, TypeVar
 
 import attrs
-import cattrs
 import httpx
 
-from pushwoosh_async import __version__
-from pushwoosh_async._converter import CONVERTER
+from pushwoosh_async import __version__, jobs, pagination
 from pushwoosh_async.bulk import BulkReport, BulkSender
+from pushwoosh_async.codec import Encoder
 from pushwoosh_async.commands._base import Command, Result
 from pushwoosh_async.commands.messages import Notification
-from pushwoosh_async.errors import (
-    ISSUE_WARNINGS,
-    ClientClosedError,
-    ConfigurationError,
-    DecodeError,
-    ValidationError,
-)
-from pushwoosh_async.families import Host, family_of
-from pushwoosh_async.jobs import JobFailed, JobState, JobTimeout, job_spec
+from pushwoosh_async.errors import ISSUE_WARNINGS, ClientClosedError, ConfigurationError
+from pushwoosh_async.families import Host
 from pushwoosh_async.limits import Rate, build_limiters
-from pushwoosh_async.pagination import page_spec
-from pushwoosh_async.pipeline import Call, Reply, Route, Step, compose
+from pushwoosh_async.pipeline import Step, compose
 from pushwoosh_async.retries import RetryPolicy
 from pushwoosh_async.senders import AiohttpSender, HttpxSender, Sender
 from pushwoosh_async.steps import Authenticate, Decode, RateLimit, Retry
@@ -74,88 +67,6 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def _query_value(value: Any) -> Any:
-    """JSON's spelling for booleans in a query string (``true``, not Python's ``True``)."""
-    return ("true" if value else "false") if isinstance(value, bool) else value
-
-
-class _Plan:
-    """How one command class is rendered, routed and read on one client: worked out once."""
-
-    __slots__ = (
-        "application",
-        "placeholders",
-        "result_type",
-        "route",
-        "structure",
-        "takes_application",
-        "unstructure",
-    )
-
-    def __init__(
-        self, command: type[Command[Any]], base_urls: Mapping[Host, str], application: str | None
-    ) -> None:
-        family = family_of(command.path)
-        self.route = Route(
-            command.method_name(),
-            command.http_method,
-            base_urls[family.host] + command.path,
-            family,
-            command.token,
-        )
-        self.placeholders = tuple(
-            name for _, name, _, _ in string.Formatter().parse(command.path) if name
-        )
-        self.unstructure = CONVERTER.get_unstructure_hook(command)
-        self.result_type = command.result_type
-        self.structure = CONVERTER.get_structure_hook(command.result_type)
-        self.takes_application = "application" in attrs.fields_dict(command)
-        self.application = application
-
-    def call(self, command: Command[Any], *, keyed: bool) -> Call:
-        payload: dict[str, Any] = self.unstructure(command)
-        if self.takes_application and not (
-            "application" in payload or "applications_group" in payload
-        ):
-            if self.application is None:
-                name = type(command).__name__
-                msg = f"{name} needs an application: set it on the command or the client"
-                raise ValidationError(msg)
-            payload["application"] = self.application
-        if not self.placeholders and self.route.http_method != "GET":
-            return Call(command, self.route, payload, {}, keyed, 1, self.route.url)
-        url = self._url(command, payload)  # takes the path's and a GET's fields out of payload
-        return Call(command, self.route, payload, {}, keyed, 1, url)
-
-    def _url(self, command: Command[Any], payload: dict[str, Any]) -> str:
-        """Fill the path's placeholders from their fields; a GET carries the rest as a query."""
-        values: dict[str, str] = {}
-        for name in self.placeholders:
-            value = payload.pop(name, None)
-            if value is None or value == "":
-                msg = f"{type(command).__name__} needs {name} (it is part of the path)"
-                raise ValidationError(msg)
-            values[name] = urllib.parse.quote(str(value), safe="")
-        url = self.route.url.format(**values)
-        if self.route.http_method == "GET" and payload:
-            query = {k: _query_value(v) for k, v in payload.items()}
-            url += "?" + urllib.parse.urlencode(query, doseq=True)
-            payload.clear()
-        return url
-
-    def result(self, reply: Reply) -> Result:
-        data = self.result_type.unwrap(reply.data)
-        try:
-            result: Result = self.structure({} if data is None else data, self.result_type)
-        except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
-            raise DecodeError(
-                f"the reply does not fit {self.result_type.__name__}: {exc}",
-                self.route.method,
-                reply.http_status,
-            ) from exc
-        return result
 
 
 class PushwooshClient:
@@ -193,9 +104,9 @@ class PushwooshClient:
         "_base_url",
         "_base_urls",
         "_closed",
+        "_encoders",
         "_limiters",
         "_pipeline",
-        "_plans",
         "_retry",
         "_sender",
     )
@@ -231,7 +142,7 @@ class PushwooshClient:
             Host.JOURNEY: _check_base_url(journey_base_url),
         }
         self._application = application
-        self._plans: dict[type[Command[Any]], _Plan] = {}
+        self._encoders: dict[type[Command[Any]], Encoder] = {}
         if sender is None:
             sender = (
                 HttpxSender(transport, timeout=timeout, user_agent=_USER_AGENT)
@@ -307,9 +218,9 @@ class PushwooshClient:
         keyed = command.with_dedup_keys()
         if keyed is not None:
             command = keyed
-        plan = self._plans.get(type(command)) or self._plan(type(command))
-        reply = await self._pipeline(plan.call(command, keyed=keyed is not None))
-        result = plan.result(reply)
+        encoder = self._encoders.get(type(command)) or self._encoder(type(command))
+        reply = await self._pipeline(encoder.call(command, keyed=keyed is not None))
+        result = encoder.result(reply)
         if reply.warnings:
             if ISSUE_WARNINGS.get():
                 for warning in reply.warnings:
@@ -325,48 +236,18 @@ class PushwooshClient:
         interval: float = 1.0,
         max_interval: float = 15.0,
     ) -> Any:
-        """Start a server-side job with ``command`` and poll it until done (see ``jobs.py``).
+        """Start a server-side job with ``command`` and poll it until done: see ``jobs.wait``."""
+        return await jobs.wait(
+            self, command, timeout=timeout, interval=interval, max_interval=max_interval
+        )
 
-        Returns the final polled result (for example the statistics ``getResults`` read);
-        raises :class:`~pushwoosh_async.jobs.JobFailed` if the job fails and
-        :class:`~pushwoosh_async.jobs.JobTimeout` if it is still pending after ``timeout``
-        seconds. Cancelling the task stops the polling.
-        """
-        spec = job_spec(type(command))
-        poll = spec.poll(await self(command))
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        delay = interval
-        last: Any = None
-        while True:
-            try:
-                last = await self(poll)
-            except spec.pending_while:
-                state = JobState.PENDING
-            else:
-                state = spec.state(last)
-            if state is JobState.DONE:
-                return last
-            if state is JobState.FAILED:
-                raise JobFailed(type(poll).method_name(), last)
-            if loop.time() + delay > deadline:
-                raise JobTimeout(type(poll).method_name(), timeout, last)
-            await asyncio.sleep(delay)
-            delay = min(max_interval, delay * 1.5)
+    def paginate(self, command: Command[Any]) -> AsyncIterator[Any]:
+        """Yield the items of a paginated listing, page after page: see ``pagination.paginate``."""
+        return pagination.paginate(self, command)
 
-    async def paginate(self, command: Command[Any]) -> AsyncIterator[Any]:
-        """Yield the items of a paginated listing, page after page (see ``pagination.py``)."""
-        spec = page_spec(type(command))
-        next_command: Command[Any] | None = command
-        while next_command is not None:
-            page = await self(next_command)
-            for item in spec.items(page):
-                yield item
-            next_command = spec.next(next_command, page)
-
-    def _plan(self, command: type[Command[Any]]) -> _Plan:
-        plan = self._plans[command] = _Plan(command, self._base_urls, self._application)
-        return plan
+    def _encoder(self, command: type[Command[Any]]) -> Encoder:
+        encoder = self._encoders[command] = Encoder(command, self._base_urls, self._application)
+        return encoder
 
     async def aclose(self) -> None:
         """Close the connection pool. Safe to call more than once."""

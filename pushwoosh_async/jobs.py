@@ -2,9 +2,9 @@
 
 Several methods only start work and answer an id: the scheduled statistics (``getMsgStats``,
 ``getAppStats``, ... read with ``getResults``), ``bulkSetTags`` (read with
-``bulkSetTags status``) and ``exportSegment`` (read with ``exportSegment/result``). A
-:class:`JobSpec` says, for one starting command class, which command reads the job and how to
-tell pending from done; ``PushwooshClient.wait`` does the polling::
+``bulkSetTags status``) and ``exportSegment`` (read with ``exportSegment/result``). Each such
+command class says so itself, with a :class:`JobSpec` in its ``job`` ClassVar: which command
+reads the job and how to tell pending from done. :func:`wait` does the polling::
 
     stats = await pw.wait(GetAppStats(...), timeout=120)
 
@@ -14,39 +14,17 @@ up with :class:`JobTimeout` after ``timeout`` seconds. Cancelling the awaiting t
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Callable
+import asyncio
 from typing import Any
 
 import attrs
 
-from pushwoosh_async.commands import audience, email, segmentation, statistics, tags, users
-from pushwoosh_async.commands._base import Command, Result
-from pushwoosh_async.errors import ArgumentError, PushwooshError
+from pushwoosh_async.commands._base import Command
+from pushwoosh_async.commands._specs import JobSpec, JobState, status_state
+from pushwoosh_async.errors import PushwooshError
+from pushwoosh_async.session import Session
 
-__all__ = ["JobFailed", "JobSpec", "JobState", "JobTimeout", "job_spec", "register", "status_state"]
-
-
-class JobState(enum.Enum):
-    """Where a server-side job is."""
-
-    PENDING = "pending"
-    DONE = "done"
-    FAILED = "failed"
-
-
-@attrs.frozen
-class JobSpec:
-    """How to follow one kind of job.
-
-    ``poll`` builds the reading command from the starting command's result; ``state`` reads a
-    polled result. ``pending_while`` lists exception types a poll may raise while the job is not
-    ready (Pushwoosh's "not ready" answer for ``getResults`` was never captured: an inference).
-    """
-
-    poll: Callable[[Any], Command[Any]]
-    state: Callable[[Any], JobState]
-    pending_while: tuple[type[Exception], ...] = ()
+__all__ = ["JobFailed", "JobSpec", "JobState", "JobTimeout", "job_spec", "status_state", "wait"]
 
 
 @attrs.define(auto_exc=True, str=False)
@@ -72,66 +50,46 @@ class JobTimeout(PushwooshError, TimeoutError):
         return f"{self.method}: still pending after {self.timeout:g}s"
 
 
-_SPECS: dict[type[Command[Any]], JobSpec] = {}
-
-
-def register(command: type[Command[Any]], spec: JobSpec) -> None:
-    """Declare that ``command`` starts a job followed as ``spec`` says."""
-    _SPECS[command] = spec
-
-
 def job_spec(command: type[Command[Any]]) -> JobSpec:
     """The spec of the job ``command`` starts; ``ValueError`` if it starts none."""
-    try:
-        return _SPECS[command]
-    except KeyError:
+    if command.job is None:
         msg = f"{command.__name__} does not start a server-side job"
-        raise ValueError(msg) from None
+        raise ValueError(msg)
+    return command.job
 
 
-def status_state(result: Result) -> JobState:
-    """A job state from a result's ``status`` word (Pending, Completed, in-progress, failed...)."""
-    word = str(getattr(result, "status", "")).lower()
-    if word in ("completed", "complete", "done", "finished", "success"):
-        return JobState.DONE
-    if word in ("failed", "error", "cancelled", "canceled"):
-        return JobState.FAILED
-    return JobState.PENDING
+async def wait(
+    session: Session,
+    command: Command[Any],
+    *,
+    timeout: float = 300.0,
+    interval: float = 1.0,
+    max_interval: float = 15.0,
+) -> Any:
+    """Start a server-side job with ``command`` and poll it until done.
 
-
-def _done_once_read(_: Result) -> JobState:
-    # getResults answers the data only once the job is done; until then it refuses (inferred).
-    return JobState.DONE
-
-
-def _scheduled(started: Any) -> Command[Any]:
-    return statistics.GetResults(request_id=started.request_id)
-
-
-_SCHEDULED = JobSpec(_scheduled, _done_once_read, pending_while=(ArgumentError,))
-
-for _starter in (
-    statistics.GetMsgStats,
-    statistics.GetMsgPlatformsStats,
-    statistics.GetAppStats,
-    statistics.GetCampaignStats,
-    statistics.GetEventStatistics,
-    statistics.GetTagStats,
-    email.GetBouncedEmails,
-    users.GetUsersDetails,
-    segmentation.ExportSegmentLegacy,
-    tags.BulkSetTagsLegacy,
-):
-    register(_starter, _SCHEDULED)
-register(
-    audience.BulkSetTags,
-    JobSpec(
-        lambda started: audience.BulkSetTagsStatus(request_id=started.request_id), status_state
-    ),
-)
-register(
-    segmentation.ExportSegment,
-    JobSpec(
-        lambda started: segmentation.ExportSegmentResult(task_id=started.task_id), status_state
-    ),
-)
+    Returns the final polled result (for example the statistics ``getResults`` read); raises
+    :class:`JobFailed` if the job fails and :class:`JobTimeout` if it is still pending after
+    ``timeout`` seconds. Cancelling the task stops the polling.
+    """
+    spec = job_spec(type(command))
+    poll: Command[Any] = spec.poll(await session(command))
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    delay = interval
+    last: Any = None
+    while True:
+        try:
+            last = await session(poll)
+        except spec.pending_while:
+            state = JobState.PENDING
+        else:
+            state = spec.state(last)
+        if state is JobState.DONE:
+            return last
+        if state is JobState.FAILED:
+            raise JobFailed(poll.method, last)
+        if loop.time() + delay > deadline:
+            raise JobTimeout(poll.method, timeout, last)
+        await asyncio.sleep(delay)
+        delay = min(max_interval, delay * 1.5)

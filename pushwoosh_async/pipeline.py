@@ -2,7 +2,7 @@
 
 A call goes ``PushwooshClient.__call__`` -> the composed steps -> the sender (the socket)::
 
-    command --encode--> Call --steps--> sender --> Reply --steps--> typed result
+    command --codec.Encoder--> Call --steps--> sender --> Reply --steps--> typed result
 
 Every step takes a :class:`Call` and the next handler, and returns a :class:`Reply`. A step may
 change the call (``call.replace(...)``), call ``next_`` several times (retries), or translate
@@ -17,20 +17,16 @@ that saves a coroutine frame per call, which the built-in pass-through steps exp
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, Final
+from typing import Any
 
 import attrs
 
 from pushwoosh_async.commands._base import Command, TokenKind
 from pushwoosh_async.errors import PushwooshWarning
-from pushwoosh_async.families import Family
+from pushwoosh_async.families import Family, TokenRule
 
 __all__ = ["Call", "Next", "Reply", "Route", "Step", "compose"]
-
-
-_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
 @attrs.frozen
@@ -44,6 +40,8 @@ class Route:
     """The full URL; a template when the path has placeholders (``.../{request_id}``)."""
     family: Family
     token: TokenKind
+    auth: TokenRule
+    """Where this method's token goes (the family's rule for its token kind and verb)."""
 
 
 @attrs.frozen
@@ -51,8 +49,10 @@ class Call:
     """One request on its way to Pushwoosh.
 
     ``payload`` is the request object before any envelope (``{"request": ...}`` is added when the
-    body is rendered, for the families that use it). ``keyed`` says the command carries
-    de-duplication keys, which makes a non-idempotent command safe to retry.
+    body is rendered, for the families that use it: ``codec.body``). ``keyed`` says the command
+    carries de-duplication keys, which makes a non-idempotent command safe to retry.
+    ``body_token`` is the server token for a family that carries it in the body: the codec writes
+    it as the request's ``auth`` member when it renders the body, so the payload is never copied.
     """
 
     command: Command[Any]
@@ -63,6 +63,7 @@ class Call:
     attempt: int = 1
     url: str = attrs.field(default=attrs.Factory(lambda self: self.route.url, takes_self=True))
     """This call's URL (path placeholders filled, GET query added); the route's URL by default."""
+    body_token: str | None = None
 
     @property
     def method(self) -> str:
@@ -75,6 +76,7 @@ class Call:
         payload: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
         attempt: int | None = None,
+        body_token: str | None = None,
     ) -> Call:
         """A copy with the given parts changed (cheaper than ``attrs.evolve`` on the hot path)."""
         return Call(
@@ -85,14 +87,8 @@ class Call:
             self.keyed,
             self.attempt if attempt is None else attempt,
             self.url,
+            self.body_token if body_token is None else body_token,
         )
-
-    def body(self) -> bytes | None:
-        """The JSON body as sent (``None`` for GET)."""
-        if self.route.http_method == "GET":
-            return None
-        document = {"request": self.payload} if self.route.family.wrapped else self.payload
-        return _ENCODER.encode(document).encode()
 
     def __repr__(self) -> str:
         # The payload may hold the server token once authenticated: never show it.

@@ -24,6 +24,7 @@ import aiohttp
 import httpx
 import yarl
 
+from pushwoosh_async.codec import body as render_body
 from pushwoosh_async.errors import Timeout, TransportError
 from pushwoosh_async.pipeline import Call, Reply
 
@@ -93,7 +94,7 @@ class AiohttpSender:
             response = await session.request(
                 call.route.http_method,
                 self._urls.get(call.url) or self._url(call.url),
-                data=call.body(),
+                data=render_body(call),
                 headers=call.headers or None,
             )
             try:
@@ -140,7 +141,7 @@ class HttpxSender:
         """Send one call; return the raw reply."""
         try:
             response = await self._client.request(
-                call.route.http_method, call.url, content=call.body(), headers=call.headers
+                call.route.http_method, call.url, content=render_body(call), headers=call.headers
             )
             body = await response.aread()
         except httpx.TimeoutException as exc:

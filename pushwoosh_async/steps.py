@@ -1,6 +1,7 @@
 """The built-in pipeline steps, in the order a client chains them.
 
-1. :class:`Authenticate` puts the token where the command's family wants it (never both places).
+1. :class:`Authenticate` puts the token where the command's family wants it (never both places):
+   the route carries the family's rule (``codec.token_rule``), this step only applies it.
 2. :class:`Retry` runs the attempts; it sits outside everything below, so each attempt is limited,
    decoded and logged on its own.
 3. :class:`RateLimit` waits for the method's limiter: every request that leaves counts.
@@ -18,10 +19,10 @@ import random
 import time
 from collections.abc import Awaitable, Mapping
 
+from pushwoosh_async.codec import decode
 from pushwoosh_async.commands._base import TokenKind
-from pushwoosh_async.envelope import decode
 from pushwoosh_async.errors import APIError, ConfigurationError
-from pushwoosh_async.families import AuthPlacement
+from pushwoosh_async.families import AuthPlacement, TokenRule
 from pushwoosh_async.limits import SlidingWindowLimiter
 from pushwoosh_async.pipeline import Call, Next, Reply
 from pushwoosh_async.retries import RETRYABLE, RetryPolicy
@@ -51,17 +52,17 @@ class Authenticate:
         route = call.route
         if route.token is TokenKind.DEVICE:
             token = self._require(self._device_token, "device", "device_token", call.method)
-            return next_(self._with_header(call, "Token", token))
-        token = self._require(self._api_token, "server API", "api_token", call.method)
-        if route.family.server_auth is AuthPlacement.HEADER or route.http_method == "GET":
-            return next_(self._with_header(call, route.family.header_scheme, token))
-        return next_(call.replace(payload={**call.payload, "auth": token}))
+        else:
+            token = self._require(self._api_token, "server API", "api_token", call.method)
+        if route.auth.where is AuthPlacement.BODY:
+            return next_(call.replace(body_token=token))
+        return next_(self._with_header(call, route.auth, token))
 
-    def _with_header(self, call: Call, scheme: str, token: str) -> Call:
+    def _with_header(self, call: Call, rule: TokenRule, token: str) -> Call:
         # The header mapping is built once per scheme and token, not once per call.
-        header = self._headers.get((scheme, token))
+        header = self._headers.get((rule.scheme, token))
         if header is None:
-            header = self._headers[scheme, token] = {"Authorization": f"{scheme} {token}"}
+            header = self._headers[rule.scheme, token] = {"Authorization": f"{rule.scheme} {token}"}
         return call.replace(headers={**call.headers, **header} if call.headers else header)
 
     @staticmethod

@@ -30,7 +30,7 @@ def render() -> str:
     """The Markdown table, one row per command, in catalogue order."""
     entries = {e["name"]: e for e in json.loads(CATALOGUE.read_text())}
     order = {name: i for i, name in enumerate(entries)}
-    rows = sorted(commands.ALL, key=lambda c: order.get(c.method_name(), len(order)))
+    rows = sorted(commands.ALL, key=lambda c: order.get(c.method, len(order)))
     lines = [
         "# Commands",
         "",
@@ -42,9 +42,9 @@ def render() -> str:
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for command in rows:
-        entry = entries.get(command.method_name(), {})
+        entry = entries.get(command.method, {})
         lines.append(
-            f"| `{command.__name__}` | `{command.method_name()}` | {entry.get('section', '?')} "
+            f"| `{command.__name__}` | `{command.method}` | {entry.get('section', '?')} "
             f"| {command.http_method} | `{command.path}` | {command.token.value} "
             f"| {SHAPE.get(entry.get('confidence', ''), '?')} |"
         )

@@ -26,16 +26,83 @@ from pushwoosh_async.enums import DeviceType, ListOperator
 from pushwoosh_async.errors import ValidationError
 
 
-def test_all_lists_every_command_class() -> None:
-    """commands.ALL holds every Command subclass the package exports."""
-    exported = {
+def _defined_in_sections() -> set[type[commands.Command[Any]]]:
+    """Every class with a path defined in a section module, found by reading the modules."""
+    return {
         obj
-        for obj in vars(commands).values()
+        for module in commands.SECTIONS
+        for obj in vars(module).values()
         if isinstance(obj, type)
         and issubclass(obj, commands.Command)
-        and obj is not commands.Command
+        and obj.__module__ == module.__name__
+        and "path" in vars(obj)
     }
-    assert exported == set(commands.ALL)
+
+
+def test_all_holds_every_command_class_defined_in_a_section() -> None:
+    """commands.ALL is exactly the command classes the section modules define: none is missed."""
+    assert set(commands.ALL) == _defined_in_sections()
+    assert len(commands.ALL) == len(set(commands.ALL))
+
+
+def test_every_command_is_importable_from_commands() -> None:
+    """Each command in ALL is exported by name from pushwoosh_async.commands (its __all__)."""
+    missing = [c.__name__ for c in commands.ALL if getattr(commands, c.__name__, None) is not c]
+    assert missing == []
+
+
+def test_defining_a_command_registers_it() -> None:
+    """A new class with a path joins the registry, named after its path, typed by Command[X]."""
+
+    @attrs.frozen(kw_only=True)
+    class Ping(commands.Command[commands.Ack]):
+        path = "/json/1.3/ping"
+        token = commands.TokenKind.SERVER
+
+    assert Ping in commands.registered()
+    assert Ping.method == "ping"
+    assert Ping.result_type is commands.Ack
+    assert Ping not in commands.ALL  # ALL is the library's own commands
+
+
+def test_a_declared_method_name_wins() -> None:
+    """``method = ...`` in the class body is the wire name, whatever the path says."""
+
+    @attrs.frozen(kw_only=True)
+    class Status(commands.Command[commands.Ack]):
+        path = "/api/v2/audience/job/{request_id}"
+        method = "job status"
+        token = commands.TokenKind.SERVER
+
+        request_id: str
+
+    assert Status.method == "job status"
+
+
+def test_a_result_type_that_contradicts_the_generic_is_refused() -> None:
+    """``Command[A]`` with ``result_type = B`` fails when the class is defined."""
+    with pytest.raises(TypeError, match="result_type"):
+
+        class Wrong(commands.Command[commands.Ack]):
+            path = "/json/1.3/wrong"
+            token = commands.TokenKind.SERVER
+            result_type = commands.Result
+
+
+def test_a_command_without_a_result_type_is_refused() -> None:
+    """A method class that names no result type fails when it is defined."""
+    with pytest.raises(TypeError, match="no result type"):
+
+        class Untyped(commands.Command):  # type: ignore[type-arg]
+            path = "/json/1.3/untyped"
+            token = commands.TokenKind.SERVER
+
+
+def test_result_types_come_from_the_generic_argument() -> None:
+    """Every library command's result_type is the X of its Command[X] declaration."""
+    assert CreateMessage.result_type is commands.CreateMessageResult
+    assert commands.GetResults.result_type is commands.ScheduledResults
+    assert all(issubclass(c.result_type, commands.Result) for c in commands.ALL)
 
 
 def test_commands_are_frozen() -> None:

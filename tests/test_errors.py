@@ -93,7 +93,7 @@ def case(
         if issubclass(cls, APIError):
             fields.setdefault("response", None)
     fields.setdefault("http_status", http_status)
-    fields["method"] = type(command).method_name()
+    fields["method"] = type(command).method
     return pytest.param(command, http_status, headers, content, cls, fields, id=case_id)
 
 
@@ -372,7 +372,7 @@ async def test_reply_maps_to_error(  # noqa: PLR0917
     text = str(error)
     assert "\n" not in text
     assert "\r" not in text
-    assert text.startswith(f"{type(command).method_name()}: ")
+    assert text.startswith(f"{type(command).method}: ")
     if isinstance(error, APIError):
         assert str(error.status_code) in text
         assert error.status_message.split()[0] in text

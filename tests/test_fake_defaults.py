@@ -2,39 +2,35 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 import httpx
 import pytest
 
-from pushwoosh_async import commands
+from pushwoosh_async import codec, commands
 from pushwoosh_async._converter import CONVERTER
 from pushwoosh_async.commands import TokenKind
-from pushwoosh_async.families import AuthPlacement, family_of
+from pushwoosh_async.families import AuthPlacement, Host
+from pushwoosh_async.pipeline import Call
 from pushwoosh_async.testing import FakePushwoosh
 from pushwoosh_async.testing._methods import HANDLERS
 from pushwoosh_async.testing._routes import default_reply
 
 
 def request_for(command: type[commands.Command[Any]]) -> tuple[str, str, dict[str, str], bytes]:
-    """A raw request with the right token in the right place and an empty set of fields."""
-    family = family_of(command.path)
+    """A raw request with no fields and the right token where the codec puts it."""
+    route = codec.route(command, {Host.API: "", Host.JOURNEY: ""})
     path = re.sub(r"\{\w+\}", "x1", command.path)
+    token = "D" if command.token is TokenKind.DEVICE else "T"
     headers: dict[str, str] = {}
-    fields: dict[str, Any] = {}
-    if command.token is TokenKind.DEVICE:
-        headers["Authorization"] = "Token D"
-    elif family.server_auth is AuthPlacement.HEADER or command.http_method == "GET":
-        scheme = family.header_scheme if family.server_auth is AuthPlacement.HEADER else "Token"
-        headers["Authorization"] = f"{scheme} T"
+    body_token = None
+    if route.auth.where is AuthPlacement.HEADER:
+        headers["Authorization"] = f"{route.auth.scheme} {token}"
     else:
-        fields["auth"] = "T"
-    if command.http_method == "GET":
-        return command.http_method, path, headers, b""
-    document = {"request": fields} if family.wrapped else fields
-    return command.http_method, path, headers, json.dumps(document).encode()
+        body_token = token
+    call = Call(None, route, {}, {}, body_token=body_token)  # type: ignore[arg-type]
+    return command.http_method, path, headers, codec.body(call) or b""
 
 
 @pytest.mark.parametrize("command", commands.ALL, ids=lambda c: c.__name__)
@@ -51,13 +47,13 @@ async def test_every_command_gets_a_json_answer(command: type[commands.Command[A
     document = response.json()
     if path.startswith("/json/1.3/"):
         assert document["status_code"] in (200, 210), document
-    assert fake.calls[-1].method == command.method_name()
+    assert fake.calls[-1].method == command.method
 
 
 @pytest.mark.parametrize("command", commands.ALL, ids=lambda c: c.__name__)
 def test_default_reply_structures_into_the_result(command: type[commands.Command[Any]]) -> None:
     """The fake's default reply fits the result type; results with required fields are modelled."""
-    if command.method_name() in HANDLERS:
+    if command.method in HANDLERS:
         pytest.skip("answered by its own handler (tests/test_fake.py)")
     reply = default_reply(command.result_type)
     result = CONVERTER.structure(command.result_type.unwrap(reply), command.result_type)

@@ -21,7 +21,7 @@ class JobStatus(Command[Ack]):
     http_method = "GET"
     token = TokenKind.SERVER
     result_type = Ack
-    name = "bulkSetTags status"
+    method = "bulkSetTags status"
 
     request_id: str
     verbose: bool | None = None
@@ -152,8 +152,8 @@ def test_empty_placeholder_is_refused_before_sending() -> None:
         send(JobStatus(request_id=""))
 
 
-def test_method_name_follows_the_catalogue() -> None:
+def test_method_follows_the_catalogue() -> None:
     """A command's catalogue name is its path's last segment unless it declares one."""
-    assert JobStatus.method_name() == "bulkSetTags status"
-    assert Notify.method_name() == "notify"
-    assert ListMessages.method_name() == "messages:list"
+    assert JobStatus.method == "bulkSetTags status"
+    assert Notify.method == "notify"
+    assert ListMessages.method == "messages:list"

@@ -28,7 +28,16 @@ from pushwoosh_async.commands import (
     testing_devices,
     users,
 )
-from pushwoosh_async.commands._base import Ack, Command, Result, TokenKind
+from pushwoosh_async.commands._base import (
+    Ack,
+    Command,
+    OpenCommand,
+    OpenObject,
+    OpenResult,
+    Result,
+    TokenKind,
+    registered,
+)
 from pushwoosh_async.commands.applications import *  # noqa: F403
 from pushwoosh_async.commands.audience import *  # noqa: F403
 from pushwoosh_async.commands.campaigns import *  # noqa: F403
@@ -73,22 +82,32 @@ SECTIONS: Final = (
 """The section modules, in the order of the API reference."""
 
 
-def _commands_of(module: Any) -> list[type[Command[Any]]]:
-    return [
-        obj
-        for name in module.__all__
-        if isinstance(obj := getattr(module, name), type)
-        and issubclass(obj, Command)
-        and obj.__module__ == module.__name__
-    ]
-
+_SECTION_ORDER: Final = {module.__name__: index for index, module in enumerate(SECTIONS)}
 
 ALL: Final[tuple[type[Command[Any]], ...]] = tuple(
-    command for module in SECTIONS for command in _commands_of(module)
+    sorted(
+        (command for command in registered() if command.__module__ in _SECTION_ORDER),
+        key=lambda command: _SECTION_ORDER[command.__module__],
+    )
 )
-"""Every command class, section by section."""
+"""Every command class of the library, section by section (in definition order within one).
 
-__all__ = ["ALL", "SECTIONS", "Ack", "Command", "Result", "TokenKind"]
+Built from the registry every command class joins when it is defined, not from a list kept by
+hand: a class cannot be left out.
+"""
+
+__all__ = [
+    "ALL",
+    "SECTIONS",
+    "Ack",
+    "Command",
+    "OpenCommand",
+    "OpenObject",
+    "OpenResult",
+    "Result",
+    "TokenKind",
+    "registered",
+]
 __all__ += applications.__all__
 __all__ += audience.__all__
 __all__ += campaigns.__all__

@@ -1,31 +1,56 @@
-"""What every command is: a frozen value naming its endpoint, its token and its result type.
+"""What every command is: a frozen value that carries every fact about its API method.
 
-A command class is its request fields plus three lines of metadata::
+A command class is its request fields plus two or three lines of metadata::
 
-    @frozen
+    @attrs.frozen(kw_only=True)
     class DeleteMessage(Command[Ack]):
         path = "/json/1.3/deleteMessage"
         token = TokenKind.SERVER
-        result_type = Ack
 
         message: str
 
-Everything else (host, body wrapping, where the token goes, how the reply is read) follows from
-the path through the family table in ``families``, so adding a method never adds pipeline code.
+The facts about a method live on its class and nowhere else:
+
+* ``path``: as the API catalogue writes it, placeholders included (``.../{request_id}``);
+* ``method``: the wire method name, the path's last segment unless the class sets it;
+* ``result_type``: the generic argument (``Command[Ack]`` -> ``Ack``), read when the class is
+  defined (a ``result_type`` written out in the body must agree with it);
+* ``http_method``, ``token``, ``idempotent``;
+* ``job`` / ``pages``: how ``pw.wait`` and ``pw.paginate`` follow it, if it starts a server-side
+  job or reads a paginated listing (``_specs.py``).
+
+Defining a class with a ``path`` registers it (:func:`registered`); ``commands.ALL`` is built
+from that registry, so no list has to be kept by hand. Host, body wrapping, token placement and
+reply shape follow from the path through the family table (``families.py``), applied by
+``codec.py``: adding a method never adds pipeline code.
 """
 
 from __future__ import annotations
 
 import enum
+import typing
 import uuid
+from collections.abc import Mapping
 from typing import Any, ClassVar, Generic, TypeVar
 
 import attrs
 
 from pushwoosh_async._converter import wire
+from pushwoosh_async.commands._fields import extra_field
+from pushwoosh_async.commands._specs import JobSpec, PageSpec
 from pushwoosh_async.errors import PushwooshWarning
 
-__all__ = ["Ack", "Command", "Result", "TokenKind", "with_transaction_ids"]
+__all__ = [
+    "Ack",
+    "Command",
+    "OpenCommand",
+    "OpenObject",
+    "OpenResult",
+    "Result",
+    "TokenKind",
+    "registered",
+    "with_transaction_ids",
+]
 
 R = TypeVar("R", bound="Result")
 
@@ -64,6 +89,42 @@ class Ack(Result):
 
 
 @attrs.frozen(kw_only=True)
+class OpenResult(Result):
+    """A result whose documented shape is incomplete.
+
+    Reply keys it does not model land in ``extra`` instead of being dropped.
+    """
+
+    extra: Mapping[str, Any] = extra_field()
+
+
+@attrs.frozen(kw_only=True)
+class OpenObject:
+    """A nested value whose documented shape is incomplete: unmodelled keys go in ``extra``."""
+
+    extra: Mapping[str, Any] = extra_field()
+
+
+_REGISTRY: dict[str, type[Command[Any]]] = {}
+
+
+def registered() -> tuple[type[Command[Any]], ...]:
+    """Every command class defined so far (the library's and any of yours), in definition order."""
+    return tuple(_REGISTRY.values())
+
+
+def _result_argument(cls: type[Any]) -> type[Result] | None:
+    """``X`` if ``cls`` is declared as ``Command[X]`` (or any generic command base ``[X]``)."""
+    for base in vars(cls).get("__orig_bases__", ()):
+        origin = typing.get_origin(base)
+        if isinstance(origin, type) and issubclass(origin, Command):
+            for argument in typing.get_args(base):
+                if isinstance(argument, type) and issubclass(argument, Result):
+                    return argument
+    return None
+
+
+@attrs.frozen(kw_only=True)
 class Command(Generic[R]):
     """One Pushwoosh API call as a value: no I/O, no reference to a client.
 
@@ -72,24 +133,49 @@ class Command(Generic[R]):
 
     path: ClassVar[str]
     """The path as the API catalogue writes it, e.g. ``/json/1.3/createMessage``."""
+    method: ClassVar[str]
+    """The wire method name (``createMessage``, ``bulkSetTags status``).
+
+    The path's last segment unless the class body sets it.
+    """
     http_method: ClassVar[str] = "POST"
     token: ClassVar[TokenKind]
     result_type: ClassVar[type[Result]]
+    """The class of the typed result: the generic argument, ``Command[ThisResult]``."""
     idempotent: ClassVar[bool] = True
     """False for calls that change state in a way a repeat would duplicate."""
+    job: ClassVar[JobSpec | None] = None
+    """Set on commands that start a server-side job: how ``pw.wait`` follows it."""
+    pages: ClassVar[PageSpec | None] = None
+    """Set on paginated listings: how ``pw.paginate`` reads the next page."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = vars(cls)
+        argument = _result_argument(cls)
+        if argument is not None:
+            declared = own.get("result_type")
+            if declared is not None and declared is not argument:
+                msg = (
+                    f"{cls.__name__}.result_type is {declared.__name__}, "
+                    f"but the class is a Command[{argument.__name__}]"
+                )
+                raise TypeError(msg)
+            cls.result_type = argument
+        if "path" not in own:
+            return  # a shared base, not a method
+        if "method" not in own:
+            cls.method = cls.path.rsplit("/", 1)[-1]
+        if not isinstance(getattr(cls, "result_type", None), type):
+            msg = f"{cls.__name__} names no result type: derive it from Command[YourResult]"
+            raise TypeError(msg)
+        # attrs re-creates slotted classes: keyed by name, the final class replaces the first.
+        _REGISTRY[f"{cls.__module__}.{cls.__qualname__}"] = cls
 
     @classmethod
     def method_name(cls) -> str:
-        """The method's name in the API catalogue (``createMessage``, ``bulkSetTags status``).
-
-        It is the path's last segment unless the class sets a ``name`` string (some commands
-        have a request field called ``name``, so the base class does not declare one).
-        """
-        for klass in cls.__mro__:
-            declared = vars(klass).get("name")
-            if isinstance(declared, str):
-                return declared
-        return cls.path.rsplit("/", 1)[-1]
+        """The wire method name; the same as :attr:`method` (kept for older code)."""
+        return cls.method
 
     def with_dedup_keys(self) -> Command[R] | None:
         """A copy with its de-duplication keys filled in, or ``None`` if it has none.
@@ -99,6 +185,17 @@ class Command(Generic[R]):
         first attempt, so every retry reuses the same keys.
         """
         return None
+
+
+@attrs.frozen(kw_only=True)
+class OpenCommand(Command[R]):
+    """A command whose documented shape is incomplete.
+
+    Partly documented, known from SDK code, or inferred: its docstring says which. ``extra``
+    carries the wire keys the model lacks; they are sent as given, after every modelled field.
+    """
+
+    extra: Mapping[str, Any] = extra_field()
 
 
 C = TypeVar("C")

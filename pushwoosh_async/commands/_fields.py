@@ -13,7 +13,7 @@ import attrs
 
 from pushwoosh_async.errors import ValidationError
 
-__all__ = ["ints", "json_object", "mapping", "non_empty", "strings"]
+__all__ = ["extra_field", "ints", "json_object", "mapping", "non_empty", "strings"]
 
 
 def strings(value: Iterable[str] | None) -> tuple[str, ...] | None:
@@ -61,3 +61,12 @@ def non_empty(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not value:
         msg = f"{attribute.name} must not be empty"
         raise ValidationError(msg)
+
+
+def extra_field() -> Any:
+    """The ``extra`` escape hatch of an open shape: a JSON object, empty by default.
+
+    On the way out its keys are sent as given, after every modelled field; on the way in, reply
+    keys no field claims are collected into it (``_converter.py``).
+    """
+    return attrs.field(factory=dict, converter=json_object)

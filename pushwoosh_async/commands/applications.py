@@ -10,8 +10,7 @@ from typing import Any
 
 import attrs
 
-from pushwoosh_async.commands._base import Ack, Command, Result, TokenKind
-from pushwoosh_async.commands._fields import json_object
+from pushwoosh_async.commands._base import Ack, Command, OpenCommand, OpenResult, Result, TokenKind
 from pushwoosh_async.errors import ValidationError
 
 __all__ = [
@@ -55,7 +54,6 @@ class CreateApplication(Command[ApplicationCreated]):
 
     path = "/json/1.3/createApplication"
     token = TokenKind.SERVER
-    result_type = ApplicationCreated
     idempotent = False
 
     title: str = attrs.field(validator=_required)
@@ -75,7 +73,6 @@ class UpdateApplication(Command[Ack]):
 
     path = "/json/1.3/updateApplication"
     token = TokenKind.SERVER
-    result_type = Ack
 
     application: str | None = None
     title: str | None = None
@@ -93,7 +90,6 @@ class DeleteApplication(Command[Ack]):
 
     path = "/json/1.3/deleteApplication"
     token = TokenKind.SERVER
-    result_type = Ack
 
     application: str = attrs.field(validator=_required)
 
@@ -113,7 +109,7 @@ def decode_setting(value: str | None) -> str | None:
 
 
 @attrs.frozen(kw_only=True)
-class ApplicationSettings(Result):
+class ApplicationSettings(OpenResult):
     """The settings ``getApplication`` reports (the reply's ``application`` object).
 
     Only a few keys are named by the docs; all others land in ``extra``. Several values arrive
@@ -127,7 +123,6 @@ class ApplicationSettings(Result):
     adm_secret: str | None = None
     icon_url: str | None = None
     ios_apple_appid: str | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
     @classmethod
     def unwrap(cls, data: Any) -> Any:
@@ -143,7 +138,6 @@ class GetApplication(Command[ApplicationSettings]):
 
     path = "/json/1.3/getApplication"
     token = TokenKind.SERVER
-    result_type = ApplicationSettings
 
     application: str | None = None
 
@@ -160,11 +154,10 @@ def _applications(value: Mapping[str, Any] | Iterable[Any] | None) -> Mapping[st
 
 
 @attrs.frozen(kw_only=True)
-class ApplicationList(Result):
+class ApplicationList(OpenResult):
     """The account's applications keyed by code (shape inferred: see ``GetApplications``)."""
 
     applications: Mapping[str, Any] = attrs.field(factory=dict, converter=_applications)
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -173,7 +166,7 @@ class ApplicationList(Result):
 
 
 @attrs.frozen(kw_only=True)
-class GetApplications(Command[ApplicationList]):
+class GetApplications(OpenCommand[ApplicationList]):
     """List the account's applications.
 
     Uncertain: the reply shape is inferred from a support script that reads
@@ -183,20 +176,16 @@ class GetApplications(Command[ApplicationList]):
 
     path = "/json/1.3/getApplications"
     token = TokenKind.SERVER
-    result_type = ApplicationList
 
     page: int | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 @attrs.frozen(kw_only=True)
-class ApplicationReply(Result):
+class ApplicationReply(OpenResult):
     """A reply whose shape was never captured: every key lands in ``extra``.
 
     A reply that is not an object (a string, a list) is kept as ``extra["response"]``.
     """
-
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
     @classmethod
     def unwrap(cls, data: Any) -> Any:
@@ -205,7 +194,7 @@ class ApplicationReply(Result):
 
 
 @attrs.frozen(kw_only=True)
-class GetApplicationFile(Command[ApplicationReply]):
+class GetApplicationFile(OpenCommand[ApplicationReply]):
     """Fetch an application file.
 
     Name only (third-party method checklists): every request field but ``application`` (the
@@ -214,14 +203,12 @@ class GetApplicationFile(Command[ApplicationReply]):
 
     path = "/json/1.3/getApplicationFile"
     token = TokenKind.SERVER
-    result_type = ApplicationReply
 
     application: str | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 @attrs.frozen(kw_only=True)
-class SetApplicationPlatformStatus(Command[ApplicationReply]):
+class SetApplicationPlatformStatus(OpenCommand[ApplicationReply]):
     """Enable or disable a platform of an application.
 
     Name only (third-party checklists): the platform and status keys are unknown, so pass them in
@@ -230,14 +217,12 @@ class SetApplicationPlatformStatus(Command[ApplicationReply]):
 
     path = "/json/1.3/setApplicationPlatformStatus"
     token = TokenKind.SERVER
-    result_type = ApplicationReply
 
     application: str | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 @attrs.frozen(kw_only=True)
-class ConfigureApplication(Command[ApplicationReply]):
+class ConfigureApplication(OpenCommand[ApplicationReply]):
     """Configure a platform of an application (per platform in old docs: iOS, Android, ...).
 
     Name only (third-party checklists): the settings keys are unknown, so pass them in ``extra``;
@@ -246,7 +231,5 @@ class ConfigureApplication(Command[ApplicationReply]):
 
     path = "/json/1.3/configureApplication"
     token = TokenKind.SERVER
-    result_type = ApplicationReply
 
     application: str | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)

@@ -8,8 +8,16 @@ from typing import Any
 import attrs
 
 from pushwoosh_async._converter import structure_many
-from pushwoosh_async.commands._base import Command, Result, TokenKind
+from pushwoosh_async.commands._base import (
+    Command,
+    OpenCommand,
+    OpenObject,
+    OpenResult,
+    Result,
+    TokenKind,
+)
 from pushwoosh_async.commands._fields import json_object, mapping, non_empty
+from pushwoosh_async.commands._specs import JobSpec, status_state
 from pushwoosh_async.enums import DeviceType, ListOperator
 from pushwoosh_async.errors import ValidationError
 
@@ -69,7 +77,7 @@ class BulkSetTags(Command[BulkSetTagsJob]):
 
     path = "/api/v2/audience/bulkSetTags"
     token = TokenKind.SERVER
-    result_type = BulkSetTagsJob
+    job = JobSpec(lambda started: BulkSetTagsStatus(request_id=started.request_id), status_state)
     idempotent = False
 
     devices: tuple[DeviceTags, ...] = attrs.field(converter=_devices, validator=non_empty)
@@ -78,7 +86,7 @@ class BulkSetTags(Command[BulkSetTagsJob]):
 
 
 @attrs.frozen(kw_only=True)
-class BulkSetTagsJobStatus(Result):
+class BulkSetTagsJobStatus(OpenResult):
     """The state of a ``bulkSetTags`` job.
 
     Only ``status`` is known (``"Pending"`` is the one value seen); progress and result keys
@@ -86,7 +94,6 @@ class BulkSetTagsJobStatus(Result):
     """
 
     status: str = ""
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 def _request_id(_: Any, __: attrs.Attribute[Any], value: str) -> None:
@@ -96,7 +103,7 @@ def _request_id(_: Any, __: attrs.Attribute[Any], value: str) -> None:
 
 
 @attrs.frozen(kw_only=True)
-class BulkSetTagsStatus(Command[BulkSetTagsJobStatus]):
+class BulkSetTagsStatus(OpenCommand[BulkSetTagsJobStatus]):
     """Poll a ``bulkSetTags`` job by the ``request_id`` it answered.
 
     The path is confirmed by a public proxy; how the server token travels on this GET was not
@@ -104,13 +111,11 @@ class BulkSetTagsStatus(Command[BulkSetTagsJobStatus]):
     """
 
     path = "/api/v2/audience/bulkSetTags/{request_id}"
-    name = "bulkSetTags status"
+    method = "bulkSetTags status"
     http_method = "GET"
     token = TokenKind.SERVER
-    result_type = BulkSetTagsJobStatus
 
     request_id: str = attrs.field(validator=_request_id)
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 def _platform(value: DeviceType | int) -> int:
@@ -118,7 +123,7 @@ def _platform(value: DeviceType | int) -> int:
 
 
 @attrs.frozen(kw_only=True)
-class BulkDevice:
+class BulkDevice(OpenObject):
     """One entry of ``bulkRegisterDevice``.
 
     ``platform`` is a device type code (14 for email, where ``hwid`` may be the address).
@@ -131,7 +136,6 @@ class BulkDevice:
     platform: int = attrs.field(converter=_platform)
     tags: Mapping[str, Any] | None = attrs.field(default=None, converter=mapping)
     list_operator: ListOperator | None = attrs.field(default=None, converter=_operator)
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 def _bulk_devices(value: Iterable[BulkDevice | Mapping[str, Any]]) -> tuple[BulkDevice, ...]:
@@ -139,7 +143,7 @@ def _bulk_devices(value: Iterable[BulkDevice | Mapping[str, Any]]) -> tuple[Bulk
 
 
 @attrs.frozen(kw_only=True)
-class BulkRegisterDeviceResult(Result):
+class BulkRegisterDeviceResult(OpenResult):
     """The reply of ``bulkRegisterDevice``: not captured.
 
     Assumed to resemble ``bulkSetTags`` (a ``request_id`` and ``status``); every other key lands
@@ -148,11 +152,10 @@ class BulkRegisterDeviceResult(Result):
 
     request_id: str | None = None
     status: str | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 @attrs.frozen(kw_only=True)
-class BulkRegisterDevice(Command[BulkRegisterDeviceResult]):
+class BulkRegisterDevice(OpenCommand[BulkRegisterDeviceResult]):
     """Register many devices (with their tags) in one call.
 
     Request fields are from the docs; the reply is not captured (see the result). Not
@@ -161,9 +164,7 @@ class BulkRegisterDevice(Command[BulkRegisterDeviceResult]):
 
     path = "/api/v2/audience/bulkRegisterDevice"
     token = TokenKind.SERVER
-    result_type = BulkRegisterDeviceResult
     idempotent = False
 
     devices: tuple[BulkDevice, ...] = attrs.field(converter=_bulk_devices, validator=non_empty)
     application: str | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)

@@ -12,14 +12,14 @@ from typing import Any
 
 import attrs
 
-from pushwoosh_async.commands._base import Ack, Command, Result, TokenKind
-from pushwoosh_async.commands._fields import json_object, non_empty
+from pushwoosh_async.commands._base import Ack, OpenCommand, OpenResult, TokenKind
+from pushwoosh_async.commands._fields import non_empty
 
 __all__ = ["Campaign", "CreateCampaign", "DeleteCampaign", "GetCampaign"]
 
 
 @attrs.frozen(kw_only=True)
-class Campaign(Result):
+class Campaign(OpenResult):
     """A campaign reply: its ``campaign`` code where given; every other key lands in ``extra``.
 
     A reply that is not a JSON object is kept as ``extra["response"]``.
@@ -28,7 +28,6 @@ class Campaign(Result):
     campaign: str | None = None
     name: str | None = None
     description: str | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
     @classmethod
     def unwrap(cls, data: Any) -> Any:
@@ -39,7 +38,7 @@ class Campaign(Result):
 
 
 @attrs.frozen(kw_only=True)
-class CreateCampaign(Command[Campaign]):
+class CreateCampaign(OpenCommand[Campaign]):
     """Create a campaign in an application; the reply's ``campaign`` is its code (assumed).
 
     Parameters unconfirmed (see the module docstring). Not idempotent.
@@ -47,34 +46,28 @@ class CreateCampaign(Command[Campaign]):
 
     path = "/json/1.3/createCampaign"
     token = TokenKind.SERVER
-    result_type = Campaign
     idempotent = False
 
     name: str = attrs.field(validator=non_empty)
     description: str | None = None
     application: str | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 @attrs.frozen(kw_only=True)
-class GetCampaign(Command[Campaign]):
+class GetCampaign(OpenCommand[Campaign]):
     """Read a campaign by its code. Parameters and reply unconfirmed."""
 
     path = "/json/1.3/getCampaign"
     token = TokenKind.SERVER
-    result_type = Campaign
 
     campaign: str = attrs.field(validator=non_empty)
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 @attrs.frozen(kw_only=True)
-class DeleteCampaign(Command[Ack]):
+class DeleteCampaign(OpenCommand[Ack]):
     """Delete a campaign by its code. Parameters unconfirmed."""
 
     path = "/json/1.3/deleteCampaign"
     token = TokenKind.SERVER
-    result_type = Ack
 
     campaign: str = attrs.field(validator=non_empty)
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)

@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 import attrs
 
 from pushwoosh_async._converter import structure_many, wire
-from pushwoosh_async.commands._base import Command, Result, TokenKind
-from pushwoosh_async.commands._fields import json_object, mapping, non_empty, strings
+from pushwoosh_async.commands._base import Command, OpenResult, TokenKind
+from pushwoosh_async.commands._fields import mapping, non_empty, strings
 from pushwoosh_async.commands.messages import valid_send_date
 from pushwoosh_async.errors import ValidationError
 
@@ -155,7 +155,7 @@ def _codes(value: Iterable[str] | None) -> tuple[str, ...]:
 
 
 @attrs.frozen(kw_only=True)
-class ChannelMessageResult(Result):
+class ChannelMessageResult(OpenResult):
     """The message codes (``Messages``), one per notification.
 
     Documented for SMS; for WhatsApp and Kakao assumed by analogy. Other keys land in ``extra``.
@@ -164,7 +164,6 @@ class ChannelMessageResult(Result):
     message_codes: tuple[str, ...] = attrs.field(
         default=(), converter=_codes, metadata=wire("Messages")
     )
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 @attrs.frozen(kw_only=True)
@@ -173,7 +172,6 @@ class CreateSMSMessage(Command[ChannelMessageResult]):
 
     path = "/json/1.3/createSMSMessage"
     token = TokenKind.SERVER
-    result_type = ChannelMessageResult
     idempotent = False
 
     notifications: tuple[SMSNotification, ...] = attrs.field(converter=_sms)
@@ -186,7 +184,6 @@ class CreateWhatsAppMessage(Command[ChannelMessageResult]):
 
     path = "/json/1.3/createWhatsAppMessage"
     token = TokenKind.SERVER
-    result_type = ChannelMessageResult
     idempotent = False
 
     notifications: tuple[WhatsAppNotification, ...] = attrs.field(converter=_whatsapp)
@@ -199,7 +196,6 @@ class CreateKakaoMessage(Command[ChannelMessageResult]):
 
     path = "/json/1.3/createKakaoMessage"
     token = TokenKind.SERVER
-    result_type = ChannelMessageResult
     idempotent = False
 
     notifications: tuple[KakaoNotification, ...] = attrs.field(

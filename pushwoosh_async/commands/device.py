@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 import attrs
 
 from pushwoosh_async._converter import wire
-from pushwoosh_async.commands._base import Ack, Command, Result, TokenKind
-from pushwoosh_async.commands._fields import json_object, mapping, non_empty
+from pushwoosh_async.commands._base import Ack, Command, OpenResult, Result, TokenKind
+from pushwoosh_async.commands._fields import extra_field, json_object, mapping, non_empty
 from pushwoosh_async.enums import DeviceType
 from pushwoosh_async.errors import ValidationError
 
@@ -67,7 +67,6 @@ class RegisterDevice(Command[Ack]):
 
     path = "/json/1.3/registerDevice"
     token = TokenKind.DEVICE
-    result_type = Ack
 
     hwid: str
     device_type: int = attrs.field(converter=_device_type)
@@ -102,7 +101,6 @@ class SetTags(Command[Ack]):
 
     path = "/json/1.3/setTags"
     token = TokenKind.DEVICE
-    result_type = Ack
 
     tags: Mapping[str, Any] = attrs.field(converter=json_object)
     hwid: str | None = None
@@ -127,7 +125,6 @@ class GetTags(Command[Tags]):
 
     path = "/json/1.3/getTags"
     token = TokenKind.DEVICE
-    result_type = Tags
 
     hwid: str | None = None
     user_id: str | None = attrs.field(default=None, metadata=wire("userId"))
@@ -153,7 +150,7 @@ class OnDevice(Command[R]):
 class OnDeviceFromClientCode(OnDevice[R]):
     """Base of device calls known only from SDK/client code: unknown keys go in ``extra``."""
 
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+    extra: Mapping[str, Any] = extra_field()
     """Wire keys sent as given, after every modelled field (the escape hatch)."""
 
 
@@ -166,7 +163,6 @@ class UnregisterDevice(OnDevice[Ack]):
 
     path = "/json/1.3/unregisterDevice"
     token = TokenKind.DEVICE
-    result_type = Ack
 
 
 @attrs.frozen(kw_only=True)
@@ -179,16 +175,13 @@ class SetBadge(OnDeviceFromClientCode[Ack]):
 
     path = "/json/1.3/setBadge"
     token = TokenKind.DEVICE
-    result_type = Ack
 
     badge: int | None = None
 
 
 @attrs.frozen(kw_only=True)
-class ApplicationOpened(Result):
+class ApplicationOpened(OpenResult):
     """Reply to ``applicationOpen``: usually no data; any keys a reply carries land in ``extra``."""
-
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 @attrs.frozen(kw_only=True)
@@ -202,7 +195,6 @@ class ApplicationOpen(OnDeviceFromClientCode[ApplicationOpened]):
 
     path = "/json/1.3/applicationOpen"
     token = TokenKind.DEVICE
-    result_type = ApplicationOpened
     idempotent = False
 
     device_type: int = attrs.field(converter=_device_type)
@@ -235,7 +227,6 @@ class PushStat(PushReport):
 
     path = "/json/1.3/pushStat"
     token = TokenKind.DEVICE
-    result_type = Ack
     idempotent = False
 
 
@@ -245,7 +236,6 @@ class MessageDeliveryEvent(PushReport):
 
     path = "/json/1.3/messageDeliveryEvent"
     token = TokenKind.DEVICE
-    result_type = Ack
     idempotent = False
 
 
@@ -258,7 +248,6 @@ class SetPurchase(OnDeviceFromClientCode[Ack]):
 
     path = "/json/1.3/setPurchase"
     token = TokenKind.DEVICE
-    result_type = Ack
     idempotent = False
 
     transaction_date: str = attrs.field(metadata=wire("transactionDate"))
@@ -269,12 +258,11 @@ class SetPurchase(OnDeviceFromClientCode[Ack]):
 
 
 @attrs.frozen(kw_only=True)
-class DeviceStatus(Result):
+class DeviceStatus(OpenResult):
     """Whether Pushwoosh knows a device, and whether it has a push token for it."""
 
     exist: bool | None = None
     push_token_exist: bool | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 @attrs.frozen(kw_only=True)
@@ -283,7 +271,6 @@ class CheckDevice(OnDeviceFromClientCode[DeviceStatus]):
 
     path = "/json/1.3/checkDevice"
     token = TokenKind.DEVICE
-    result_type = DeviceStatus
 
 
 @attrs.frozen(kw_only=True)
@@ -295,7 +282,6 @@ class DeleteDevice(OnDeviceFromClientCode[Ack]):
 
     path = "/json/1.3/deleteDevice"
     token = TokenKind.DEVICE
-    result_type = Ack
 
 
 @attrs.frozen(kw_only=True)
@@ -307,7 +293,6 @@ class RegisterUser(OnDevice[Ack]):
 
     path = "/json/1.3/registerUser"
     token = TokenKind.DEVICE
-    result_type = Ack
 
     user_id: str | None = attrs.field(default=None, metadata=wire("userId"))
     tz_offset: int | None = None
@@ -316,14 +301,12 @@ class RegisterUser(OnDevice[Ack]):
 
 
 @attrs.frozen(kw_only=True)
-class Accepted(Result):
+class Accepted(OpenResult):
     """HTTP 200 from a call that runs in the background with nothing to poll.
 
     The reply body is undocumented: the keys of a JSON object are kept in ``extra``, anything else
     is ignored.
     """
-
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
     @classmethod
     def unwrap(cls, data: Any) -> Any:
@@ -342,7 +325,6 @@ class DeleteUser(Command[Accepted]):
 
     path = "/api/v2/device-api/deleteUser"
     token = TokenKind.DEVICE
-    result_type = Accepted
 
     user_id: str = attrs.field(validator=non_empty)
     application: str | None = None
@@ -365,7 +347,6 @@ class PostEvent(Command[EventHit]):
 
     path = "/json/1.3/postEvent"
     token = TokenKind.DEVICE
-    result_type = EventHit
     idempotent = False
 
     event: str = attrs.field(validator=non_empty)

@@ -91,7 +91,6 @@ class CreateEvent(Command[EventCreated]):
 
     path = "/json/1.3/createEvent"
     token = TokenKind.SERVER
-    result_type = EventCreated
 
     name: str = attrs.field(validator=_bounded(MAX_NAME))
     description: str | None = attrs.field(default=None, validator=_bounded(MAX_DESCRIPTION))

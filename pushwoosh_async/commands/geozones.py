@@ -14,9 +14,9 @@ from typing import Any, Final
 
 import attrs
 
-from pushwoosh_async._converter import CONVERTER, structure_many, wire
-from pushwoosh_async.commands._base import Ack, Command, Result, TokenKind
-from pushwoosh_async.commands._fields import json_object, mapping, non_empty, strings
+from pushwoosh_async._converter import structure_many, wire
+from pushwoosh_async.commands._base import Ack, Command, OpenCommand, OpenResult, Result, TokenKind
+from pushwoosh_async.commands._fields import mapping, non_empty, strings
 from pushwoosh_async.errors import ValidationError
 
 __all__ = [
@@ -43,15 +43,17 @@ MAX_RANGE: Final = 1000
 
 
 class Unbind(enum.Enum):
-    """Sent as JSON ``null``: unbinds a geozone's ``cluster`` or ``campaign``."""
+    """Sent as JSON ``null``: unbinds a geozone's ``cluster`` or ``campaign``.
 
-    UNBIND = "unbind"
+    Its value is ``None``, and enums go on the wire as their values, so no converter hook is
+    needed: the type carries the rule.
+    """
+
+    UNBIND = None
 
 
 UNBIND: Final = Unbind.UNBIND
 """Pass as ``cluster`` or ``campaign`` to send ``null`` (leaving them ``None`` sends nothing)."""
-
-CONVERTER.register_unstructure_hook(Unbind, lambda _: None)
 
 
 def _check_range(_: Any, __: attrs.Attribute[Any], value: int | None) -> None:
@@ -86,7 +88,6 @@ class GetNearestZone(Command[NearestZone]):
 
     path = "/json/1.3/getNearestZone"
     token = TokenKind.DEVICE
-    result_type = NearestZone
 
     hwid: str = attrs.field(validator=non_empty)
     lat: float
@@ -126,13 +127,11 @@ def _definitions(
 
 
 @attrs.frozen(kw_only=True)
-class GeoZoneReply(Result):
+class GeoZoneReply(OpenResult):
     """A geozone method's reply, whose shape was not captured: every key lands in ``extra``.
 
     A reply that is not a JSON object (a list of ids, say) is kept as ``extra["response"]``.
     """
-
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
     @classmethod
     def unwrap(cls, data: Any) -> Any:
@@ -151,7 +150,6 @@ class AddGeoZone(Command[GeoZoneReply]):
 
     path = "/json/1.3/addGeoZone"
     token = TokenKind.SERVER
-    result_type = GeoZoneReply
     idempotent = False
 
     geozones: tuple[GeoZoneDefinition, ...] = attrs.field(
@@ -161,7 +159,7 @@ class AddGeoZone(Command[GeoZoneReply]):
 
 
 @attrs.frozen(kw_only=True)
-class UpdateGeoZone(Command[Ack]):
+class UpdateGeoZone(OpenCommand[Ack]):
     """Change a geozone. Parameters unconfirmed (older docs); unset fields are not sent.
 
     ``geozone_id`` goes out as ``geoZoneId``; ``status`` is 1 (active) or 0 (paused). Anything
@@ -170,7 +168,6 @@ class UpdateGeoZone(Command[Ack]):
 
     path = "/json/1.3/updateGeoZone"
     token = TokenKind.SERVER
-    result_type = Ack
 
     geozone_id: str = attrs.field(validator=non_empty, metadata=wire("geoZoneId"))
     name: str | None = None
@@ -183,37 +180,32 @@ class UpdateGeoZone(Command[Ack]):
     cluster: str | Unbind | None = None
     campaign: str | Unbind | None = None
     timetable: Mapping[str, Any] | None = attrs.field(default=None, converter=mapping)
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 @attrs.frozen(kw_only=True)
-class DeleteGeoZone(Command[Ack]):
+class DeleteGeoZone(OpenCommand[Ack]):
     """Delete geozones by id. Parameters unconfirmed: ``geozones`` is sent as ``geoZones``."""
 
     path = "/json/1.3/deleteGeoZone"
     token = TokenKind.SERVER
-    result_type = Ack
 
     geozones: tuple[str, ...] = attrs.field(
         converter=strings, validator=non_empty, metadata=wire("geoZones")
     )
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 @attrs.frozen(kw_only=True)
-class ListGeoZones(Command[GeoZoneReply]):
+class ListGeoZones(OpenCommand[GeoZoneReply]):
     """List an application's geozones. Parameters and reply shape unconfirmed (see ``extra``)."""
 
     path = "/json/1.3/listGeoZones"
     token = TokenKind.SERVER
-    result_type = GeoZoneReply
 
     application: str | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 @attrs.frozen(kw_only=True)
-class AddGeoZoneCluster(Command[GeoZoneReply]):
+class AddGeoZoneCluster(OpenCommand[GeoZoneReply]):
     """Create a geozone cluster (zones sharing one ``cooldown``, in seconds).
 
     Parameters and reply unconfirmed (older docs); not idempotent.
@@ -221,34 +213,28 @@ class AddGeoZoneCluster(Command[GeoZoneReply]):
 
     path = "/json/1.3/addGeoZoneCluster"
     token = TokenKind.SERVER
-    result_type = GeoZoneReply
     idempotent = False
 
     name: str = attrs.field(validator=non_empty)
     cooldown: int | None = None
     application: str | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 @attrs.frozen(kw_only=True)
-class DeleteGeoZoneCluster(Command[Ack]):
+class DeleteGeoZoneCluster(OpenCommand[Ack]):
     """Delete a geozone cluster by its code. Parameters unconfirmed: sent as ``cluster``."""
 
     path = "/json/1.3/deleteGeoZoneCluster"
     token = TokenKind.SERVER
-    result_type = Ack
 
     cluster: str = attrs.field(validator=non_empty)
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 @attrs.frozen(kw_only=True)
-class ListGeoZoneClusters(Command[GeoZoneReply]):
+class ListGeoZoneClusters(OpenCommand[GeoZoneReply]):
     """List an application's geozone clusters. Parameters and reply unconfirmed."""
 
     path = "/json/1.3/listGeoZoneClusters"
     token = TokenKind.SERVER
-    result_type = GeoZoneReply
 
     application: str | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)

@@ -13,8 +13,8 @@ from typing import Any
 import attrs
 
 from pushwoosh_async._converter import structure_many, wire
-from pushwoosh_async.commands._base import Ack, Command, Result, TokenKind
-from pushwoosh_async.commands._fields import json_object, non_empty, strings
+from pushwoosh_async.commands._base import Ack, Command, OpenObject, Result, TokenKind
+from pushwoosh_async.commands._fields import non_empty, strings
 from pushwoosh_async.errors import ValidationError
 
 __all__ = [
@@ -49,7 +49,7 @@ def _optional_device_type(value: int | None) -> int | None:
 
 
 @attrs.frozen(kw_only=True)
-class InboxMessage:
+class InboxMessage(OpenObject):
     """One inbox message.
 
     Only ``order`` is named in the docs (it is the ``inbox_code`` :class:`InboxStatus` takes); the
@@ -68,7 +68,6 @@ class InboxMessage:
     hash: str | None = None
     action_type: int | None = None
     action_params: Any = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 def _messages(value: Iterable[InboxMessage | Mapping[str, Any]] | None) -> tuple[InboxMessage, ...]:
@@ -102,7 +101,6 @@ class GetInboxMessages(Command[InboxMessages]):
 
     path = "/json/1.3/getInboxMessages"
     token = TokenKind.DEVICE
-    result_type = InboxMessages
 
     user_id: str = attrs.field(validator=non_empty, metadata=wire("userId"))
     hwid: str | None = None
@@ -123,7 +121,6 @@ class InboxStatus(Command[Ack]):
 
     path = "/json/1.3/inboxStatus"
     token = TokenKind.DEVICE
-    result_type = Ack
 
     inbox_code: str = attrs.field(validator=non_empty)
     user_id: str = attrs.field(validator=non_empty, metadata=wire("userId"))

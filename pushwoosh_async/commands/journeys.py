@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 
 from pushwoosh_async._converter import structure_many, structure_one, wire
-from pushwoosh_async.commands._base import Command, Result, TokenKind
+from pushwoosh_async.commands._base import Command, OpenCommand, OpenResult, Result, TokenKind
 from pushwoosh_async.commands._fields import json_object, mapping, non_empty, strings
 from pushwoosh_async.errors import ValidationError
 
@@ -110,7 +110,6 @@ class _Transition(Command[Journey]):
     """A life-cycle step of one journey, by ``uuid``; the reply is the journey in its new status."""
 
     token = TokenKind.SERVER
-    result_type = Journey
 
     uuid: str = attrs.field(validator=non_empty)
 
@@ -120,7 +119,7 @@ class JourneygatewayStart(_Transition):
     """Start (run) a journey; the reply is the journey, now ``STATUS_RUNNING``."""
 
     path = "/api/v3/journeygateway/start"
-    name = "journeygateway/start"
+    method = "journeygateway/start"
 
 
 @attrs.frozen(kw_only=True)
@@ -128,7 +127,7 @@ class JourneygatewayPause(_Transition):
     """Pause a running journey; the reply is the journey, now ``STATUS_PAUSED``."""
 
     path = "/api/v3/journeygateway/pause"
-    name = "journeygateway/pause"
+    method = "journeygateway/pause"
 
 
 @attrs.frozen(kw_only=True)
@@ -136,7 +135,7 @@ class JourneygatewayFinish(_Transition):
     """Finish a journey (it cannot be started again); the reply has ``STATUS_FINISHED``."""
 
     path = "/api/v3/journeygateway/finish"
-    name = "journeygateway/finish"
+    method = "journeygateway/finish"
 
 
 @attrs.frozen(kw_only=True)
@@ -144,7 +143,7 @@ class JourneygatewayDraft(_Transition):
     """Turn a journey back into a draft; the reply has ``STATUS_DRAFT``."""
 
     path = "/api/v3/journeygateway/draft"
-    name = "journeygateway/draft"
+    method = "journeygateway/draft"
 
 
 @attrs.frozen(kw_only=True)
@@ -152,7 +151,7 @@ class JourneygatewayArchive(_Transition):
     """Archive a journey; the reply has ``STATUS_ARCHIVED``."""
 
     path = "/api/v3/journeygateway/archive"
-    name = "journeygateway/archive"
+    method = "journeygateway/archive"
 
 
 # --- definitions -----------------------------------------------------------------------------
@@ -167,9 +166,8 @@ class JourneygatewayCreate(Command[Journey]):
     """
 
     path = "/api/v3/journeygateway"
-    name = "journeygateway (create)"
+    method = "journeygateway (create)"
     token = TokenKind.SERVER
-    result_type = Journey
     idempotent = False
 
     title: str
@@ -179,7 +177,7 @@ class JourneygatewayCreate(Command[Journey]):
 
 
 @attrs.frozen(kw_only=True)
-class JourneygatewayUpdate(Command[Journey]):
+class JourneygatewayUpdate(OpenCommand[Journey]):
     """Replace a journey's definition (``PUT``; the ``uuid`` goes in the path).
 
     The docs say the body is "the journey object" without spelling it out; it is assumed to have
@@ -187,27 +185,23 @@ class JourneygatewayUpdate(Command[Journey]):
     """
 
     path = "/api/v3/journeygateway/{uuid}"
-    name = "journeygateway (update)"
+    method = "journeygateway (update)"
     http_method = "PUT"
     token = TokenKind.SERVER
-    result_type = Journey
 
     uuid: str = attrs.field(validator=non_empty)
     title: str | None = None
     params: Mapping[str, Any] | None = attrs.field(default=None, converter=mapping)
     points: tuple[dict[str, Any], ...] | None = attrs.field(default=None, converter=_objects)
     comments: tuple[dict[str, Any], ...] | None = attrs.field(default=None, converter=_objects)
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 # --- API entry point, statistics, dropping users ---------------------------------------------
 
 
 @attrs.frozen(kw_only=True)
-class JourneyReply(Result):
+class JourneyReply(OpenResult):
     """A reply whose body the docs do not show: every key lands in ``extra``."""
-
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
     @classmethod
     def unwrap(cls, data: Any) -> Any:
@@ -247,9 +241,8 @@ class JourneyStartByAPI(Command[JourneyReply]):
     """
 
     path = "/api/journey/{id}/start/external"
-    name = "journey start by API"
+    method = "journey start by API"
     token = TokenKind.SERVER
-    result_type = JourneyReply
     idempotent = False
 
     id: str = attrs.field(validator=non_empty)
@@ -299,10 +292,9 @@ class JourneyStatistics(Command[JourneyStats]):
     """Statistics of a journey's points (``GET``; the id goes in the path)."""
 
     path = "/api/journey/{id}/statistics/external"
-    name = "journey statistics"
+    method = "journey statistics"
     http_method = "GET"
     token = TokenKind.SERVER
-    result_type = JourneyStats
 
     id: str = attrs.field(validator=non_empty)
     """The journey id (from the canvas URL)."""
@@ -317,9 +309,8 @@ class JourneyDropUsers(Command[JourneyReply]):
     """
 
     path = "/api/journey/drop-users/external"
-    name = "journey drop users"
+    method = "journey drop users"
     token = TokenKind.SERVER
-    result_type = JourneyReply
 
     user_ids: tuple[str, ...] = attrs.field(converter=strings, validator=non_empty)
     journey_uuids: tuple[str, ...] | None = attrs.field(default=None, converter=strings)

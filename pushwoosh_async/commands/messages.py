@@ -11,8 +11,18 @@ from typing import Any, Final
 import attrs
 
 from pushwoosh_async._converter import structure_many, structure_one, wire
-from pushwoosh_async.commands._base import Ack, Command, Result, TokenKind, with_transaction_ids
-from pushwoosh_async.commands._fields import ints, json_object, mapping, non_empty, strings
+from pushwoosh_async.commands._base import (
+    Ack,
+    Command,
+    OpenCommand,
+    OpenObject,
+    OpenResult,
+    Result,
+    TokenKind,
+    with_transaction_ids,
+)
+from pushwoosh_async.commands._fields import ints, mapping, non_empty, strings
+from pushwoosh_async.commands._specs import PageSpec
 from pushwoosh_async.errors import ValidationError
 
 __all__ = [
@@ -171,7 +181,7 @@ def _conditions(
 
 
 @attrs.frozen(kw_only=True)
-class Notification:
+class Notification(OpenObject):
     """One message of a ``createMessage`` call.
 
     Targeting is explicit: list ``devices`` or ``users`` (at most 1000 each), or name a
@@ -234,8 +244,6 @@ class Notification:
     firefox: FirefoxOptions | None = attrs.field(
         default=None, converter=_firefox, metadata=wire(flatten=FirefoxOptions)
     )
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
-    """Wire keys sent as given, after every modelled field (the escape hatch)."""
 
     def __attrs_post_init__(self) -> None:
         if self.content is None and self.preset is None:
@@ -333,7 +341,6 @@ class CreateMessage(Command[CreateMessageResult]):
 
     path = "/json/1.3/createMessage"
     token = TokenKind.SERVER
-    result_type = CreateMessageResult
     idempotent = False
 
     notifications: tuple[Notification, ...] = attrs.field(
@@ -361,7 +368,6 @@ class DeleteMessage(Command[Ack]):
 
     path = "/json/1.3/deleteMessage"
     token = TokenKind.SERVER
-    result_type = Ack
 
     message: str
     """The message code returned by ``createMessage``."""
@@ -381,7 +387,7 @@ def _flag(value: str | int | bool | None) -> bool | None:
 
 
 @attrs.frozen(kw_only=True)
-class MessageDetails(Result):
+class MessageDetails(OpenResult):
     """What ``getMessageDetails`` knows about one message.
 
     The field set comes from public client code, not from Pushwoosh's docs; whether the data sits
@@ -397,7 +403,6 @@ class MessageDetails(Result):
     content: LocalizedText | None = None
     platforms: tuple[int, ...] = attrs.field(default=(), converter=_platform_list)
     ignore_user_timezone: bool | None = attrs.field(default=None, converter=_flag)
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
     @classmethod
     def unwrap(cls, data: Any) -> Any:
@@ -413,7 +418,6 @@ class GetMessageDetails(Command[MessageDetails]):
 
     path = "/json/1.3/getMessageDetails"
     token = TokenKind.SERVER
-    result_type = MessageDetails
 
     message: str
 
@@ -430,13 +434,11 @@ def valid_send_date(_: Any, attribute: attrs.Attribute[Any], value: dt.datetime 
 
 
 @attrs.frozen(kw_only=True)
-class RawResult(Result):
+class RawResult(OpenResult):
     """The reply of a method whose reply shape is unknown: every key lands in ``extra``.
 
     A reply that is neither ``null`` nor a JSON object is kept under ``extra["value"]``.
     """
-
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
     @classmethod
     def unwrap(cls, data: Any) -> Any:
@@ -445,7 +447,7 @@ class RawResult(Result):
 
 
 @attrs.frozen(kw_only=True)
-class CreateTargetedMessageResult(Result):
+class CreateTargetedMessageResult(OpenResult):
     """The code of the message ``createTargetedMessage`` created.
 
     ``messageCode`` is the name the PHP client reads, not confirmed by current docs; anything
@@ -453,11 +455,10 @@ class CreateTargetedMessageResult(Result):
     """
 
     message_code: str | None = attrs.field(default=None, metadata=wire("messageCode"))
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 @attrs.frozen(kw_only=True)
-class CreateTargetedMessage(Command[CreateTargetedMessageResult]):
+class CreateTargetedMessage(OpenCommand[CreateTargetedMessageResult]):
     """Send a push to the devices a segmentation-language expression selects.
 
     ``devices_filter`` is seglang, e.g. ``A("ABCDE-12345") * T("age", BETWEEN, [17, 20])``: without
@@ -469,7 +470,6 @@ class CreateTargetedMessage(Command[CreateTargetedMessageResult]):
 
     path = "/json/1.3/createTargetedMessage"
     token = TokenKind.SERVER
-    result_type = CreateTargetedMessageResult
     idempotent = False
 
     devices_filter: str = attrs.field(validator=non_empty)
@@ -495,11 +495,10 @@ class CreateTargetedMessage(Command[CreateTargetedMessageResult]):
     firefox: FirefoxOptions | None = attrs.field(
         default=None, converter=_firefox, metadata=wire(flatten=FirefoxOptions)
     )
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 @attrs.frozen(kw_only=True)
-class CancelMessage(Command[RawResult]):
+class CancelMessage(OpenCommand[RawResult]):
     """Cancel a scheduled v1.3 message. Only the method's name is known.
 
     No request field or reply has been seen, so the request is whatever ``extra`` holds (e.g.
@@ -509,9 +508,6 @@ class CancelMessage(Command[RawResult]):
 
     path = "/json/1.3/cancelMessage"
     token = TokenKind.SERVER
-    result_type = RawResult
-
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 class PushHistorySearch(str, enum.Enum):
@@ -532,7 +528,7 @@ def _search_by(value: PushHistorySearch | str | None) -> PushHistorySearch | str
 
 
 @attrs.frozen(kw_only=True)
-class PushHistoryEntry:
+class PushHistoryEntry(OpenObject):
     """One sent message in ``getPushHistory``'s ``rows``; unlisted keys land in ``extra``."""
 
     id: int | str | None = None
@@ -544,7 +540,6 @@ class PushHistoryEntry:
     rich_page_id: int | str | None = attrs.field(default=None, metadata=wire("richPageId"))
     geozone: str | None = None
     """As Pushwoosh sends it: a JSON-encoded string."""
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 def _history_rows(
@@ -554,15 +549,19 @@ def _history_rows(
 
 
 @attrs.frozen(kw_only=True)
-class PushHistory(Result):
+class PushHistory(OpenResult):
     """Sent messages (``rows``); other reply keys, e.g. a paging cursor, land in ``extra``."""
 
     rows: tuple[PushHistoryEntry, ...] = attrs.field(default=(), converter=_history_rows)
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+def _next_history(command: GetPushHistory, page: Any) -> GetPushHistory | None:
+    # lastNotificationID as a cursor is from older docs (unconfirmed).
+    return attrs.evolve(command, last_notification_id=page.rows[-1].id) if page.rows else None
 
 
 @attrs.frozen(kw_only=True)
-class GetPushHistory(Command[PushHistory]):
+class GetPushHistory(OpenCommand[PushHistory]):
     """Legacy history of sent messages (``messages:list`` is the documented replacement).
 
     Fields from a public client's method list and older docs (``source`` and the
@@ -571,7 +570,7 @@ class GetPushHistory(Command[PushHistory]):
 
     path = "/json/1.3/getPushHistory"
     token = TokenKind.SERVER
-    result_type = PushHistory
+    pages = PageSpec(lambda page: page.rows, _next_history)
 
     search_by: PushHistorySearch | str | None = attrs.field(
         default=None, converter=_search_by, metadata=wire("searchBy")
@@ -581,4 +580,3 @@ class GetPushHistory(Command[PushHistory]):
     last_notification_id: str | None = attrs.field(
         default=None, metadata=wire("lastNotificationID")
     )
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)

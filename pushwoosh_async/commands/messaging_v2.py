@@ -14,8 +14,8 @@ from typing import Any
 import attrs
 
 from pushwoosh_async._converter import structure_one
-from pushwoosh_async.commands._base import Ack, Command, Result, TokenKind
-from pushwoosh_async.commands._fields import json_object, mapping, non_empty, strings
+from pushwoosh_async.commands._base import Ack, Command, OpenObject, OpenResult, TokenKind
+from pushwoosh_async.commands._fields import mapping, non_empty, strings
 from pushwoosh_async.errors import ValidationError
 
 __all__ = ["Cancel", "MessageType", "Notify", "NotifyResult", "Payload", "Schedule", "Segment"]
@@ -45,18 +45,17 @@ def _rfc3339(value: dt.datetime | str | None) -> str | None:
 
 
 @attrs.frozen(kw_only=True)
-class Schedule:
+class Schedule(OpenObject):
     """When to send. Only ``at`` (an RFC 3339 time; naive datetimes are read as UTC) is known.
 
     The other schedule keys were not captured: pass them in ``extra``.
     """
 
     at: str | None = attrs.field(default=None, converter=_rfc3339)
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 @attrs.frozen(kw_only=True)
-class Payload:
+class Payload(OpenObject):
     """A push, SMS or messenger payload.
 
     ``content`` is ``{"localized_content": {<locale or "default">: {"ios": {"title": ...,
@@ -73,7 +72,6 @@ class Payload:
     open_actions: Mapping[str, Any] | None = attrs.field(default=None, converter=mapping)
     """Keyed by the numeric platform code."""
     voip_push: bool | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
     def __attrs_post_init__(self) -> None:
         if self.silent and self.content is not None:
@@ -136,14 +134,13 @@ def _segment(value: Segment | Mapping[str, Any] | None) -> Segment | None:
 
 
 @attrs.frozen(kw_only=True)
-class NotifyResult(Result):
+class NotifyResult(OpenResult):
     """The code of the new message (``result.message_code``), which :class:`Cancel` takes.
 
     The full success body was not captured: other keys of ``result`` land in ``extra``.
     """
 
     message_code: str | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
     @classmethod
     def unwrap(cls, data: Any) -> Any:
@@ -164,7 +161,6 @@ class Notify(Command[NotifyResult]):
 
     path = "/messaging/v2/notify"
     token = TokenKind.SERVER
-    result_type = NotifyResult
     idempotent = False
 
     segment: Segment | None = attrs.field(default=None, converter=_segment)
@@ -185,6 +181,5 @@ class Cancel(Command[Ack]):
 
     path = "/messaging/v2/cancel"
     token = TokenKind.SERVER
-    result_type = Ack
 
     message_code: str = attrs.field(validator=non_empty)

@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from pushwoosh_async._converter import structure_one, wire
-from pushwoosh_async.commands._base import Ack, Command, Result, TokenKind
+from pushwoosh_async.commands._base import Ack, Command, OpenCommand, OpenResult, TokenKind
 from pushwoosh_async.commands._fields import ints, json_object, mapping, non_empty
 from pushwoosh_async.commands.messages import LocalizedText
 from pushwoosh_async.errors import ValidationError
@@ -125,7 +125,7 @@ def _segmentation(value: PresetSegmentation | Mapping[str, Any]) -> PresetSegmen
 
 
 @attrs.frozen(kw_only=True)
-class PresetCreated(Result):
+class PresetCreated(OpenResult):
     """The reply of ``createPreset``.
 
     The docs' example shows only the envelope; the preset's code is assumed to come as
@@ -133,7 +133,6 @@ class PresetCreated(Result):
     """
 
     code: str | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 @attrs.frozen(kw_only=True)
@@ -147,7 +146,6 @@ class CreatePreset(Command[PresetCreated]):
 
     path = "/json/1.3/createPreset"
     token = TokenKind.SERVER
-    result_type = PresetCreated
     idempotent = False
 
     name: str = attrs.field(validator=_required)
@@ -167,7 +165,7 @@ class CreatePreset(Command[PresetCreated]):
 
 
 @attrs.frozen(kw_only=True)
-class Preset(Result):
+class Preset(OpenResult):
     """A preset as ``getPreset`` returns it.
 
     The reply was not captured: the fields are assumed to mirror ``createPreset`` and are kept
@@ -181,7 +179,6 @@ class Preset(Result):
     content: Mapping[str, Any] | None = attrs.field(default=None, converter=mapping)
     scheduling: Mapping[str, Any] | None = attrs.field(default=None, converter=mapping)
     segmentation: Mapping[str, Any] | None = attrs.field(default=None, converter=mapping)
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
     @classmethod
     def unwrap(cls, data: Any) -> Any:
@@ -192,15 +189,13 @@ class Preset(Result):
 
 
 @attrs.frozen(kw_only=True)
-class GetPreset(Command[Preset]):
+class GetPreset(OpenCommand[Preset]):
     """Read a preset by its code (reply shape not captured: see :class:`Preset`)."""
 
     path = "/json/1.3/getPreset"
     token = TokenKind.SERVER
-    result_type = Preset
 
     preset_code: str = attrs.field(validator=_required)
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 def _json_objects(value: Iterable[Mapping[str, Any]] | None) -> tuple[Mapping[str, Any], ...]:
@@ -208,7 +203,7 @@ def _json_objects(value: Iterable[Mapping[str, Any]] | None) -> tuple[Mapping[st
 
 
 @attrs.frozen(kw_only=True)
-class PresetList(Result):
+class PresetList(OpenResult):
     """The presets of an application, as JSON objects (their shape was not captured).
 
     Read from a ``presets`` member, or from the reply itself when it is a bare list. Other keys
@@ -216,7 +211,6 @@ class PresetList(Result):
     """
 
     presets: tuple[Mapping[str, Any], ...] = attrs.field(default=(), converter=_json_objects)
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
     @classmethod
     def unwrap(cls, data: Any) -> Any:
@@ -225,19 +219,17 @@ class PresetList(Result):
 
 
 @attrs.frozen(kw_only=True)
-class ListPresets(Command[PresetList]):
+class ListPresets(OpenCommand[PresetList]):
     """List the presets of an application (``application`` defaults to the client's)."""
 
     path = "/json/1.3/listPresets"
     token = TokenKind.SERVER
-    result_type = PresetList
 
     application: str | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 @attrs.frozen(kw_only=True)
-class DeletePreset(Command[Ack]):
+class DeletePreset(OpenCommand[Ack]):
     """Delete a preset.
 
     Name only (third-party checklist): ``preset_code`` is assumed from ``getPreset``; put other
@@ -246,10 +238,8 @@ class DeletePreset(Command[Ack]):
 
     path = "/json/1.3/deletePreset"
     token = TokenKind.SERVER
-    result_type = Ack
 
     preset_code: str | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
     def __attrs_post_init__(self) -> None:
         if self.preset_code is None and not self.extra:

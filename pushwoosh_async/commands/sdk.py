@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import attrs
 
 from pushwoosh_async._converter import wire
-from pushwoosh_async.commands._base import Ack, Command, Result, TokenKind
+from pushwoosh_async.commands._base import Ack, OpenCommand, OpenResult, Result, TokenKind
 from pushwoosh_async.commands._fields import json_object, mapping, non_empty, strings
 from pushwoosh_async.commands.device import OnDeviceFromClientCode
 from pushwoosh_async.errors import ValidationError
@@ -65,25 +65,22 @@ def _feature_names(value: Iterable[str]) -> tuple[str, ...]:
 
 
 @attrs.frozen(kw_only=True)
-class FromClientCode(Command[R]):
+class FromClientCode(OpenCommand[R]):
     """Base of the SDK calls that name no device: the application and the ``extra`` hatch."""
 
     application: str | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
-    """Wire keys sent as given, after every modelled field (the escape hatch)."""
 
 
 # In-apps and rich media
 
 
 @attrs.frozen(kw_only=True)
-class InApps(Result):
+class InApps(OpenResult):
     """The in-app resources a device should hold, as the JSON objects Pushwoosh sends."""
 
     in_apps: tuple[dict[str, Any], ...] = attrs.field(
         default=(), converter=_objects, metadata=wire("inApps")
     )
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 @attrs.frozen(kw_only=True)
@@ -92,7 +89,6 @@ class GetInApps(OnDeviceFromClientCode[InApps]):
 
     path = "/json/1.3/getInApps"
     token = TokenKind.DEVICE
-    result_type = InApps
 
     language: str | None = None
 
@@ -106,7 +102,6 @@ class TriggerInAppAction(OnDeviceFromClientCode[Ack]):
 
     path = "/json/1.3/triggerInAppAction"
     token = TokenKind.DEVICE
-    result_type = Ack
     idempotent = False
 
     action: str = attrs.field(default="show", metadata=wire(always=True))
@@ -128,7 +123,6 @@ class RichMediaAction(OnDeviceFromClientCode[Ack]):
 
     path = "/json/1.3/richMediaAction"
     token = TokenKind.DEVICE
-    result_type = Ack
     idempotent = False
 
     action_type: str | int
@@ -140,7 +134,6 @@ class SetMADID(OnDeviceFromClientCode[Ack]):
 
     path = "/json/1.3/setMADID"
     token = TokenKind.DEVICE
-    result_type = Ack
 
     madid: str | None = attrs.field(metadata=wire(always=True))
 
@@ -149,7 +142,7 @@ class SetMADID(OnDeviceFromClientCode[Ack]):
 
 
 @attrs.frozen(kw_only=True)
-class Config(Result):
+class Config(OpenResult):
     """Web SDK settings by feature name.
 
     Keys seen in the Web SDK: ``page_visit`` (``entrypoint``, ``enabled``), ``vapid_key``,
@@ -157,7 +150,6 @@ class Config(Result):
     """
 
     features: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 @attrs.frozen(kw_only=True)
@@ -166,7 +158,6 @@ class GetConfig(OnDeviceFromClientCode[Config]):
 
     path = "/json/1.3/getConfig"
     token = TokenKind.DEVICE
-    result_type = Config
 
     features: tuple[str, ...] = attrs.field(converter=_feature_names, validator=non_empty)
 
@@ -182,7 +173,6 @@ class PageVisit(OnDeviceFromClientCode[Ack]):
 
     path = "/json/1.3/pageVisit"
     token = TokenKind.DEVICE
-    result_type = Ack
     idempotent = False
 
     title: str
@@ -191,11 +181,10 @@ class PageVisit(OnDeviceFromClientCode[Ack]):
 
 
 @attrs.frozen(kw_only=True)
-class PopupForms(Result):
+class PopupForms(OpenResult):
     """The web pop-up forms of an application, as the JSON objects Pushwoosh sends."""
 
     popup_forms: tuple[dict[str, Any], ...] = attrs.field(default=(), converter=_objects)
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 @attrs.frozen(kw_only=True)
@@ -204,17 +193,15 @@ class GetPopupForms(OnDeviceFromClientCode[PopupForms]):
 
     path = "/json/1.3/getPopupForms"
     token = TokenKind.DEVICE
-    result_type = PopupForms
 
 
 @attrs.frozen(kw_only=True)
-class PopupFormContent(Result):
+class PopupFormContent(OpenResult):
     """One pop-up form: its code, its definition as a JSON string, and its HTML if any."""
 
     code: str | None = None
     json: str | None = None
     html: str | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 @attrs.frozen(kw_only=True)
@@ -223,7 +210,6 @@ class GetPopupFormContent(OnDeviceFromClientCode[PopupFormContent]):
 
     path = "/json/1.3/getPopupFormContent"
     token = TokenKind.DEVICE
-    result_type = PopupFormContent
 
     code: str = attrs.field(validator=non_empty)
 
@@ -249,7 +235,6 @@ class RecordPopupFormEvent(OnDeviceFromClientCode[Ack]):
 
     path = "/json/1.3/recordPopupFormEvent"
     token = TokenKind.DEVICE
-    result_type = Ack
     idempotent = False
 
     code: str = attrs.field(validator=non_empty)
@@ -269,7 +254,6 @@ class MergeUser(FromClientCode[Ack]):
 
     path = "/json/1.3/mergeUser"
     token = TokenKind.DEVICE
-    result_type = Ack
 
     old_user_id: str = attrs.field(validator=non_empty, metadata=wire("oldUserId"))
     new_user_id: str = attrs.field(validator=non_empty, metadata=wire("newUserId"))
@@ -298,7 +282,6 @@ class RegisterSmsNumber(RegisterNumber):
 
     path = "/json/1.3/registerSmsNumber"
     token = TokenKind.DEVICE
-    result_type = Ack
 
 
 @attrs.frozen(kw_only=True)
@@ -311,7 +294,6 @@ class RegisterWhatsappNumber(RegisterNumber):
 
     path = "/json/1.3/registerWhatsappNumber"
     token = TokenKind.DEVICE
-    result_type = Ack
 
 
 @attrs.frozen(kw_only=True)
@@ -325,7 +307,6 @@ class MultiRegisterDevice(FromClientCode[Ack]):
 
     path = "/json/1.3/multiRegisterDevice"
     token = TokenKind.DEVICE
-    result_type = Ack
 
     user_id: str | None = None
     email: str | None = None

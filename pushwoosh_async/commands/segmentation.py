@@ -10,8 +10,10 @@ from typing import Any, Literal
 import attrs
 
 from pushwoosh_async._converter import structure_many, wire
-from pushwoosh_async.commands._base import Ack, Command, Result, TokenKind
-from pushwoosh_async.commands._fields import json_object, strings
+from pushwoosh_async.commands._base import Ack, Command, OpenCommand, OpenResult, Result, TokenKind
+from pushwoosh_async.commands._fields import strings
+from pushwoosh_async.commands._specs import JobSpec, status_state
+from pushwoosh_async.commands.statistics import SCHEDULED
 from pushwoosh_async.errors import ValidationError
 
 __all__ = [
@@ -67,7 +69,6 @@ class CreateFilter(Command[FilterCreated]):
 
     path = "/json/1.3/createFilter"
     token = TokenKind.SERVER
-    result_type = FilterCreated
 
     name: str = attrs.field(validator=_required)
     filter_expression: str | None = None
@@ -115,7 +116,6 @@ class ListFilters(Command[FilterList]):
 
     path = "/json/1.3/listFilters"
     token = TokenKind.SERVER
-    result_type = FilterList
 
     application: str | None = None
 
@@ -126,7 +126,6 @@ class DeleteFilter(Command[Ack]):
 
     path = "/json/1.3/deleteFilter"
     token = TokenKind.SERVER
-    result_type = Ack
 
     name: str = attrs.field(validator=_required)
 
@@ -172,7 +171,7 @@ class ExportSegment(Command[ExportTask]):
 
     path = "/api/v2/audience/exportSegment"
     token = TokenKind.SERVER
-    result_type = ExportTask
+    job = JobSpec(lambda started: ExportSegmentResult(task_id=started.task_id), status_state)
 
     filter_expression: str = attrs.field(validator=_required, metadata=wire("filterExpression"))
     export_csv: bool | None = attrs.field(default=None, metadata=wire("exportCsv"))
@@ -183,7 +182,7 @@ class ExportSegment(Command[ExportTask]):
 
 
 @attrs.frozen(kw_only=True)
-class ExportStatus(Result):
+class ExportStatus(OpenResult):
     """Progress of a segment export.
 
     ``status`` is ``in-progress``, ``completed`` or ``failed`` (values from pypwtools). The file
@@ -197,7 +196,6 @@ class ExportStatus(Result):
     devices_count: int | None = None
     filename: str | None = None
     csv_filename: str | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
     @property
     def url(self) -> str | None:
@@ -215,9 +213,8 @@ class ExportSegmentResult(Command[ExportStatus]):
     """Poll a segment export by the ``task_id`` ``ExportSegment`` answered (pypwtools: 1/s)."""
 
     path = "/api/v2/audience/exportSegment/result"
-    name = "exportSegment/result"
+    method = "exportSegment/result"
     token = TokenKind.SERVER
-    result_type = ExportStatus
 
     task_id: str = attrs.field(converter=_task_id_text, validator=_required)
 
@@ -237,18 +234,16 @@ class ExportSegmentLegacy(Command[ExportSegmentLegacyJob]):
     """
 
     path = "/json/1.3/exportSegment"
-    name = "exportSegment (legacy v1.3)"
+    method = "exportSegment (legacy v1.3)"
     token = TokenKind.SERVER
-    result_type = ExportSegmentLegacyJob
+    job = SCHEDULED
 
     devices_filter: str = attrs.field(validator=_required)
 
 
 @attrs.frozen(kw_only=True)
-class CompiledFilter(Result):
+class CompiledFilter(OpenResult):
     """The reply of ``compileFilter``: never captured, so every key lands in ``extra``."""
-
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
     @classmethod
     def unwrap(cls, data: Any) -> Any:
@@ -257,7 +252,7 @@ class CompiledFilter(Result):
 
 
 @attrs.frozen(kw_only=True)
-class CompileFilter(Command[CompiledFilter]):
+class CompileFilter(OpenCommand[CompiledFilter]):
     """Compile (dry-run) a filter expression.
 
     Seen only in Pushwoosh's old Python library (the Advanced Tags guide); whether it still
@@ -266,7 +261,5 @@ class CompileFilter(Command[CompiledFilter]):
 
     path = "/json/1.3/compileFilter"
     token = TokenKind.SERVER
-    result_type = CompiledFilter
 
     devices_filter: str = attrs.field(validator=_required)
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)

@@ -9,15 +9,23 @@ once, with the server token in the ``Authorization`` header.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 import attrs
 
 from pushwoosh_async._converter import structure_many, structure_one
-from pushwoosh_async.commands._base import Command, Result, TokenKind
+from pushwoosh_async.commands._base import (
+    Command,
+    OpenCommand,
+    OpenObject,
+    OpenResult,
+    Result,
+    TokenKind,
+)
 from pushwoosh_async.commands._fields import ints, json_object, non_empty, strings
-from pushwoosh_async.errors import ValidationError
+from pushwoosh_async.commands._specs import JobSpec, JobState, PageSpec, numbered_pages
+from pushwoosh_async.errors import ArgumentError, ValidationError
 
 __all__ = [
     "MAX_LOG_LIMIT",
@@ -113,7 +121,7 @@ def _entries(value: Iterable[Mapping[str, Any]]) -> tuple[dict[str, Any], ...]:
 
 
 @attrs.frozen(kw_only=True)
-class ScheduledResults(Result):
+class ScheduledResults(OpenResult):
     """What ``getResults`` returns; the shape depends on the method that started the job.
 
     ``getMsgStats``/``getMsgPlatformsStats`` fill ``formatter``, ``rows`` and ``conversion``;
@@ -128,7 +136,6 @@ class ScheduledResults(Result):
     conversion: Mapping[str, Any] | None = None
     entries: tuple[dict[str, Any], ...] = attrs.field(default=(), converter=_entries)
     """The items of a reply that is a JSON array rather than an object."""
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
     @classmethod
     def unwrap(cls, data: Any) -> Any:
@@ -144,9 +151,21 @@ class GetResults(Command[ScheduledResults]):
 
     path = "/json/1.3/getResults"
     token = TokenKind.SERVER
-    result_type = ScheduledResults
 
     request_id: str = attrs.field(validator=non_empty)
+
+
+def _done_once_read(_: object) -> JobState:
+    # getResults answers the data only once the job is done; until then it refuses (inferred).
+    return JobState.DONE
+
+
+SCHEDULED: Final = JobSpec(
+    lambda started: GetResults(request_id=started.request_id),
+    _done_once_read,
+    pending_while=(ArgumentError,),
+)
+"""The scheduled statistics job: started by getMsgStats, getAppStats, ...; read by getResults."""
 
 
 @attrs.frozen(kw_only=True)
@@ -155,7 +174,7 @@ class GetMsgStats(Command[ScheduledRequest]):
 
     path = "/json/1.3/getMsgStats"
     token = TokenKind.SERVER
-    result_type = ScheduledRequest
+    job = SCHEDULED
 
     message: str = attrs.field(validator=non_empty)
     """The message code."""
@@ -167,7 +186,7 @@ class GetMsgPlatformsStats(Command[ScheduledRequest]):
 
     path = "/json/1.3/getMsgPlatformsStats"
     token = TokenKind.SERVER
-    result_type = ScheduledRequest
+    job = SCHEDULED
 
     message: str = attrs.field(validator=non_empty)
     """The message code or id."""
@@ -184,7 +203,7 @@ class GetAppStats(Command[ScheduledRequest]):
 
     path = "/json/1.3/getAppStats"
     token = TokenKind.SERVER
-    result_type = ScheduledRequest
+    job = SCHEDULED
 
     datefrom: str = attrs.field(converter=_timestamp)
     dateto: str = attrs.field(converter=_timestamp)
@@ -192,17 +211,15 @@ class GetAppStats(Command[ScheduledRequest]):
 
 
 @attrs.frozen(kw_only=True)
-class SubscribersStats(Result):
+class SubscribersStats(OpenResult):
     """Subscribers of an application by device type.
 
     The shape was not captured, so every key of the reply is kept in ``extra``.
     """
 
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
-
 
 @attrs.frozen(kw_only=True)
-class GetApplicationSubscribersStats(Command[SubscribersStats]):
+class GetApplicationSubscribersStats(OpenCommand[SubscribersStats]):
     """Subscriber counts of an application.
 
     Partially documented: parameters beyond ``application`` and the reply's shape are unknown (use
@@ -211,14 +228,12 @@ class GetApplicationSubscribersStats(Command[SubscribersStats]):
 
     path = "/json/1.3/getApplicationSubscribersStats"
     token = TokenKind.SERVER
-    result_type = SubscribersStats
 
     application: str | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 @attrs.frozen(kw_only=True)
-class GetCampaignStats(Command[ScheduledRequest]):
+class GetCampaignStats(OpenCommand[ScheduledRequest]):
     """Schedule campaign statistics.
 
     Only the method's name is documented: its parameters are unknown, so pass them in ``extra``
@@ -227,9 +242,7 @@ class GetCampaignStats(Command[ScheduledRequest]):
 
     path = "/json/1.3/getCampaignStats"
     token = TokenKind.SERVER
-    result_type = ScheduledRequest
-
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+    job = SCHEDULED
 
 
 @attrs.frozen(kw_only=True)
@@ -259,7 +272,7 @@ class GetEventStatistics(Command[ScheduledRequest]):
 
     path = "/json/1.3/getEventStatistics"
     token = TokenKind.SERVER
-    result_type = ScheduledRequest
+    job = SCHEDULED
 
     event: str = attrs.field(validator=non_empty)
     date_from: str = attrs.field(converter=_day)
@@ -271,7 +284,7 @@ class GetEventStatistics(Command[ScheduledRequest]):
 
 
 @attrs.frozen(kw_only=True)
-class GetTagStats(Command[ScheduledRequest]):
+class GetTagStats(OpenCommand[ScheduledRequest]):
     """Schedule tag statistics.
 
     Only the method's name is documented: its parameters are unknown, so pass them in ``extra``.
@@ -279,9 +292,7 @@ class GetTagStats(Command[ScheduledRequest]):
 
     path = "/json/1.3/getTagStats"
     token = TokenKind.SERVER
-    result_type = ScheduledRequest
-
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+    job = SCHEDULED
 
 
 # --- messages:list ---------------------------------------------------------------------------
@@ -341,7 +352,7 @@ def _per_page(_: Any, __: attrs.Attribute[Any], value: int | None) -> None:
 
 
 @attrs.frozen(kw_only=True)
-class MessageSummary:
+class MessageSummary(OpenObject):
     """One message of ``messages:list``.
 
     ``push_info`` (details, metrics) and ``email_info`` are kept as JSON; keys not modelled here
@@ -357,7 +368,6 @@ class MessageSummary:
     source: str | None = None
     push_info: Mapping[str, Any] | None = None
     email_info: Mapping[str, Any] | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 def _summaries(value: Iterable[MessageSummary | Mapping[str, Any]]) -> tuple[MessageSummary, ...]:
@@ -382,7 +392,7 @@ class MessagesList(Command[MessagesPage]):
 
     path = "/api/v2/messages:list"
     token = TokenKind.SERVER
-    result_type = MessagesPage
+    pages = numbered_pages()
 
     filters: MessageFilters = attrs.field(converter=_filters)
     params: ListParams | None = attrs.field(default=None, converter=_params)
@@ -458,7 +468,6 @@ class TotalsByIntervals(Command[MessageTotals]):
 
     path = "/api/v2/statistics/messages/totalsByIntervals"
     token = TokenKind.SERVER
-    result_type = MessageTotals
 
     message_code: str = attrs.field(validator=non_empty)
     platforms: tuple[int, ...] | None = attrs.field(default=None, converter=ints)
@@ -478,7 +487,7 @@ def _log_limit(_: Any, __: attrs.Attribute[Any], value: int | None) -> None:
 
 
 @attrs.frozen(kw_only=True)
-class MessageLog(Result):
+class MessageLog(OpenResult):
     """One page of message events.
 
     The rows' key was not captured, so everything but ``pagination_token`` is kept in ``extra``;
@@ -486,11 +495,20 @@ class MessageLog(Result):
     """
 
     pagination_token: str | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
+
+
+def _log_rows(page: MessageLog) -> Sequence[Any]:
+    # The key holding getMessageLog's rows was never captured: the first list in the reply.
+    return next((v for v in page.extra.values() if isinstance(v, list)), [])
+
+
+def _next_log(command: GetMessageLog, page: MessageLog) -> GetMessageLog | None:
+    token = page.pagination_token
+    return attrs.evolve(command, pagination_token=token) if token else None
 
 
 @attrs.frozen(kw_only=True)
-class GetMessageLog(Command[MessageLog]):
+class GetMessageLog(OpenCommand[MessageLog]):
     """Message events (sent, delivered, opened, inbox ...) per device. Custom Plan only.
 
     UNCONFIRMED PATH AND AUTH: the docs list this method on the "Statistics API v2" page without
@@ -503,7 +521,7 @@ class GetMessageLog(Command[MessageLog]):
 
     path = "/api/v2/statistics/getMessageLog"
     token = TokenKind.SERVER
-    result_type = MessageLog
+    pages = PageSpec(_log_rows, _next_log)
 
     message_id: str | None = None
     message_code: str | None = None
@@ -519,7 +537,6 @@ class GetMessageLog(Command[MessageLog]):
     """``sent``, ``delivered``, ``opened``, ``inbox_delivered``, ``inbox_read``, ..."""
     platforms: tuple[str, ...] | None = attrs.field(default=None, converter=strings)
     """Lowercase names: ``ios``, ``android``, ``chrome``, ``email``, ``huawei android``, ..."""
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
     def __attrs_post_init__(self) -> None:
         keys = (self.message_id, self.message_code, self.campaign_code, self.hwid, self.user_id)

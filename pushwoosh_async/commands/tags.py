@@ -9,9 +9,9 @@ from typing import Any
 import attrs
 
 from pushwoosh_async._converter import structure_many, structure_one, wire
-from pushwoosh_async.commands._base import Command, Result, TokenKind
-from pushwoosh_async.commands._fields import json_object
+from pushwoosh_async.commands._base import Command, OpenCommand, OpenResult, Result, TokenKind
 from pushwoosh_async.commands.audience import DeviceTags
+from pushwoosh_async.commands.statistics import SCHEDULED
 from pushwoosh_async.errors import ValidationError
 
 __all__ = [
@@ -103,7 +103,6 @@ class AddTag(Command[TagResult]):
 
     path = "/json/1.3/addTag"
     token = TokenKind.SERVER
-    result_type = TagResult
 
     tag: TagDefinition = attrs.field(converter=_tag_definition)
 
@@ -114,7 +113,6 @@ class DeleteTag(Command[TagResult]):
 
     path = "/json/1.3/deleteTag"
     token = TokenKind.SERVER
-    result_type = TagResult
 
     tag: TagRef = attrs.field(converter=_tag_ref)
 
@@ -148,7 +146,6 @@ class ListTags(Command[TagList]):
 
     path = "/json/1.3/listTags"
     token = TokenKind.SERVER
-    result_type = TagList
 
 
 def _optional_devices(
@@ -158,7 +155,7 @@ def _optional_devices(
 
 
 @attrs.frozen(kw_only=True)
-class BulkSetTagsLegacyJob(Result):
+class BulkSetTagsLegacyJob(OpenResult):
     """The job the legacy ``bulkSetTags`` started; its outcome is read with ``getResults``.
 
     Only ``request_id`` is known (from a third-party checklist); other reply keys land in
@@ -166,11 +163,10 @@ class BulkSetTagsLegacyJob(Result):
     """
 
     request_id: str | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
 
 
 @attrs.frozen(kw_only=True)
-class BulkSetTagsLegacy(Command[BulkSetTagsLegacyJob]):
+class BulkSetTagsLegacy(OpenCommand[BulkSetTagsLegacyJob]):
     """Set tags on many devices through the old v1.3 endpoint (superseded by ``BulkSetTags``).
 
     Uncertain: only ``application`` was captured from an old docs revision. ``devices`` is
@@ -179,12 +175,10 @@ class BulkSetTagsLegacy(Command[BulkSetTagsLegacyJob]):
     """
 
     path = "/json/1.3/bulkSetTags"
-    name = "bulkSetTags (legacy v1.3)"
+    method = "bulkSetTags (legacy v1.3)"
     token = TokenKind.SERVER
-    result_type = BulkSetTagsLegacyJob
+    job = SCHEDULED
     idempotent = False
 
     devices: tuple[DeviceTags, ...] | None = attrs.field(default=None, converter=_optional_devices)
     application: str | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=json_object)
-    """Request keys sent as given (the escape hatch for the uncaptured fields)."""

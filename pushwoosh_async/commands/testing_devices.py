@@ -36,7 +36,6 @@ class CreateTestDevice(Command[Ack]):
 
     path = "/json/1.3/createTestDevice"
     token = TokenKind.SERVER
-    result_type = Ack
 
     push_token: str = attrs.field(validator=non_empty)
     device_type: int = attrs.field(converter=_device_type)
@@ -82,6 +81,5 @@ class ListTestDevices(Command[TestDevices]):
 
     path = "/json/1.3/listTestDevices"
     token = TokenKind.SERVER
-    result_type = TestDevices
 
     application: str | None = None

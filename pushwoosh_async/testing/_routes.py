@@ -1,8 +1,9 @@
 """Which endpoint a request is for: the fake's route table, built from the command classes.
 
-Each command class names its path (with placeholders), HTTP verb, family and token kind; the
-fake matches requests against the same table, so it answers every command the library has, at
-least with a well-formed default reply built from the command's result type.
+Each command class names its path (with placeholders), HTTP verb and token kind; its family's row
+and ``codec.py`` say where the token goes. The fake matches requests against the same classes and
+rules the client renders them with, so it answers every command the library has, at least with a
+well-formed default reply built from the command's result type.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from typing import Any
 import attrs
 
 from pushwoosh_async._converter import CONVERTER
+from pushwoosh_async.codec import path_pattern, token_rule
 from pushwoosh_async.commands import ALL, Result, TokenKind
-from pushwoosh_async.families import AuthPlacement, Family, family_of
+from pushwoosh_async.families import Family, TokenRule, family_of
 
 __all__ = ["Endpoint", "default_reply", "endpoints", "find"]
 
@@ -30,28 +32,8 @@ class Endpoint:
     family: Family
     token: TokenKind
     result_type: type[Result]
-
-    @property
-    def auth_in_header(self) -> bool:
-        """Whether the server token is expected in the ``Authorization`` header."""
-        return self.family.server_auth is AuthPlacement.HEADER or self.http_method == "GET"
-
-    @property
-    def header_scheme(self) -> str:
-        """``Token`` or ``Api`` (the journey host): the word before the token in the header."""
-        return (
-            self.family.header_scheme
-            if self.family.server_auth is AuthPlacement.HEADER
-            else "Token"
-        )
-
-
-def _pattern(path: str) -> re.Pattern[str]:
-    parts = re.split(r"\{(\w+)\}", path)
-    regex = "".join(
-        re.escape(part) if i % 2 == 0 else f"(?P<{part}>[^/]+)" for i, part in enumerate(parts)
-    )
-    return re.compile(regex + "/?")
+    auth: TokenRule
+    """Where the method's token must be (the family's rule, ``codec.token_rule``)."""
 
 
 @cache
@@ -59,12 +41,13 @@ def endpoints() -> tuple[Endpoint, ...]:
     """Every command class as an endpoint, most specific path first."""
     found = [
         Endpoint(
-            command.method_name(),
+            command.method,
             command.http_method,
-            _pattern(command.path),
+            path_pattern(command.path),
             family_of(command.path),
             command.token,
             command.result_type,
+            token_rule(family_of(command.path), command.token, command.http_method),
         )
         for command in ALL
     ]

@@ -20,20 +20,20 @@ import random
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Final
+from typing import Any
 
 import attrs
 import httpx
 
+from pushwoosh_async import codec
 from pushwoosh_async.commands import TokenKind
+from pushwoosh_async.families import AuthPlacement, ErrorShape, Family, family_of
 from pushwoosh_async.testing._methods import HANDLERS, Refusal, Request
 from pushwoosh_async.testing._routes import Endpoint, default_reply, find
 from pushwoosh_async.testing._state import Account, Device
 from pushwoosh_async.testing.faults import Fault, When
 
 __all__ = ["Answer", "FakePushwoosh", "RecordedCall"]
-
-V13: Final = "/json/1.3/"
 
 
 @attrs.frozen
@@ -59,11 +59,6 @@ class Answer:
     delay: float = 0.0
     drop: str | None = None
     """``None``, ``"reset"`` (connection dropped) or ``"timeout"`` (reply never sent)."""
-
-
-def _envelope(status_code: int, message: str, response: Any = None) -> bytes:
-    document = {"status_code": status_code, "status_message": message, "response": response}
-    return json.dumps(document, separators=(",", ":")).encode()
 
 
 class FakePushwoosh:
@@ -206,7 +201,6 @@ class FakePushwoosh:
         self, http_method: str, path: str, method: str, headers: Mapping[str, str], document: Any
     ) -> Answer:
         endpoint, path_args, known = find(http_method, path)
-        v13 = path.startswith(V13)
         try:
             if endpoint is None:
                 raise (
@@ -226,12 +220,16 @@ class FakePushwoosh:
             except (TypeError, ValueError, AttributeError) as exc:
                 # A field of the wrong type: Pushwoosh answers with an argument error.
                 raise Refusal(210, f"Invalid request arguments ({type(exc).__name__})") from exc
+            body = codec.reply_body(endpoint.family, data)
         except Refusal as refusal:
             headers_out = {"Content-Type": "application/json"}
             if refusal.status_code == 429:
                 headers_out["Retry-After"] = str(math.ceil(self._retry_after(method)))
-            return Answer(refusal.http_status, _error_body(v13, path, refusal), headers_out)
-        body = _envelope(200, "OK", data) if v13 else json.dumps(data).encode()
+            family = endpoint.family if endpoint is not None else _family(path)
+            body = codec.error_body(
+                family, refusal.status_code, refusal.message, refusal.http_status
+            )
+            return Answer(refusal.http_status, body, headers_out)
         return Answer(200, body, {"Content-Type": "application/json"})
 
     def _authenticate(
@@ -239,26 +237,24 @@ class FakePushwoosh:
     ) -> None:
         """Check the token the endpoint's family asks for, where it asks for it."""
         authorization = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
-        if endpoint.token is TokenKind.DEVICE:
-            if authorization != f"Token {self.device_token}":
-                raise Refusal(401, "Unauthorized", http_status=401)
-            return
-        if endpoint.auth_in_header:
-            if authorization != f"{endpoint.header_scheme} {self.api_token}":
+        in_envelope = endpoint.family.errors is ErrorShape.ENVELOPE
+        expected = self.device_token if endpoint.token is TokenKind.DEVICE else self.api_token
+        rule = endpoint.auth
+        if rule.where is AuthPlacement.HEADER:
+            if authorization != f"{rule.scheme} {expected}":
                 raise Refusal(401, "Unauthorized", http_status=401)
         else:
             token = request.get("auth")
             if not token:
-                v13 = endpoint.family.wrapped
                 raise (
                     Refusal(210, "API token or application is not set")
-                    if v13
+                    if in_envelope
                     else Refusal(401, "Unauthorized", http_status=401)
                 )
-            if token != self.api_token:
+            if token != expected:
                 raise Refusal(401, "Unauthorized", http_status=401)
-        if endpoint.name in self.restricted_methods:
-            status = 200 if endpoint.family.wrapped else 403
+        if endpoint.token is TokenKind.SERVER and endpoint.name in self.restricted_methods:
+            status = 200 if in_envelope else 403
             raise Refusal(403, "Token restrictions forbid this operation", status)
 
     def _count(self, method: str) -> None:
@@ -289,33 +285,24 @@ def _method_name(http_method: str, path: str) -> str:
     return endpoint.name if endpoint else path.rstrip("/").rsplit("/", 1)[-1]
 
 
+def _family(path: str) -> Family | None:
+    try:
+        return family_of(path)
+    except LookupError:
+        return None
+
+
 def _request_object(
     endpoint: Endpoint, document: Any, path_args: Mapping[str, str]
 ) -> dict[str, Any]:
     """The request's fields: unwrapped from ``{"request": ...}`` where the family wraps them."""
     if endpoint.http_method == "GET":
         return dict(path_args)
-    if endpoint.family.wrapped:
-        if not isinstance(document, dict) or not isinstance(document.get("request"), dict):
-            raise Refusal(400, "Bad request", http_status=400)
-        return dict(document["request"])
-    if not isinstance(document, dict):
-        raise Refusal(400, "invalid request", http_status=400)
-    return dict(document)
-
-
-_GRPC_CODES: Final = {400: 3, 401: 16, 403: 7, 404: 5, 405: 12, 429: 8, 500: 13}
-"""HTTP status -> gRPC code, for the families served by Pushwoosh's gRPC gateway."""
-
-
-def _error_body(v13: bool, path: str, refusal: Refusal) -> bytes:
-    """A refusal in the family's error shape: v1.3 envelope, gRPC-gateway or v2 message."""
-    if v13:
-        return _envelope(refusal.status_code, refusal.message)
-    if path.startswith(("/messaging/", "/api/v3/", "/api/journey/")):
-        code = _GRPC_CODES.get(refusal.http_status, 2)
-        return json.dumps({"code": code, "message": refusal.message, "details": []}).encode()
-    return json.dumps({"message": refusal.message}).encode()
+    request = codec.request_object(endpoint.family, document)
+    if request is None:
+        message = "Bad request" if endpoint.family.wrapped else "invalid request"
+        raise Refusal(400, message, http_status=400)
+    return request
 
 
 def _faulted_after(fault: Fault, answer: Answer) -> Answer:

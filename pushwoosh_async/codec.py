@@ -1,0 +1,337 @@
+"""The one wire codec: commands to requests, replies to data or typed errors, by the family table.
+
+Every wire rule comes from two places only: the command class (path, verb, token kind, fields)
+and its family's row in ``families.FAMILIES`` (host, body wrapping, where each token goes, the
+reply and error shapes). This module applies them, for every side of the wire:
+
+* the client: :class:`Encoder` (one per command class per client, built once) renders a command
+  into a :class:`~pushwoosh_async.pipeline.Call` (payload, URL with placeholders and query,
+  route with its token rule); :func:`body` renders the bytes a sender puts on the socket;
+  :func:`decode` reads a reply into data and warnings or raises the typed error;
+  ``Encoder.result`` structures the data into the command's result type;
+* the fake Pushwoosh: :func:`path_pattern` matches a request's path, :func:`token_rule` says
+  where its token must be, :func:`request_object` unwraps its body, :func:`reply_body` and
+  :func:`error_body` answer in the family's shapes;
+* the tests, which check all of the above against literal, documented bytes.
+
+Reading replies is deliberately tolerant: whatever the family, a reply is read by its shape
+(a v1.3 envelope, a v2 ``{"message"}``/``{"error"}`` document, the gRPC gateway's
+``{code, message, details}``), because Pushwoosh's gateways do not always answer in their own.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import re
+import string
+import time
+import urllib.parse
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+import attrs
+import cattrs
+
+from pushwoosh_async._converter import CONVERTER
+from pushwoosh_async.commands._base import Command, Result, TokenKind
+from pushwoosh_async.errors import (
+    APIError,
+    DecodeError,
+    LimitWarning,
+    PushwooshWarning,
+    RateLimited,
+    UnknownDevicesWarning,
+    ValidationError,
+    error_class_for,
+)
+from pushwoosh_async.families import (
+    ErrorShape,
+    Family,
+    Host,
+    ReplyShape,
+    TokenRule,
+    family_of,
+)
+from pushwoosh_async.pipeline import Call, Reply, Route
+
+__all__ = [
+    "Encoder",
+    "body",
+    "decode",
+    "error_body",
+    "path_pattern",
+    "reply_body",
+    "request_object",
+    "retry_after",
+    "route",
+    "token_rule",
+]
+
+_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_EXCERPT: Final = 200
+
+
+# --- where tokens go ---------------------------------------------------------------------------
+
+
+def token_rule(family: Family, token: TokenKind, http_method: str) -> TokenRule:
+    """Where a method's token goes: its family's rule for that token kind and verb."""
+    if token is TokenKind.DEVICE:
+        return family.device_token
+    return family.server_token_get if http_method == "GET" else family.server_token
+
+
+def route(command: type[Command[Any]], base_urls: Mapping[Host, str]) -> Route:
+    """Where a command class goes on a client with these base URLs."""
+    family = family_of(command.path)
+    return Route(
+        command.method,
+        command.http_method,
+        base_urls[family.host] + command.path,
+        family,
+        command.token,
+        token_rule(family, command.token, command.http_method),
+    )
+
+
+# --- requests ----------------------------------------------------------------------------------
+
+
+def _query_value(value: Any) -> Any:
+    """JSON's spelling for booleans in a query string (``true``, not Python's ``True``)."""
+    return ("true" if value else "false") if isinstance(value, bool) else value
+
+
+class Encoder:
+    """How one command class is rendered, routed and read on one client: worked out once."""
+
+    __slots__ = (
+        "application",
+        "placeholders",
+        "result_type",
+        "route",
+        "structure",
+        "takes_application",
+        "unstructure",
+    )
+
+    def __init__(
+        self, command: type[Command[Any]], base_urls: Mapping[Host, str], application: str | None
+    ) -> None:
+        self.route = route(command, base_urls)
+        self.placeholders = tuple(
+            name for _, name, _, _ in string.Formatter().parse(command.path) if name
+        )
+        self.unstructure: Callable[[Any], dict[str, Any]] = CONVERTER.get_unstructure_hook(command)
+        self.result_type = command.result_type
+        self.structure = CONVERTER.get_structure_hook(command.result_type)
+        self.takes_application = "application" in attrs.fields_dict(command)
+        self.application = application
+
+    def call(self, command: Command[Any], *, keyed: bool) -> Call:
+        """The call for ``command``: its payload, and its URL when that depends on fields."""
+        payload = self.unstructure(command)
+        if self.takes_application and not (
+            "application" in payload or "applications_group" in payload
+        ):
+            if self.application is None:
+                name = type(command).__name__
+                msg = f"{name} needs an application: set it on the command or the client"
+                raise ValidationError(msg)
+            payload["application"] = self.application
+        if not self.placeholders and self.route.http_method != "GET":
+            return Call(command, self.route, payload, {}, keyed, 1, self.route.url)
+        url = self._url(command, payload)  # takes the path's and a GET's fields out of payload
+        return Call(command, self.route, payload, {}, keyed, 1, url)
+
+    def _url(self, command: Command[Any], payload: dict[str, Any]) -> str:
+        """Fill the path's placeholders from their fields; a GET carries the rest as a query."""
+        values: dict[str, str] = {}
+        for name in self.placeholders:
+            value = payload.pop(name, None)
+            if value is None or value == "":
+                msg = f"{type(command).__name__} needs {name} (it is part of the path)"
+                raise ValidationError(msg)
+            values[name] = urllib.parse.quote(str(value), safe="")
+        url = self.route.url.format(**values)
+        if self.route.http_method == "GET" and payload:
+            query = {k: _query_value(v) for k, v in payload.items()}
+            url += "?" + urllib.parse.urlencode(query, doseq=True)
+            payload.clear()
+        return url
+
+    def result(self, reply: Reply) -> Result:
+        """The reply's data as the command's typed result; ``DecodeError`` if it does not fit."""
+        data = self.result_type.unwrap(reply.data)
+        try:
+            result: Result = self.structure({} if data is None else data, self.result_type)
+        except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
+            raise DecodeError(
+                f"the reply does not fit {self.result_type.__name__}: {exc}",
+                self.route.method,
+                reply.http_status,
+            ) from exc
+        return result
+
+
+def body(call: Call) -> bytes | None:
+    """The request body as sent; ``None`` for a GET.
+
+    The payload, with ``auth`` last where the family carries the token in the body, wrapped in
+    ``{"request": ...}`` where the family wraps.
+    """
+    if call.route.http_method == "GET":
+        return None
+    text = _ENCODER.encode(call.payload)
+    if call.body_token is not None:
+        auth = '"auth":' + _ENCODER.encode(call.body_token)
+        text = "{" + auth + "}" if text == "{}" else text[:-1] + "," + auth + "}"
+    if call.route.family.wrapped:
+        text = '{"request":' + text + "}"
+    return text.encode()
+
+
+def path_pattern(path: str) -> re.Pattern[str]:
+    """A regular expression matching ``path`` with its ``{placeholders}`` as named groups."""
+    parts = re.split(r"\{(\w+)\}", path)
+    regex = "".join(
+        re.escape(part) if i % 2 == 0 else f"(?P<{part}>[^/]+)" for i, part in enumerate(parts)
+    )
+    return re.compile(regex + "/?")
+
+
+def request_object(family: Family, document: Any) -> dict[str, Any] | None:
+    """A request body's fields, unwrapped where the family wraps; ``None`` if malformed."""
+    if family.wrapped:
+        inner = document.get("request") if isinstance(document, dict) else None
+        return dict(inner) if isinstance(inner, dict) else None
+    return dict(document) if isinstance(document, dict) else None
+
+
+# --- replies -----------------------------------------------------------------------------------
+
+_GRPC_CODES: Final = {400: 3, 401: 16, 403: 7, 404: 5, 405: 12, 429: 8, 500: 13}
+"""HTTP status -> gRPC code, for the families served by Pushwoosh's gRPC gateway."""
+
+
+def _envelope(status_code: int, message: str, response: Any = None) -> bytes:
+    document = {"status_code": status_code, "status_message": message, "response": response}
+    return json.dumps(document, separators=(",", ":")).encode()
+
+
+def reply_body(family: Family, data: Any) -> bytes:
+    """A successful reply carrying ``data``, in the family's reply shape."""
+    if family.replies is ReplyShape.ENVELOPE:
+        return _envelope(200, "OK", data)
+    return json.dumps(data).encode()
+
+
+def error_body(family: Family | None, status_code: int, message: str, http_status: int) -> bytes:
+    """A refusal in the family's error shape (a v2 ``{"message"}`` for a path of no family)."""
+    shape = family.errors if family is not None else ErrorShape.MESSAGE
+    if shape is ErrorShape.ENVELOPE:
+        return _envelope(status_code, message)
+    if shape is ErrorShape.GRPC:
+        code = _GRPC_CODES.get(http_status, 2)
+        return json.dumps({"code": code, "message": message, "details": []}).encode()
+    return json.dumps({"message": message}).encode()
+
+
+def decode(method: str, reply: Reply) -> Reply:
+    """``reply`` with ``data`` and ``warnings`` filled in; raises the mapped error otherwise."""
+    document: Any = None
+    readable = False
+    if reply.body:
+        try:
+            # str input skips json's byte-encoding sniffing: half the cost for small bodies.
+            document = json.loads(reply.body.decode())
+            readable = True
+        except ValueError:  # UnicodeDecodeError is a ValueError too
+            pass
+
+    if reply.http_status >= 400:
+        raise _http_error(method, reply, document)
+    if not readable:
+        what = "an empty body" if not reply.body else "a body that is not JSON"
+        raise DecodeError(
+            f"expected JSON, got {what}", method, reply.http_status, _excerpt(reply.body)
+        )
+    if isinstance(document, dict) and "status_code" in document:
+        return _from_envelope(method, reply, document)
+    if isinstance(document, dict) and set(document) == {"error"}:
+        status = reply.http_status
+        raise APIError(status, str(document["error"]), status, method, document)
+    return Reply(reply.http_status, reply.headers, reply.body, document)
+
+
+def _from_envelope(method: str, reply: Reply, document: dict[str, Any]) -> Reply:
+    code = document.get("status_code")
+    message = str(document.get("status_message") or "")
+    data = document.get("response")
+    if code != 200:
+        if not isinstance(code, int):
+            raise DecodeError(
+                f"status_code is {code!r}", method, reply.http_status, _excerpt(reply.body)
+            )
+        raise _api_error(code, message, reply, method, document)
+    return Reply(reply.http_status, reply.headers, reply.body, data, _warnings(message, data))
+
+
+def _warnings(message: str, data: Any) -> tuple[PushwooshWarning, ...]:
+    if message == "OK" and not (isinstance(data, dict) and data.get("UnknownDevices")):
+        return ()  # the common case, decided without building anything
+    found: list[PushwooshWarning] = []
+    if "warning" in message.lower():
+        found.append(LimitWarning(message))
+    if isinstance(data, dict):
+        unknown = data.get("UnknownDevices")
+        if unknown:
+            count = sum(len(v) for v in unknown.values()) if isinstance(unknown, Mapping) else 0
+            message = f"{count} targeted device(s) are unknown to Pushwoosh"
+            found.append(UnknownDevicesWarning(message))
+    return tuple(found)
+
+
+def _http_error(method: str, reply: Reply, document: Any) -> APIError:
+    code = reply.http_status
+    message = ""
+    if isinstance(document, dict):
+        if isinstance(document.get("status_code"), int) and document["status_code"] != 200:
+            code = document["status_code"]
+        message = str(
+            document.get("status_message") or document.get("message") or document.get("error") or ""
+        )
+    if not message:
+        message = _excerpt(reply.body) or f"HTTP {reply.http_status}"
+    return _api_error(code, message, reply, method, document)
+
+
+def _api_error(code: int, message: str, reply: Reply, method: str, document: Any) -> APIError:
+    cls = error_class_for(code)
+    if cls is RateLimited:
+        return RateLimited(
+            code, message, reply.http_status, method, document, retry_after(reply.headers)
+        )
+    return cls(code, message, reply.http_status, method, document)
+
+
+def retry_after(headers: Mapping[str, str]) -> float | None:
+    """Seconds from a ``Retry-After`` header: delta-seconds or an HTTP date."""
+    value = headers.get("Retry-After") or headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _excerpt(body: bytes) -> str:
+    """The start of a body on one line (HTML pages span many)."""
+    return " ".join(body[:_EXCERPT].decode("utf-8", "replace").split())
