@@ -12,9 +12,8 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from pushwoosh_async import commands, errors
+from pushwoosh_async._version import __version__
 from pushwoosh_async.client import DEFAULT_BASE_URL, PushwooshClient
 from pushwoosh_async.commands import (
     CODE_NOT_AVAILABLE,

@@ -24,19 +24,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import time
 import uuid
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 import anyio
 import anyio.abc
 import attrs
 
 from pushwoosh_async._converter import CONVERTER, structure_one
+from pushwoosh_async.checkpoints import CheckpointStore, JsonCheckpoint
 from pushwoosh_async.commands.messages import MAX_RECIPIENTS, CreateMessage, Notification
 from pushwoosh_async.errors import (
     ISSUE_WARNINGS,
@@ -118,37 +118,6 @@ class BulkReport:
             "stopped_by": self.stopped_by,
             "chunks": [attrs.asdict(c) for c in self.chunks],
         }
-
-
-class CheckpointStore(Protocol):
-    """Where a run keeps its id and finished chunks, so that a stopped run can resume."""
-
-    def load(self) -> dict[str, Any] | None:
-        """The saved state, or ``None`` for a new run."""
-
-    def save(self, state: dict[str, Any]) -> None:
-        """Persist the state (called after chunks finish, and at the end)."""
-
-
-@attrs.define
-class JsonCheckpoint:
-    """A checkpoint in a small JSON file, replaced atomically on each save."""
-
-    path: Path = attrs.field(converter=Path)
-
-    def load(self) -> dict[str, Any] | None:
-        """The saved state, or ``None`` if the file does not exist."""
-        try:
-            state: dict[str, Any] = json.loads(self.path.read_text())
-        except FileNotFoundError:
-            return None
-        return state
-
-    def save(self, state: dict[str, Any]) -> None:
-        """Write the state to a temporary file, then rename it over the old one."""
-        temporary = self.path.with_name(self.path.name + ".tmp")
-        temporary.write_text(json.dumps(state))
-        temporary.replace(self.path)
 
 
 class BulkSender:

@@ -27,7 +27,8 @@ from typing import Any, Final, TypeVar
 import attrs
 import httpx
 
-from pushwoosh_async import __version__, jobs, pagination
+from pushwoosh_async import jobs, pagination
+from pushwoosh_async._version import __version__
 from pushwoosh_async.bulk import BulkReport, BulkSender
 from pushwoosh_async.codec import Encoder
 from pushwoosh_async.commands._base import Command, Result
