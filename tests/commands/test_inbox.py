@@ -37,6 +37,7 @@ MESSAGE = {
 
 
 def inbox_status(status: Any) -> InboxStatus:
+    """The catalogue's inboxStatus call, with ``status`` given as the caller has it."""
     return InboxStatus(
         inbox_code="1717243200000-AB12",
         user_id="customer-1042",

@@ -26,7 +26,7 @@ from pushwoosh_async.commands.journeys import (
     JourneyStatus,
 )
 from pushwoosh_async.errors import ValidationError
-from tests.commands.wire import WireCase, journey
+from tests.commands.wire import WireCase, journey, printed
 from tests.support import APPLICATION, example
 
 EX = example("customer_journey.examples.json")
@@ -42,14 +42,8 @@ RUNNING = Journey(
 
 
 def documented(call: str, body: Any) -> dict[str, Any]:
-    """A journey call as the catalogue prints it ("POST https://..."), with its headers."""
-    http_method, url = call.split(" ")
-    return {
-        "http_method": http_method,
-        "url": url,
-        "headers": {"Authorization": EX["headers"]["Authorization"]},
-        "body": body,
-    }
+    """A journey call as the catalogue prints it, with the catalogue's Authorization header."""
+    return printed(call, {"Authorization": EX["headers"]["Authorization"]}, body)
 
 
 LIFECYCLE = [

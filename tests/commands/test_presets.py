@@ -39,6 +39,7 @@ CART_PRESET: dict[str, Any] = {
 
 
 def cart_preset() -> CreatePreset:
+    """CART_PRESET built from the typed values."""
     return CreatePreset(
         name="Cart reminder",
         application_code=APPLICATION,

@@ -37,7 +37,7 @@ from pushwoosh_async.commands.statistics import (
     TotalsByIntervals,
 )
 from pushwoosh_async.errors import ValidationError
-from tests.commands.wire import NO_AUTH, WireCase, send, statistics_v2, v13_server
+from tests.commands.wire import NO_AUTH, WireCase, printed, send, statistics_v2, v13_server
 from tests.support import API, APPLICATION, example, ok
 
 SCHEDULED = example("statistics.getAppStats_getResults.json")
@@ -46,12 +46,6 @@ TOTALS = example("statistics.totalsByIntervals.json")
 ROWS = [{"date": "2025-05-01 08:00", "count": 4}]
 BLOCKS = {"applications": {"formatter": "daily", "rows": []}}
 LOG_ROWS = [{"hwid": "h1", "action": "sent"}]
-
-
-def documented(call: str, headers: dict[str, str], body: Any) -> dict[str, Any]:
-    """A call as the catalogue prints it ("POST https://..."), with its headers and body."""
-    http_method, url = call.split(" ")
-    return {"http_method": http_method, "url": url, "headers": headers, "body": body}
 
 
 def scheduled(
@@ -102,7 +96,7 @@ CASES = [
     WireCase(
         "getResults-example-message-report",
         GetResults(request_id="c93a202f439235f9adaaa06d651548ab"),
-        **documented(SCHEDULED["step2_call"], NO_AUTH, SCHEDULED["step2_request"]),
+        **printed(SCHEDULED["step2_call"], NO_AUTH, SCHEDULED["step2_request"]),
         reply=SCHEDULED["step2_response_example_for_getMsgStats"],
         result=ScheduledResults(
             formatter="hourly",
@@ -187,7 +181,7 @@ CASES = [
             per_page=100,
             page=1,
         ),
-        **documented(LISTED["call"], LISTED["headers"], LISTED["request"]),
+        **printed(LISTED["call"], LISTED["headers"], LISTED["request"]),
         reply=LISTED["response"],
         result=MessagesPage(
             total=1,
@@ -221,11 +215,11 @@ CASES = [
             ),
         ),
     ),
-    # The documented body is bare; the library wraps it in {"request": ...} (issue 11).
+    # issue 11: the documented body is bare; the library wraps it in {"request": ...}.
     WireCase(
         "totalsByIntervals-example",
         TotalsByIntervals(message_code="7D1E-4C9A2B10-5F3E8A77", platforms=[1, 3]),
-        **documented(TOTALS["call"], TOTALS["headers"], TOTALS["request"]),
+        **printed(TOTALS["call"], TOTALS["headers"], TOTALS["request"]),
         reply=TOTALS["response"],
         result=TOTALS_RESULT,
         marks=(pytest.mark.xfail(reason="issue 11: the documented body is bare", strict=True),),
@@ -263,8 +257,7 @@ CASES = [
 async def test_totals_by_intervals_call_and_reply_follow_the_example(
     pw: PushwooshClient, router: respx.Router
 ) -> None:
-    """totalsByIntervals goes to the documented URL with the server token header, and the
-    catalogue's reply (counts as strings) is read into numbers. The body is issue 11's xfail."""
+    """totalsByIntervals: documented URL and token header; the example reply is read as-is."""
     request, result = await send(
         pw,
         router,

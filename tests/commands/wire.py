@@ -154,6 +154,12 @@ def journey(http_method: str, path: str, body: Any) -> dict[str, Any]:
     }
 
 
+def printed(call: str, headers: Mapping[str, str | None], body: Any) -> dict[str, Any]:
+    """A call as the catalogue prints it (``"POST https://..."``), with its headers and body."""
+    http_method, url = call.split(" ")
+    return {"http_method": http_method, "url": url, "headers": headers, "body": body}
+
+
 # --- sending ----------------------------------------------------------------------------------
 
 
