@@ -1,15 +1,10 @@
-"""Applications commands: wire rendering (v1.3, server token in the body) and results."""
+"""Applications commands: their wire cases (v1.3, server token in the body) and validation."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
-import respx
 
-from pushwoosh_async import PushwooshClient
-from pushwoosh_async.commands import Ack, Command, Result
+from pushwoosh_async.commands import Ack
 from pushwoosh_async.commands.applications import (
     ApplicationCreated,
     ApplicationList,
@@ -26,108 +21,95 @@ from pushwoosh_async.commands.applications import (
     decode_setting,
 )
 from pushwoosh_async.errors import ValidationError
-from tests.commands.wire import API, APP, TOKEN, ok, send
+from tests.commands.wire import WireCase, v13_server
+from tests.support import APPLICATION, ok
 
 CASES = [
-    pytest.param(
+    WireCase(
+        "createApplication",
         CreateApplication(
             title="Shop app", sdk_ios="pw", sdk_android="pw", authorize_all_tokens=False
         ),
-        "createApplication",
-        {"title": "Shop app", "sdk_ios": "pw", "sdk_android": "pw", "authorize_all_tokens": False},
-        {"application": "F00D1-2B3C4"},
-        ApplicationCreated(application="F00D1-2B3C4"),
-        id="createApplication",
+        **v13_server(
+            "createApplication",
+            {
+                "title": "Shop app",
+                "sdk_ios": "pw",
+                "sdk_android": "pw",
+                "authorize_all_tokens": False,
+            },
+        ),
+        reply=ok({"application": "F00D1-2B3C4"}),
+        result=ApplicationCreated(application="F00D1-2B3C4"),
     ),
-    pytest.param(
+    WireCase(
+        "updateApplication-default-app",
         UpdateApplication(title="Shop", icon="iVBORw0KGgo="),
-        "updateApplication",
-        {"application": APP, "title": "Shop", "icon": "iVBORw0KGgo="},
-        None,
-        Ack(),
-        id="updateApplication",
+        **v13_server(
+            "updateApplication",
+            {"application": APPLICATION, "title": "Shop", "icon": "iVBORw0KGgo="},
+        ),
+        reply=ok(),
+        result=Ack(),
     ),
-    pytest.param(
-        DeleteApplication(application="F00D1-2B3C4"),
+    WireCase(
         "deleteApplication",
-        {"application": "F00D1-2B3C4"},
-        None,
-        Ack(),
-        id="deleteApplication",
+        DeleteApplication(application="F00D1-2B3C4"),
+        **v13_server("deleteApplication", {"application": "F00D1-2B3C4"}),
+        reply=ok(),
+        result=Ack(),
     ),
-    pytest.param(
-        GetApplication(application="F00D1-2B3C4"),
+    WireCase(
         "getApplication",
-        {"application": "F00D1-2B3C4"},
-        {"application": {"android_sdk": "x7077", "icon_url": None, "adm_cid": "", "ios_x": 1}},
-        ApplicationSettings(android_sdk="x7077", adm_cid="", extra={"ios_x": 1}),
-        id="getApplication",
+        GetApplication(application="F00D1-2B3C4"),
+        **v13_server("getApplication", {"application": "F00D1-2B3C4"}),
+        reply=ok(
+            {"application": {"android_sdk": "x7077", "icon_url": None, "adm_cid": "", "ios_x": 1}}
+        ),
+        result=ApplicationSettings(android_sdk="x7077", adm_cid="", extra={"ios_x": 1}),
     ),
-    pytest.param(
+    WireCase(
+        "getApplications-page",
         GetApplications(page=2),
-        "getApplications",
-        {"page": 2},
-        {"applications": {APP: {"title": "Shop"}}, "pages": 3},
-        ApplicationList(applications={APP: {"title": "Shop"}}, extra={"pages": 3}),
-        id="getApplications",
+        **v13_server("getApplications", {"page": 2}),
+        reply=ok({"applications": {APPLICATION: {"title": "Shop"}}, "pages": 3}),
+        result=ApplicationList(applications={APPLICATION: {"title": "Shop"}}, extra={"pages": 3}),
     ),
-    pytest.param(
+    WireCase(
+        "getApplications-list",
         GetApplications(),
-        "getApplications",
-        {},
-        {"applications": [{"code": APP, "title": "Shop"}]},
-        ApplicationList(applications={APP: {"code": APP, "title": "Shop"}}),
-        id="getApplications-list",
+        **v13_server("getApplications", {}),
+        reply=ok({"applications": [{"code": APPLICATION, "title": "Shop"}]}),
+        result=ApplicationList(applications={APPLICATION: {"code": APPLICATION, "title": "Shop"}}),
     ),
-    pytest.param(
+    WireCase(
+        "getApplicationFile-non-object-reply",
         GetApplicationFile(extra={"file": "config"}),
-        "getApplicationFile",
-        {"application": APP, "file": "config"},
-        "https://files.example/app.cfg",
-        ApplicationReply(extra={"response": "https://files.example/app.cfg"}),
-        id="getApplicationFile",
+        **v13_server("getApplicationFile", {"application": APPLICATION, "file": "config"}),
+        reply=ok("https://files.example/app.cfg"),
+        result=ApplicationReply(extra={"response": "https://files.example/app.cfg"}),
     ),
-    pytest.param(
+    WireCase(
+        "setApplicationPlatformStatus-extra",
         SetApplicationPlatformStatus(extra={"platform": 1, "status": 0}),
-        "setApplicationPlatformStatus",
-        {"application": APP, "platform": 1, "status": 0},
-        None,
-        ApplicationReply(),
-        id="setApplicationPlatformStatus",
+        **v13_server(
+            "setApplicationPlatformStatus", {"application": APPLICATION, "platform": 1, "status": 0}
+        ),
+        reply=ok(),
+        result=ApplicationReply(),
     ),
-    pytest.param(
-        ConfigureApplication(application="F00D1-2B3C4", extra={"platform": "ios"}),
+    WireCase(
         "configureApplication",
-        {"application": "F00D1-2B3C4", "platform": "ios"},
-        {"ok": True},
-        ApplicationReply(extra={"ok": True}),
-        id="configureApplication",
+        ConfigureApplication(application="F00D1-2B3C4", extra={"platform": "ios"}),
+        **v13_server("configureApplication", {"application": "F00D1-2B3C4", "platform": "ios"}),
+        reply=ok({"ok": True}),
+        result=ApplicationReply(extra={"ok": True}),
     ),
 ]
 
 
-@pytest.mark.parametrize(("command", "method", "body", "data", "expected"), CASES)
-async def test_wire_and_result(
-    pw: PushwooshClient,
-    router: respx.Router,
-    *,
-    command: Command[Any],
-    method: str,
-    body: dict[str, Any],
-    data: Any,
-    expected: Result,
-) -> None:
-    """POST /json/1.3/<method> with {"request": {auth, ...}}, no header token; typed result."""
-    request, result = await send(pw, router, command, ok(data))
-    assert request.method == "POST"
-    assert str(request.url) == f"{API}/json/1.3/{method}"
-    assert "authorization" not in request.headers
-    assert json.loads(request.content) == {"request": {"auth": TOKEN, **body}}
-    assert result == expected
-
-
-def test_delete_application_needs_an_explicit_code() -> None:
-    """The client's default application is never deleted implicitly."""
+def test_delete_application_needs_an_explicit_code_and_create_is_not_retried() -> None:
+    """The client's default application is never deleted implicitly; creating is not idempotent."""
     with pytest.raises(TypeError):
         DeleteApplication()  # type: ignore[call-arg]
     with pytest.raises(ValidationError, match="empty"):
@@ -137,7 +119,15 @@ def test_delete_application_needs_an_explicit_code() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "text"),
-    [("x7077", "pw"), ("pw", "pw"), ("", ""), (None, None), ("xyz", "xyz"), ("x70", "p")],
+    [
+        pytest.param("x7077", "pw", id="hex-encoded"),
+        pytest.param("pw", "pw", id="plain"),
+        pytest.param("", "", id="empty"),
+        pytest.param(None, None, id="absent"),
+        pytest.param("xyz", "xyz", id="x-but-not-hex"),
+        pytest.param("x70", "p", id="one-byte"),
+    ],
 )
 def test_decode_setting(raw: str | None, text: str | None) -> None:
+    """An application setting stored as x-prefixed hex is decoded; anything else is kept."""
     assert decode_setting(raw) == text

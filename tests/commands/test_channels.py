@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
-import respx
 
-from pushwoosh_async import PushwooshClient, RetryPolicy
 from pushwoosh_async._converter import structure_one
-from pushwoosh_async.commands._base import Command
+from pushwoosh_async.commands import Command
 from pushwoosh_async.commands.channels import (
     ChannelMessageResult,
     CreateKakaoMessage,
@@ -24,36 +19,21 @@ from pushwoosh_async.commands.channels import (
     WhatsAppNotification,
 )
 from pushwoosh_async.errors import ValidationError
+from tests.commands.wire import WireCase, v13_server
+from tests.support import APPLICATION, ok
 
-API = "https://api.pushwoosh.com"
 CODE = "9648-0B10ECB6-0D9F214D"
-REPLY: dict[str, Any] = {
-    "status_code": 200,
-    "status_message": "OK",
-    "response": {"Messages": [CODE]},
-}
+SENT = ok({"Messages": [CODE]})
 
 
-@pytest.fixture
-def router() -> respx.Router:
-    return respx.Router(assert_all_called=False)
-
-
-@pytest.fixture
-async def client(router: respx.Router) -> AsyncIterator[PushwooshClient]:
-    client = PushwooshClient(
-        "SERVER_API_TOKEN",
-        device_token="DEVICE_API_TOKEN",
-        application="ABCDE-12345",
-        transport=httpx.MockTransport(router.async_handler),
-        retry=RetryPolicy.off(),
-    )
-    yield client
-    await client.aclose()
+def one_notification(method: str, notification: dict[str, Any]) -> dict[str, Any]:
+    """The v1.3 server-token shape of a channel message with the client's application."""
+    return v13_server(method, {"application": APPLICATION, "notifications": [notification]})
 
 
 CASES = [
-    pytest.param(
+    WireCase(
+        "createSMSMessage",
         CreateSMSMessage(
             notifications=[
                 SMSNotification(
@@ -63,16 +43,20 @@ CASES = [
                 )
             ]
         ),
-        "/json/1.3/createSMSMessage",
-        {
-            "send_date": "now",
-            "content": "Your code is 482913",
-            "devices": ["+14155550123"],
-            "use_auto_registration": True,
-        },
-        id="createSMSMessage",
+        **one_notification(
+            "createSMSMessage",
+            {
+                "send_date": "now",
+                "content": "Your code is 482913",
+                "devices": ["+14155550123"],
+                "use_auto_registration": True,
+            },
+        ),
+        reply=SENT,
+        result=ChannelMessageResult(message_codes=(CODE,)),
     ),
-    pytest.param(
+    WireCase(
+        "createWhatsAppMessage",
         CreateWhatsAppMessage(
             notifications=[
                 WhatsAppNotification(
@@ -83,17 +67,21 @@ CASES = [
                 )
             ]
         ),
-        "/json/1.3/createWhatsAppMessage",
-        {
-            "send_date": "now",
-            "content_id": "order_update",
-            "content_variables": {"1": "Jane"},
-            "language": "en_US",
-            "devices": ["whatsapp:+14155550123"],
-        },
-        id="createWhatsAppMessage",
+        **one_notification(
+            "createWhatsAppMessage",
+            {
+                "send_date": "now",
+                "content_id": "order_update",
+                "content_variables": {"1": "Jane"},
+                "language": "en_US",
+                "devices": ["whatsapp:+14155550123"],
+            },
+        ),
+        reply=SENT,
+        result=ChannelMessageResult(message_codes=(CODE,)),
     ),
-    pytest.param(
+    WireCase(
+        "createKakaoMessage",
         CreateKakaoMessage(
             notifications=[
                 KakaoNotification(
@@ -103,46 +91,36 @@ CASES = [
                 )
             ]
         ),
-        "/json/1.3/createKakaoMessage",
-        {
-            "send_date": "now",
-            "template": "order_shipped",
-            "users": ["customer-1042"],
-            "kakao_content_variables": {"order": "1042"},
-        },
-        id="createKakaoMessage",
+        **one_notification(
+            "createKakaoMessage",
+            {
+                "send_date": "now",
+                "template": "order_shipped",
+                "users": ["customer-1042"],
+                "kakao_content_variables": {"order": "1042"},
+            },
+        ),
+        reply=SENT,
+        result=ChannelMessageResult(message_codes=(CODE,)),
     ),
 ]
 
 
-@pytest.mark.parametrize(("command", "path", "notification"), CASES)
-async def test_channel_message_wire_and_result(
-    client: PushwooshClient,
-    router: respx.Router,
-    command: Command[Any],
-    path: str,
-    notification: dict[str, Any],
-) -> None:
-    route = router.route().respond(json=REPLY)
-    result = await client(command)
-
-    assert route.call_count == 1
-    request = route.calls.last.request
-    assert request.method == "POST"
-    assert str(request.url) == API + path
-    assert "Authorization" not in request.headers
-    assert json.loads(request.content) == {
-        "request": {
-            "auth": "SERVER_API_TOKEN",
-            "application": "ABCDE-12345",
-            "notifications": [notification],
-        }
-    }
-    assert result == ChannelMessageResult(message_codes=(CODE,))
-    assert not type(command).idempotent
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(CreateSMSMessage, id="createSMSMessage"),
+        pytest.param(CreateWhatsAppMessage, id="createWhatsAppMessage"),
+        pytest.param(CreateKakaoMessage, id="createKakaoMessage"),
+    ],
+)
+def test_channel_messages_are_not_retried(command: type[Command[Any]]) -> None:
+    """Sending a message is not idempotent: a retry could deliver it twice."""
+    assert command.idempotent is False
 
 
 def test_result_keeps_unknown_keys() -> None:
+    """A channel message reply's keys beyond Messages are kept in extra."""
     reply = {"Messages": ["a"], "UnknownDevices": {"a": ["+1"]}}
     result = structure_one(reply, ChannelMessageResult)
     assert result == ChannelMessageResult(
@@ -151,6 +129,7 @@ def test_result_keeps_unknown_keys() -> None:
 
 
 def test_notifications_from_wire_dicts() -> None:
+    """Notifications given as plain dicts with wire names become notification values."""
     command = CreateWhatsAppMessage(
         notifications=[{"content": "Hi", "devices": ["whatsapp:+4915112345678"]}]
     )
@@ -160,6 +139,7 @@ def test_notifications_from_wire_dicts() -> None:
 
 
 def test_kakao_datetime_send_date_has_seconds_in_utc() -> None:
+    """An aware datetime send_date is sent as UTC "YYYY-MM-DD HH:MM:SS"."""
     when = dt.datetime(2025, 6, 7, 11, 0, 5, tzinfo=dt.timezone(dt.timedelta(hours=2)))
     assert KakaoNotification(template="t", devices=["kakao:x"], send_date=when).send_date == (
         "2025-06-07 09:00:05"
@@ -169,11 +149,25 @@ def test_kakao_datetime_send_date_has_seconds_in_utc() -> None:
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda: SMSNotification(content="x", devices=["+1", "+2"]), "exactly one recipient"),
-        (lambda: SMSNotification(content="x", devices=[]), "exactly one recipient"),
-        (lambda: SMSNotification(devices=["+1"]), "content or a preset"),
-        (lambda: SMSNotification(content="x", devices=["+1"], send_date="x"), "send_date"),
-        (
+        pytest.param(
+            lambda: SMSNotification(content="x", devices=["+1", "+2"]),
+            "exactly one recipient",
+            id="sms-two-recipients",
+        ),
+        pytest.param(
+            lambda: SMSNotification(content="x", devices=[]),
+            "exactly one recipient",
+            id="sms-no-recipient",
+        ),
+        pytest.param(
+            lambda: SMSNotification(devices=["+1"]), "content or a preset", id="sms-no-content"
+        ),
+        pytest.param(
+            lambda: SMSNotification(content="x", devices=["+1"], send_date="x"),
+            "send_date",
+            id="sms-bad-send-date",
+        ),
+        pytest.param(
             lambda: CreateSMSMessage(
                 notifications=[
                     SMSNotification(content="x", devices=["+1"]),
@@ -181,15 +175,37 @@ def test_kakao_datetime_send_date_has_seconds_in_utc() -> None:
                 ]
             ),
             "one notification",
+            id="sms-two-notifications",
         ),
-        (lambda: CreateSMSMessage(notifications=[]), "one notification"),
-        (lambda: WhatsAppNotification(content="x", devices=["+1"]), "whatsapp:"),
-        (lambda: WhatsAppNotification(devices=["whatsapp:+1"]), "content_id"),
-        (lambda: KakaoNotification(template="t"), "devices or users"),
-        (lambda: KakaoNotification(template="", users=["u"]), "template"),
-        (lambda: CreateKakaoMessage(notifications=[]), "notifications"),
+        pytest.param(
+            lambda: CreateSMSMessage(notifications=[]), "one notification", id="sms-no-notification"
+        ),
+        pytest.param(
+            lambda: WhatsAppNotification(content="x", devices=["+1"]),
+            "whatsapp:",
+            id="whatsapp-device-without-prefix",
+        ),
+        pytest.param(
+            lambda: WhatsAppNotification(devices=["whatsapp:+1"]),
+            "content_id",
+            id="whatsapp-no-content",
+        ),
+        pytest.param(
+            lambda: KakaoNotification(template="t"), "devices or users", id="kakao-no-target"
+        ),
+        pytest.param(
+            lambda: KakaoNotification(template="", users=["u"]),
+            "template",
+            id="kakao-empty-template",
+        ),
+        pytest.param(
+            lambda: CreateKakaoMessage(notifications=[]),
+            "notifications",
+            id="kakao-no-notification",
+        ),
     ],
 )
 def test_validation(make: Any, message: str) -> None:
+    """A channel message breaking a documented rule is refused before anything is sent."""
     with pytest.raises(ValidationError, match=message):
         make()

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-import respx
 
-from pushwoosh_async import PushwooshClient
-from pushwoosh_async.commands import Ack, Command, Result
+from pushwoosh_async.commands import Ack
 from pushwoosh_async.commands.device import (
     Accepted,
     ApplicationOpen,
@@ -29,23 +26,41 @@ from pushwoosh_async.commands.device import (
 )
 from pushwoosh_async.enums import DeviceType
 from pushwoosh_async.errors import ValidationError
-from tests.commands.wire import API, APP, ok, send
+from tests.commands.wire import WireCase, device_v2, v13_device
+from tests.support import APPLICATION, ok
 
 HWID = "5E0C7A1F-3B2D-4E8A-9C61-0D2F4B7A9E13"
 
 
-# (command, path, request body without "application", response data, expected result)
-V13_CASES: list[tuple[Command[Any], str, dict[str, Any], Any, Result]] = [
-    (UnregisterDevice(hwid=HWID), "unregisterDevice", {"hwid": HWID}, None, Ack()),
-    (SetBadge(hwid=HWID, badge=0), "setBadge", {"hwid": HWID, "badge": 0}, None, Ack()),
-    (
-        SetBadge(hwid=HWID, extra={"badges": 3}),
-        "setBadge",
-        {"hwid": HWID, "badges": 3},
-        None,
-        Ack(),
+def device_call(method: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """v1.3 with the Device API token, the client's application filled in."""
+    return v13_device(method, {**fields, "application": APPLICATION})
+
+
+CASES = [
+    WireCase(
+        "unregisterDevice",
+        UnregisterDevice(hwid=HWID),
+        **device_call("unregisterDevice", {"hwid": HWID}),
+        reply=ok(),
+        result=Ack(),
     ),
-    (
+    WireCase(
+        "setBadge-zero",
+        SetBadge(hwid=HWID, badge=0),
+        **device_call("setBadge", {"hwid": HWID, "badge": 0}),
+        reply=ok(),
+        result=Ack(),
+    ),
+    WireCase(
+        "setBadge-extra",
+        SetBadge(hwid=HWID, extra={"badges": 3}),
+        **device_call("setBadge", {"hwid": HWID, "badges": 3}),
+        reply=ok(),
+        result=Ack(),
+    ),
+    WireCase(
+        "applicationOpen-wire-names",
         ApplicationOpen(
             hwid=HWID,
             device_type=DeviceType.ANDROID,
@@ -55,34 +70,39 @@ V13_CASES: list[tuple[Command[Any], str, dict[str, Any], Any, Result]] = [
             sdk_version="6.7.1",
             extra={"android_package": "com.example.app"},
         ),
-        "applicationOpen",
-        {
-            "hwid": HWID,
-            "device_type": 3,
-            "userId": "customer-1042",
-            "timezone": 7200,
-            "notificationTypes": 7,
-            "v": "6.7.1",
-            "android_package": "com.example.app",
-        },
-        {"required_inapps": []},
-        ApplicationOpened(extra={"required_inapps": []}),
+        **device_call(
+            "applicationOpen",
+            {
+                "hwid": HWID,
+                "device_type": 3,
+                "userId": "customer-1042",
+                "timezone": 7200,
+                "notificationTypes": 7,
+                "v": "6.7.1",
+                "android_package": "com.example.app",
+            },
+        ),
+        reply=ok({"required_inapps": []}),
+        result=ApplicationOpened(extra={"required_inapps": []}),
     ),
-    (
-        PushStat(hwid=HWID, hash="r7Hd", meta_data={"source": "notification"}),
+    WireCase(
         "pushStat",
-        {"hwid": HWID, "hash": "r7Hd", "metaData": {"source": "notification"}},
-        None,
-        Ack(),
+        PushStat(hwid=HWID, hash="r7Hd", meta_data={"source": "notification"}),
+        **device_call(
+            "pushStat", {"hwid": HWID, "hash": "r7Hd", "metaData": {"source": "notification"}}
+        ),
+        reply=ok(),
+        result=Ack(),
     ),
-    (
-        MessageDeliveryEvent(hwid=HWID, hash="r7Hd"),
+    WireCase(
         "messageDeliveryEvent",
-        {"hwid": HWID, "hash": "r7Hd"},
-        None,
-        Ack(),
+        MessageDeliveryEvent(hwid=HWID, hash="r7Hd"),
+        **device_call("messageDeliveryEvent", {"hwid": HWID, "hash": "r7Hd"}),
+        reply=ok(),
+        result=Ack(),
     ),
-    (
+    WireCase(
+        "setPurchase-wire-names",
         SetPurchase(
             hwid=HWID,
             transaction_date="2024-06-01 12:00",
@@ -91,35 +111,47 @@ V13_CASES: list[tuple[Command[Any], str, dict[str, Any], Any, Result]] = [
             product_identifier="com.example.gems",
             price=4.99,
         ),
-        "setPurchase",
-        {
-            "hwid": HWID,
-            "transactionDate": "2024-06-01 12:00",
-            "quantity": 2,
-            "currency": "EUR",
-            "productIdentifier": "com.example.gems",
-            "price": 4.99,
-        },
-        None,
-        Ack(),
+        **device_call(
+            "setPurchase",
+            {
+                "hwid": HWID,
+                "transactionDate": "2024-06-01 12:00",
+                "quantity": 2,
+                "currency": "EUR",
+                "productIdentifier": "com.example.gems",
+                "price": 4.99,
+            },
+        ),
+        reply=ok(),
+        result=Ack(),
     ),
-    (
-        CheckDevice(hwid=HWID),
+    WireCase(
         "checkDevice",
-        {"hwid": HWID},
-        {"exist": True, "push_token_exist": False},
-        DeviceStatus(exist=True, push_token_exist=False),
+        CheckDevice(hwid=HWID),
+        **device_call("checkDevice", {"hwid": HWID}),
+        reply=ok({"exist": True, "push_token_exist": False}),
+        result=DeviceStatus(exist=True, push_token_exist=False),
     ),
-    (DeleteDevice(hwid=HWID), "deleteDevice", {"hwid": HWID}, None, Ack()),
-    (
-        RegisterUser(hwid=HWID, user_id="customer-1042", tz_offset=7200, device_type=1),
+    WireCase(
+        "deleteDevice",
+        DeleteDevice(hwid=HWID),
+        **device_call("deleteDevice", {"hwid": HWID}),
+        reply=ok(),
+        result=Ack(),
+    ),
+    WireCase(
         "registerUser",
-        {"hwid": HWID, "userId": "customer-1042", "tz_offset": 7200, "device_type": 1},
-        None,
-        Ack(),
+        RegisterUser(hwid=HWID, user_id="customer-1042", tz_offset=7200, device_type=1),
+        **device_call(
+            "registerUser",
+            {"hwid": HWID, "userId": "customer-1042", "tz_offset": 7200, "device_type": 1},
+        ),
+        reply=ok(),
+        result=Ack(),
     ),
     # The catalogue example, request and response.
-    (
+    WireCase(
+        "postEvent-catalogue-example",
         PostEvent(
             hwid=HWID,
             user_id="customer-1042",
@@ -127,50 +159,36 @@ V13_CASES: list[tuple[Command[Any], str, dict[str, Any], Any, Result]] = [
             attributes={"amount": 59.9, "currency": "EUR"},
             timestamp_utc=1717243200,
         ),
-        "postEvent",
-        {
-            "hwid": HWID,
-            "userId": "customer-1042",
-            "event": "CheckoutCompleted",
-            "attributes": {"amount": 59.9, "currency": "EUR"},
-            "timestampUTC": 1717243200,
-        },
-        {"code": "61BC9-84DD0"},
-        EventHit(code="61BC9-84DD0"),
+        **device_call(
+            "postEvent",
+            {
+                "hwid": HWID,
+                "userId": "customer-1042",
+                "event": "CheckoutCompleted",
+                "attributes": {"amount": 59.9, "currency": "EUR"},
+                "timestampUTC": 1717243200,
+            },
+        ),
+        reply=ok({"code": "61BC9-84DD0"}),
+        result=EventHit(code="61BC9-84DD0"),
+    ),
+    # attributes "may be {} but must be present".
+    WireCase(
+        "postEvent-always-sends-attributes",
+        PostEvent(user_id="u1", event="Login"),
+        **device_call("postEvent", {"userId": "u1", "event": "Login", "attributes": {}}),
+        reply=ok(),
+        result=EventHit(),
+    ),
+    # deleteUser: the v2 device API path, unwrapped body (snake_case user_id), header token.
+    WireCase(
+        "deleteUser-device-api-v2",
+        DeleteUser(user_id="customer-1042"),
+        **device_v2("deleteUser", {"application": APPLICATION, "user_id": "customer-1042"}),
+        reply={},
+        result=Accepted(),
     ),
 ]
-
-
-@pytest.mark.parametrize(
-    "case",
-    V13_CASES,
-    ids=[f"{type(c[0]).__name__}-{i}" for i, c in enumerate(V13_CASES)],
-)
-async def test_v13_device_call(
-    pw: PushwooshClient,
-    router: respx.Router,
-    case: tuple[Command[Any], str, dict[str, Any], Any, Result],
-) -> None:
-    """POST to /json/1.3/<method>, device token in the header, wrapped body with the app filled."""
-    command, method, body, data, expected = case
-    request, result = await send(pw, router, command, ok(data))
-    assert request.method == "POST"
-    assert str(request.url) == f"{API}/json/1.3/{method}"
-    assert request.headers["Authorization"] == "Token DEVICE_API_TOKEN"
-    assert json.loads(request.content) == {"request": {**body, "application": APP}}
-    assert result == expected
-
-
-async def test_delete_user_goes_to_device_api_v2_unwrapped(
-    pw: PushwooshClient, router: respx.Router
-) -> None:
-    """deleteUser: the v2 device API path, unwrapped body (snake_case user_id), header token."""
-    request, result = await send(pw, router, DeleteUser(user_id="customer-1042"), {})
-    assert request.method == "POST"
-    assert str(request.url) == f"{API}/api/v2/device-api/deleteUser"
-    assert request.headers["Authorization"] == "Token DEVICE_API_TOKEN"
-    assert json.loads(request.content) == {"application": APP, "user_id": "customer-1042"}
-    assert result == Accepted()
 
 
 def test_accepted_reads_any_body() -> None:
@@ -179,24 +197,21 @@ def test_accepted_reads_any_body() -> None:
     assert Accepted.unwrap({"status": "queued"}) == {"status": "queued"}
 
 
-async def test_post_event_always_sends_attributes(
-    pw: PushwooshClient, router: respx.Router
-) -> None:
-    """attributes "may be {} but must be present"."""
-    request, _ = await send(pw, router, PostEvent(user_id="u1", event="Login"), ok(None))
-    sent = json.loads(request.content)["request"]
-    assert sent == {"application": APP, "userId": "u1", "event": "Login", "attributes": {}}
-
-
 def test_post_event_needs_hwid_or_user() -> None:
+    """A postEvent naming neither a device nor a user is refused."""
     with pytest.raises(ValidationError, match="hwid, user_id or both"):
         PostEvent(event="Login")
 
 
 @pytest.mark.parametrize(
-    "make", [lambda: UnregisterDevice(hwid=""), lambda: PushStat(hwid="h", hash="")]
+    "make",
+    [
+        pytest.param(lambda: UnregisterDevice(hwid=""), id="unregisterDevice-hwid"),
+        pytest.param(lambda: PushStat(hwid="h", hash=""), id="pushStat-hash"),
+    ],
 )
 def test_required_ids_must_not_be_empty(make: Any) -> None:
+    """An empty hwid or message hash is refused before anything is sent."""
     with pytest.raises(ValidationError, match="must not be empty"):
         make()
 

@@ -1,11 +1,9 @@
-"""Events commands: createEvent wire rendering, result and documented length limits."""
+"""Events commands: the createEvent wire case, its error and the documented length limits."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-import httpx
 import pytest
 import respx
 
@@ -17,73 +15,73 @@ from pushwoosh_async.commands.events import (
     EventCreated,
 )
 from pushwoosh_async.errors import Forbidden, ValidationError
+from tests.commands.wire import WireCase, send, v13_server
+from tests.support import APPLICATION, ok
 
-API = "https://api.pushwoosh.com"
-TOKEN = "SERVER_API_TOKEN"
-APP = "ABCDE-12345"
-
-
-async def test_create_event(pw: PushwooshClient, router: respx.Router) -> None:
-    """The catalogue example: POST /json/1.3/createEvent, auth and application in the body."""
-    route = router.route().mock(
-        return_value=httpx.Response(
-            200, json={"status_code": 200, "status_message": "OK", "response": {"event": 351}}
-        )
-    )
-    command = CreateEvent(
-        name="CheckoutCompleted",
-        description="Order paid",
-        event_attributes=[
-            EventAttribute(type=EventAttributeType.PRICE, name="amount"),
-            {"type": 2, "name": "currency"},
-        ],
-        track_revenue=True,
-    )
-    result = await pw(command)
-    request = route.calls.last.request
-    assert request.method == "POST"
-    assert str(request.url) == f"{API}/json/1.3/createEvent"
-    assert "authorization" not in request.headers
-    assert json.loads(request.content) == {
-        "request": {
-            "auth": TOKEN,
-            "application": APP,
-            "name": "CheckoutCompleted",
-            "description": "Order paid",
-            "eventAttributes": [{"type": 6, "name": "amount"}, {"type": 2, "name": "currency"}],
-            "trackRevenue": True,
-        }
-    }
-    assert result == EventCreated(event=351)
+CASES = [
+    # The catalogue example.
+    WireCase(
+        "createEvent-example",
+        CreateEvent(
+            name="CheckoutCompleted",
+            description="Order paid",
+            event_attributes=[
+                EventAttribute(type=EventAttributeType.PRICE, name="amount"),
+                {"type": 2, "name": "currency"},
+            ],
+            track_revenue=True,
+        ),
+        **v13_server(
+            "createEvent",
+            {
+                "application": APPLICATION,
+                "name": "CheckoutCompleted",
+                "description": "Order paid",
+                "eventAttributes": [{"type": 6, "name": "amount"}, {"type": 2, "name": "currency"}],
+                "trackRevenue": True,
+            },
+        ),
+        reply=ok({"event": 351}),
+        result=EventCreated(event=351),
+    ),
+]
 
 
 async def test_events_limit_is_a_403(pw: PushwooshClient, router: respx.Router) -> None:
-    router.route().mock(
-        return_value=httpx.Response(
-            200,
-            json={"status_code": 403, "status_message": "events limit exceeded", "response": None},
-        )
-    )
+    """An "events limit exceeded" envelope with status_code 403 raises Forbidden."""
+    limit = {"status_code": 403, "status_message": "events limit exceeded", "response": None}
     with pytest.raises(Forbidden):
-        await pw(CreateEvent(name="E"))
+        await send(pw, router, CreateEvent(name="E"), limit)
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"name": "x" * 33}, "33 characters; the limit is 32"),
-        ({"name": ""}, "empty"),
-        ({"name": "E", "description": "d" * 65}, "the limit is 64"),
-        ({"name": "E", "event_attributes": [{"type": 2, "name": "a" * 65}]}, "the limit is 64"),
-        ({"name": "E", "event_attributes": [{"type": 7, "name": "a"}]}, "1..6"),
+        pytest.param({"name": "x" * 33}, "33 characters; the limit is 32", id="name-33"),
+        pytest.param({"name": ""}, "empty", id="name-empty"),
+        pytest.param(
+            {"name": "E", "description": "d" * 65}, "the limit is 64", id="description-65"
+        ),
+        pytest.param(
+            {"name": "E", "event_attributes": [{"type": 2, "name": "a" * 65}]},
+            "the limit is 64",
+            id="attribute-name-65",
+        ),
+        pytest.param(
+            {"name": "E", "event_attributes": [{"type": 7, "name": "a"}]},
+            "1..6",
+            id="attribute-type-7",
+        ),
     ],
 )
 def test_limits(kwargs: dict[str, Any], message: str) -> None:
+    """A createEvent over the documented length limits, or with an unknown type, is refused."""
     with pytest.raises(ValidationError, match=message):
         CreateEvent(**kwargs)
 
 
 def test_limits_are_inclusive() -> None:
+    """Exactly 32 / 64 characters are accepted."""
     command = CreateEvent(
         name="x" * 32,
         description="d" * 64,

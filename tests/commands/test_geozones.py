@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-import respx
 
-from pushwoosh_async import PushwooshClient
-from pushwoosh_async.commands import Command
+from pushwoosh_async.commands import Ack
 from pushwoosh_async.commands.geozones import (
     UNBIND,
     AddGeoZone,
@@ -25,56 +22,106 @@ from pushwoosh_async.commands.geozones import (
     UpdateGeoZone,
 )
 from pushwoosh_async.errors import ValidationError
-from tests.commands.wire import (  # the shared helpers
-    API,
-    APP,
-    DEVICE_TOKEN,
-    example,
-    ok,
-    send,
-    v13_server,
-)
+from tests.commands.wire import DEVICE_AUTH, NO_AUTH, WireCase, v13_server
+from tests.support import API, APPLICATION, example, ok
+
+EX = example("geozones.addGeoZone_getNearestZone.json")
+
+CASES = [
+    # The catalogue examples, as they are.
+    WireCase(
+        "getNearestZone-device-token-example",
+        GetNearestZone(hwid="5E0C7A1F-3B2D-4E8A-9C61-0D2F4B7A9E13", lat=40.7, lng=-73.93),
+        http_method="POST",
+        url=f"{API}/json/1.3/getNearestZone",
+        headers=DEVICE_AUTH,
+        body=EX["getNearestZone_request_device_token"],
+        reply=EX["getNearestZone_response"],
+        result=NearestZone(
+            name="Flagship store", lat=40.7008, lng=-73.9318, range=150, distance=312
+        ),
+    ),
+    WireCase(
+        "addGeoZone-example",
+        AddGeoZone(
+            geozones=[
+                GeoZoneDefinition(
+                    name="Flagship store",
+                    lat="40.7008",
+                    lng=-73.9318,
+                    cooldown=3600,
+                    range=150,
+                    content="Drop by - 10% off today",
+                    campaign=UNBIND,
+                )
+            ]
+        ),
+        http_method="POST",
+        url=f"{API}/json/1.3/addGeoZone",
+        headers=NO_AUTH,
+        body=EX["addGeoZone_request"],
+        reply=ok({"GeoZones": [7]}),
+        result=GeoZoneReply(extra={"GeoZones": [7]}),
+    ),
+    # The partially documented methods.
+    WireCase(
+        "updateGeoZone-unbind-cluster",
+        UpdateGeoZone(geozone_id="42", name="New", range=300, cluster=UNBIND, status=0),
+        **v13_server(
+            "updateGeoZone",
+            {"geoZoneId": "42", "name": "New", "range": 300, "cluster": None, "status": 0},
+        ),
+        reply=ok(),
+        result=Ack(),
+    ),
+    WireCase(
+        "deleteGeoZone",
+        DeleteGeoZone(geozones=["42", "43"]),
+        **v13_server("deleteGeoZone", {"geoZones": ["42", "43"]}),
+        reply=ok(),
+        result=Ack(),
+    ),
+    WireCase(
+        "listGeoZones-non-object-reply",
+        ListGeoZones(),
+        **v13_server("listGeoZones", {"application": APPLICATION}),
+        reply=ok([{"id": 42}]),
+        result=GeoZoneReply(extra={"response": [{"id": 42}]}),
+    ),
+    WireCase(
+        "addGeoZoneCluster",
+        AddGeoZoneCluster(name="Stores", cooldown=600),
+        **v13_server(
+            "addGeoZoneCluster", {"application": APPLICATION, "name": "Stores", "cooldown": 600}
+        ),
+        reply=ok({"GeoZoneCluster": "C-1"}),
+        result=GeoZoneReply(extra={"GeoZoneCluster": "C-1"}),
+    ),
+    WireCase(
+        "deleteGeoZoneCluster-extra",
+        DeleteGeoZoneCluster(cluster="C-1", extra={"application": APPLICATION}),
+        **v13_server("deleteGeoZoneCluster", {"cluster": "C-1", "application": APPLICATION}),
+        reply=ok(),
+        result=Ack(),
+    ),
+    WireCase(
+        "listGeoZoneClusters-extra-null-reply",
+        ListGeoZoneClusters(extra={"offset": 10}),
+        **v13_server("listGeoZoneClusters", {"application": APPLICATION, "offset": 10}),
+        reply=ok(None),
+        result=GeoZoneReply(),
+    ),
+]
 
 
-async def test_get_nearest_zone_uses_the_device_token(
-    pw: PushwooshClient, router: respx.Router
-) -> None:
-    ex = example("geozones.addGeoZone_getNearestZone.json")
-    command = GetNearestZone(hwid="5E0C7A1F-3B2D-4E8A-9C61-0D2F4B7A9E13", lat=40.7, lng=-73.93)
-    request, result = await send(pw, router, command, ex["getNearestZone_response"])
-    assert request.method == "POST"
-    assert str(request.url) == f"{API}/json/1.3/getNearestZone"
-    assert request.headers["authorization"] == f"Token {DEVICE_TOKEN}"
-    assert json.loads(request.content) == ex["getNearestZone_request_device_token"]
-    assert result == NearestZone(
-        name="Flagship store", lat=40.7008, lng=-73.9318, range=150, distance=312
-    )
-
-
-async def test_add_geozone_matches_the_example(pw: PushwooshClient, router: respx.Router) -> None:
-    ex = example("geozones.addGeoZone_getNearestZone.json")
-    zone = GeoZoneDefinition(
-        name="Flagship store",
-        lat="40.7008",
-        lng=-73.9318,
-        cooldown=3600,
-        range=150,
-        content="Drop by - 10% off today",
-        campaign=UNBIND,
-    )
-    request, result = await send(pw, router, AddGeoZone(geozones=[zone]), ok({"GeoZones": [7]}))
-    assert json.loads(request.content) == ex["addGeoZone_request"]
-    v13_server(
-        request,
-        "addGeoZone",
-        {"application": APP, "geozones": ex["addGeoZone_request"]["request"]["geozones"]},
-    )
-    assert result == GeoZoneReply(extra={"GeoZones": [7]})
+def test_add_geozone_is_not_retried() -> None:
+    """addGeoZone is not idempotent: a retry could add the zone twice."""
     assert AddGeoZone.idempotent is False
 
 
-@pytest.mark.parametrize("bad", [49, 1001])
+@pytest.mark.parametrize("bad", [pytest.param(49, id="49m"), pytest.param(1001, id="1001m")])
 def test_geozone_range_is_50_to_1000_metres(bad: int) -> None:
+    """A range outside 50..1000 m is refused by a zone, addGeoZone and updateGeoZone."""
     zone: dict[str, Any] = {"name": "z", "lat": 1, "lng": 2, "cooldown": 0, "content": "c"}
     with pytest.raises(ValidationError, match="range"):
         GeoZoneDefinition(**zone, range=bad)
@@ -86,6 +133,7 @@ def test_geozone_range_is_50_to_1000_metres(bad: int) -> None:
 
 
 def test_geozone_needs_content_or_preset_and_add_needs_zones() -> None:
+    """A zone without content or a preset, or addGeoZone without zones, is refused."""
     with pytest.raises(ValidationError, match="content"):
         GeoZoneDefinition(name="z", lat=1, lng=2, cooldown=0, range=100)
     zone = GeoZoneDefinition(name="z", lat=1, lng=2, cooldown=0, range=100, preset_code="P-1")
@@ -94,71 +142,8 @@ def test_geozone_needs_content_or_preset_and_add_needs_zones() -> None:
         AddGeoZone(geozones=[])
 
 
-@pytest.mark.parametrize(
-    ("command", "method", "fields", "reply", "expected"),
-    [
-        (
-            UpdateGeoZone(geozone_id="42", name="New", range=300, cluster=UNBIND, status=0),
-            "updateGeoZone",
-            {"geoZoneId": "42", "name": "New", "range": 300, "cluster": None, "status": 0},
-            None,
-            None,
-        ),
-        (
-            DeleteGeoZone(geozones=["42", "43"]),
-            "deleteGeoZone",
-            {"geoZones": ["42", "43"]},
-            None,
-            None,
-        ),
-        (
-            ListGeoZones(),
-            "listGeoZones",
-            {"application": APP},
-            ok([{"id": 42}]),
-            GeoZoneReply(extra={"response": [{"id": 42}]}),
-        ),
-        (
-            AddGeoZoneCluster(name="Stores", cooldown=600),
-            "addGeoZoneCluster",
-            {"application": APP, "name": "Stores", "cooldown": 600},
-            ok({"GeoZoneCluster": "C-1"}),
-            GeoZoneReply(extra={"GeoZoneCluster": "C-1"}),
-        ),
-        (
-            DeleteGeoZoneCluster(cluster="C-1", extra={"application": APP}),
-            "deleteGeoZoneCluster",
-            {"cluster": "C-1", "application": APP},
-            None,
-            None,
-        ),
-        (
-            ListGeoZoneClusters(extra={"offset": 10}),
-            "listGeoZoneClusters",
-            {"application": APP, "offset": 10},
-            ok(None),
-            GeoZoneReply(),
-        ),
-    ],
-    ids=lambda v: type(v).__name__ if isinstance(v, Command) else None,
-)
-async def test_partially_documented_methods(
-    pw: PushwooshClient,
-    router: respx.Router,
-    *,
-    command: Command[Any],
-    method: str,
-    fields: dict[str, Any],
-    reply: Any,
-    expected: Any,
-) -> None:
-    request, result = await send(pw, router, command, reply)
-    v13_server(request, method, fields)
-    if expected is not None:
-        assert result == expected
-
-
 def test_required_ids_are_refused_empty() -> None:
+    """Updating or deleting a zone, or deleting a cluster, needs its id."""
     with pytest.raises(ValidationError):
         UpdateGeoZone(geozone_id="")
     with pytest.raises(ValidationError):

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-import httpx
 import pytest
-import respx
 
-from pushwoosh_async import PushwooshClient
 from pushwoosh_async.commands.journeys import (
     Journey,
     JourneyDropUsers,
@@ -30,143 +26,156 @@ from pushwoosh_async.commands.journeys import (
     JourneyStatus,
 )
 from pushwoosh_async.errors import ValidationError
-from tests.commands.wire import (  # the shared helpers
-    APP,
-    EXAMPLES,
-    JOURNEY,
-    TOKEN,
-    send,
-)
+from tests.commands.wire import WireCase, journey, printed
+from tests.support import APPLICATION, example
 
-EX = json.loads((EXAMPLES / "customer_journey.examples.json").read_text())
+EX = example("customer_journey.examples.json")
 UUID = "11111111-2222-3333-4444-555555555555"
-
-
-def journey_call(request: httpx.Request, method: str, path: str) -> Any:
-    """Method, journey host and path, ``Api`` scheme; returns the decoded (unwrapped) body."""
-    assert request.method == method
-    assert str(request.url) == f"{JOURNEY}{path}"
-    assert request.headers["authorization"] == f"Api {TOKEN}"
-    return json.loads(request.content) if request.content else None
-
-
-@pytest.mark.parametrize(
-    ("command_type", "action"),
-    [
-        (JourneygatewayStart, "start"),
-        (JourneygatewayPause, "pause"),
-        (JourneygatewayFinish, "finish"),
-        (JourneygatewayDraft, "draft"),
-        (JourneygatewayArchive, "archive"),
-    ],
+RUNNING = Journey(
+    info=JourneyInfo(
+        uuid=UUID,
+        title="Welcome series",
+        status=JourneyStatus.RUNNING,
+        params={"application_code": APPLICATION},
+    )
 )
-async def test_lifecycle(
-    pw: PushwooshClient, router: respx.Router, command_type: type[Any], action: str
-) -> None:
-    request, result = await send(pw, router, command_type(uuid=UUID), EX["lifecycle_response"])
-    assert (
-        journey_call(request, "POST", f"/api/v3/journeygateway/{action}") == EX["lifecycle_request"]
-    )
-    assert "auth" not in request.content.decode()
-    assert command_type.name == f"journeygateway/{action}"
-    assert result == Journey(
-        info=JourneyInfo(
-            uuid=UUID,
-            title="Welcome series",
-            status=JourneyStatus.RUNNING,
-            params={"application_code": "ABCDE-12345"},
+
+
+def documented(call: str, body: Any) -> dict[str, Any]:
+    """A journey call as the catalogue prints it, with the catalogue's Authorization header."""
+    return printed(call, {"Authorization": EX["headers"]["Authorization"]}, body)
+
+
+LIFECYCLE = [
+    ("start", JourneygatewayStart),
+    ("pause", JourneygatewayPause),
+    ("finish", JourneygatewayFinish),
+    ("draft", JourneygatewayDraft),
+    ("archive", JourneygatewayArchive),
+]
+
+CASES = [
+    WireCase(
+        "journeygateway-start-example",
+        JourneygatewayStart(uuid=UUID),
+        **documented(EX["lifecycle_call"], EX["lifecycle_request"]),
+        reply=EX["lifecycle_response"],
+        result=RUNNING,
+    ),
+    *(
+        WireCase(
+            f"journeygateway-{action}",
+            command_type(uuid=UUID),
+            **journey("POST", f"/api/v3/journeygateway/{action}", EX["lifecycle_request"]),
+            reply=EX["lifecycle_response"],
+            result=RUNNING,
         )
-    )
+        for action, command_type in LIFECYCLE
+    ),
+    WireCase(
+        "journeygateway-create",
+        JourneygatewayCreate(
+            title="Welcome series",
+            params={"application_code": APPLICATION},
+            points=[{"uuid": "p1", "type": "start"}],
+        ),
+        **journey(
+            "POST",
+            "/api/v3/journeygateway",
+            {
+                "title": "Welcome series",
+                "params": {"application_code": APPLICATION},
+                "points": [{"uuid": "p1", "type": "start"}],
+            },
+        ),
+        reply={**EX["lifecycle_response"], "info": {"uuid": UUID, "status": "STATUS_DRAFT"}},
+        result=Journey(info=JourneyInfo(uuid=UUID, status=JourneyStatus.DRAFT)),
+    ),
+    WireCase(
+        "journeygateway-update-put-uuid-in-path",
+        JourneygatewayUpdate(uuid=UUID, title="Renamed", extra={"comments": []}),
+        **journey("PUT", f"/api/v3/journeygateway/{UUID}", {"title": "Renamed", "comments": []}),
+        reply=EX["lifecycle_response"],
+        result=RUNNING,
+    ),
+    WireCase(
+        "journey-start-by-api-example",
+        JourneyStartByAPI(
+            id=UUID,
+            payload=JourneyStartPayload(
+                users=["customer-1042"], attribute_values={"promo_code": "WELCOME10"}
+            ),
+        ),
+        **documented(EX["start_by_api_call"], EX["start_by_api_request"]),
+        reply={"accepted": True},
+        result=JourneyReply(extra={"accepted": True}),
+    ),
+    WireCase(
+        "journey-statistics-get-example",
+        JourneyStatistics(id=UUID),
+        **documented(EX["stats_call"], None),
+        reply=EX["stats_response"],
+        result=JourneyStats(
+            title="Welcome series",
+            points=(
+                JourneyPointStats(
+                    point_title="Send push",
+                    campaign_code="AAAAA-00000",
+                    preset_code="12345-67890",
+                    point_stat={
+                        "sent": 1500,
+                        "opened": 120,
+                        "uniqOpened": 118,
+                        "conversion": 0.08,
+                    },
+                ),
+            ),
+        ),
+    ),
+    WireCase(
+        "journey-drop-users-example",
+        JourneyDropUsers(user_ids=["customer-1042"], all_journeys=True),
+        **documented(EX["drop_users_call"], EX["drop_users_request"]),
+        reply={},
+        result=JourneyReply(),
+    ),
+]
+
+
+@pytest.mark.parametrize(("action", "command_type"), [pytest.param(*c, id=c[0]) for c in LIFECYCLE])
+def test_lifecycle_commands_are_named_by_their_path(action: str, command_type: type[Any]) -> None:
+    """Each life-cycle transition is named "journeygateway/<action>"."""
+    assert command_type.name == f"journeygateway/{action}"
 
 
 def test_unknown_status_is_kept_raw() -> None:
+    """A journey status newer than the library is kept as the raw string."""
     assert JourneyInfo(status="STATUS_NEW").status == "STATUS_NEW"
     assert JourneyInfo(status="STATUS_PAUSED").status is JourneyStatus.PAUSED
 
 
-async def test_create(pw: PushwooshClient, router: respx.Router) -> None:
-    point = {"uuid": "p1", "type": "start"}
-    command = JourneygatewayCreate(
-        title="Welcome series", params={"application_code": APP}, points=[point]
-    )
-    draft = {**EX["lifecycle_response"], "info": {"uuid": UUID, "status": "STATUS_DRAFT"}}
-    request, result = await send(pw, router, command, draft)
-    assert journey_call(request, "POST", "/api/v3/journeygateway") == {
-        "title": "Welcome series",
-        "params": {"application_code": APP},
-        "points": [point],
-    }
-    assert result.info is not None
-    assert result.info.status is JourneyStatus.DRAFT
-    assert JourneygatewayCreate.name == "journeygateway (create)"
-    assert JourneygatewayCreate.idempotent is False
-
-
 def test_create_needs_an_application_code() -> None:
+    """A journey created without params.application_code is refused."""
     with pytest.raises(ValidationError, match="application_code"):
         JourneygatewayCreate(title="t", params={})
 
 
-async def test_update_is_a_put_with_the_uuid_in_the_path(
-    pw: PushwooshClient, router: respx.Router
-) -> None:
-    command = JourneygatewayUpdate(uuid=UUID, title="Renamed", extra={"comments": []})
-    request, result = await send(pw, router, command, EX["lifecycle_response"])
-    assert journey_call(request, "PUT", f"/api/v3/journeygateway/{UUID}") == {
-        "title": "Renamed",
-        "comments": [],
-    }
-    assert isinstance(result, Journey)
-    assert JourneygatewayUpdate.name == "journeygateway (update)"
-
-
-async def test_start_by_api(pw: PushwooshClient, router: respx.Router) -> None:
-    payload = JourneyStartPayload(
-        users=["customer-1042"], attribute_values={"promo_code": "WELCOME10"}
-    )
-    command = JourneyStartByAPI(id=UUID, payload=payload)
-    request, result = await send(pw, router, command, {"accepted": True})
-    body = journey_call(request, "POST", f"/api/journey/{UUID}/start/external")
-    assert body == EX["start_by_api_request"]
-    assert EX["start_by_api_call"] == f"POST {request.url}"
-    assert result == JourneyReply(extra={"accepted": True})
-    assert JourneyStartByAPI.idempotent is False
-
-
 @pytest.mark.parametrize(
-    "payload", [{}, {"users": ["u"], "hwids": ["h"]}, {"hwids": ["h"], "filter": "A('x')"}]
+    "payload",
+    [
+        pytest.param({}, id="none"),
+        pytest.param({"users": ["u"], "hwids": ["h"]}, id="users-and-hwids"),
+        pytest.param({"hwids": ["h"], "filter": "A('x')"}, id="hwids-and-filter"),
+    ],
 )
 def test_start_by_api_needs_exactly_one_audience(payload: dict[str, Any]) -> None:
+    """Starting a journey names exactly one of users, hwids or filter."""
     with pytest.raises(ValidationError, match="exactly one"):
         JourneyStartByAPI(id=UUID, payload=payload)
 
 
-async def test_statistics_is_a_get(pw: PushwooshClient, router: respx.Router) -> None:
-    request, result = await send(pw, router, JourneyStatistics(id=UUID), EX["stats_response"])
-    assert journey_call(request, "GET", f"/api/journey/{UUID}/statistics/external") is None
-    assert EX["stats_call"] == f"GET {request.url}"
-    assert result == JourneyStats(
-        title="Welcome series",
-        points=(
-            JourneyPointStats(
-                point_title="Send push",
-                campaign_code="AAAAA-00000",
-                preset_code="12345-67890",
-                point_stat={"sent": 1500, "opened": 120, "uniqOpened": 118, "conversion": 0.08},
-            ),
-        ),
-    )
-
-
-async def test_drop_users(pw: PushwooshClient, router: respx.Router) -> None:
-    command = JourneyDropUsers(user_ids=["customer-1042"], all_journeys=True)
-    request, result = await send(pw, router, command, {})
-    body = journey_call(request, "POST", "/api/journey/drop-users/external")
-    assert body == EX["drop_users_request"]
-    assert result == JourneyReply()
-
-
 def test_drop_users_needs_journeys_or_all() -> None:
+    """Dropping users needs users and either journey uuids or all_journeys."""
     with pytest.raises(ValidationError):
         JourneyDropUsers(user_ids=["u"])
     with pytest.raises(ValidationError):
@@ -174,7 +183,16 @@ def test_drop_users_needs_journeys_or_all() -> None:
     assert JourneyDropUsers(user_ids=["u"], journey_uuids=[UUID]).journey_uuids == (UUID,)
 
 
+def test_creating_and_starting_are_not_retried() -> None:
+    """Creating a journey or starting one by API is not idempotent."""
+    assert JourneygatewayCreate.idempotent is False
+    assert JourneyStartByAPI.idempotent is False
+
+
 def test_names_are_the_catalogue_names() -> None:
+    """Commands carry the catalogue's names, which say what they do."""
+    assert JourneygatewayCreate.name == "journeygateway (create)"
+    assert JourneygatewayUpdate.name == "journeygateway (update)"
     assert JourneyStartByAPI.name == "journey start by API"
     assert JourneyStatistics.name == "journey statistics"
     assert JourneyDropUsers.name == "journey drop users"

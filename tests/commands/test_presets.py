@@ -1,15 +1,12 @@
-"""Presets commands: wire rendering (v1.3, server token in the body) and results."""
+"""Presets commands: their wire cases (v1.3, server token in the body) and validation."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-import respx
 
-from pushwoosh_async import PushwooshClient
-from pushwoosh_async.commands import Ack, Command, Result
+from pushwoosh_async.commands import Ack
 from pushwoosh_async.commands.presets import (
     ActionType,
     CreatePreset,
@@ -25,11 +22,12 @@ from pushwoosh_async.commands.presets import (
     PresetSegmentation,
 )
 from pushwoosh_async.errors import ValidationError
-from tests.commands.wire import API, APP, TOKEN, ok, send
+from tests.commands.wire import WireCase, v13_server
+from tests.support import APPLICATION, ok
 
 CART_PRESET: dict[str, Any] = {
     "name": "Cart reminder",
-    "applicationCode": APP,
+    "applicationCode": APPLICATION,
     "content": {
         "message": {"en": "You left something in your cart"},
         "title": {"en": "Still interested?"},
@@ -41,9 +39,10 @@ CART_PRESET: dict[str, Any] = {
 
 
 def cart_preset() -> CreatePreset:
+    """CART_PRESET built from the typed values."""
     return CreatePreset(
         name="Cart reminder",
-        application_code=APP,
+        application_code=APPLICATION,
         content=PresetContent(
             message={"en": "You left something in your cart"},
             title={"en": "Still interested?"},
@@ -57,90 +56,86 @@ def cart_preset() -> CreatePreset:
 
 
 CASES = [
-    pytest.param(
-        cart_preset(), "createPreset", CART_PRESET, None, PresetCreated(), id="createPreset"
-    ),
-    pytest.param(
-        CreatePreset(
-            **{k: v for k, v in CART_PRESET.items() if k != "applicationCode"}, application_code=APP
-        ),
+    WireCase(
         "createPreset",
-        CART_PRESET,
-        {"code": "PRESET-1"},
-        PresetCreated(code="PRESET-1"),
-        id="createPreset-dicts",
+        cart_preset(),
+        **v13_server("createPreset", CART_PRESET),
+        reply=ok(),
+        result=PresetCreated(),
     ),
-    pytest.param(
+    WireCase(
+        "createPreset-from-wire-dicts",
+        CreatePreset(
+            **{k: v for k, v in CART_PRESET.items() if k != "applicationCode"},
+            application_code=APPLICATION,
+        ),
+        **v13_server("createPreset", CART_PRESET),
+        reply=ok({"code": "PRESET-1"}),
+        result=PresetCreated(code="PRESET-1"),
+    ),
+    WireCase(
+        "getPreset-keeps-unknown-keys",
         GetPreset(preset_code="PRESET-1"),
-        "getPreset",
-        {"preset_code": "PRESET-1"},
-        {"preset": {"code": "PRESET-1", "name": "Cart reminder", "applicationCode": APP, "x": 1}},
-        Preset(code="PRESET-1", name="Cart reminder", application_code=APP, extra={"x": 1}),
-        id="getPreset",
+        **v13_server("getPreset", {"preset_code": "PRESET-1"}),
+        reply=ok(
+            {
+                "preset": {
+                    "code": "PRESET-1",
+                    "name": "Cart reminder",
+                    "applicationCode": APPLICATION,
+                    "x": 1,
+                }
+            }
+        ),
+        result=Preset(
+            code="PRESET-1", name="Cart reminder", application_code=APPLICATION, extra={"x": 1}
+        ),
     ),
-    pytest.param(
+    WireCase(
+        "listPresets-default-app",
         ListPresets(),
-        "listPresets",
-        {"application": APP},
-        {"presets": [{"code": "PRESET-1", "name": "Cart reminder"}]},
-        PresetList(presets=({"code": "PRESET-1", "name": "Cart reminder"},)),
-        id="listPresets",
+        **v13_server("listPresets", {"application": APPLICATION}),
+        reply=ok({"presets": [{"code": "PRESET-1", "name": "Cart reminder"}]}),
+        result=PresetList(presets=({"code": "PRESET-1", "name": "Cart reminder"},)),
     ),
-    pytest.param(
+    WireCase(
+        "listPresets-bare-list",
         ListPresets(application="F00D1-2B3C4"),
-        "listPresets",
-        {"application": "F00D1-2B3C4"},
-        [{"code": "PRESET-2"}],
-        PresetList(presets=({"code": "PRESET-2"},)),
-        id="listPresets-bare-list",
+        **v13_server("listPresets", {"application": "F00D1-2B3C4"}),
+        reply=ok([{"code": "PRESET-2"}]),
+        result=PresetList(presets=({"code": "PRESET-2"},)),
     ),
-    pytest.param(
-        DeletePreset(preset_code="PRESET-1"),
+    WireCase(
         "deletePreset",
-        {"preset_code": "PRESET-1"},
-        None,
-        Ack(),
-        id="deletePreset",
+        DeletePreset(preset_code="PRESET-1"),
+        **v13_server("deletePreset", {"preset_code": "PRESET-1"}),
+        reply=ok(),
+        result=Ack(),
     ),
 ]
-
-
-@pytest.mark.parametrize(("command", "method", "body", "data", "expected"), CASES)
-async def test_wire_and_result(
-    pw: PushwooshClient,
-    router: respx.Router,
-    *,
-    command: Command[Any],
-    method: str,
-    body: dict[str, Any],
-    data: Any,
-    expected: Result,
-) -> None:
-    """POST /json/1.3/<method> with {"request": {auth, ...}}, no header token; typed result."""
-    request, result = await send(pw, router, command, ok(data))
-    assert request.method == "POST"
-    assert str(request.url) == f"{API}/json/1.3/{method}"
-    assert "authorization" not in request.headers
-    assert json.loads(request.content) == {"request": {"auth": TOKEN, **body}}
-    assert result == expected
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"application_code": None}, "exactly one"),
-        ({"application_group_code": "G-1"}, "exactly one"),
-        ({"scheduling": {"sendRate": 50}}, "100..1000"),
-        ({"scheduling": {"sendRate": 1001}}, "100..1000"),
-        ({"segmentation": {"platforms": []}}, "empty"),
-        ({"content": {"message": "Hi", "action": {"type": "popup"}}}, "action type"),
-        ({"name": ""}, "empty"),
+        pytest.param({"application_code": None}, "exactly one", id="no-application"),
+        pytest.param({"application_group_code": "G-1"}, "exactly one", id="application-and-group"),
+        pytest.param({"scheduling": {"sendRate": 50}}, "100..1000", id="send-rate-50"),
+        pytest.param({"scheduling": {"sendRate": 1001}}, "100..1000", id="send-rate-1001"),
+        pytest.param({"segmentation": {"platforms": []}}, "empty", id="no-platforms"),
+        pytest.param(
+            {"content": {"message": "Hi", "action": {"type": "popup"}}},
+            "action type",
+            id="unknown-action-type",
+        ),
+        pytest.param({"name": ""}, "empty", id="no-name"),
     ],
 )
 def test_create_preset_validation(change: dict[str, Any], message: str) -> None:
+    """A createPreset breaking a documented rule is refused before anything is sent."""
     kwargs: dict[str, Any] = {
         "name": "p",
-        "application_code": APP,
+        "application_code": APPLICATION,
         "content": {"message": "Hi"},
         "segmentation": {"platforms": [1]},
         **change,
@@ -149,7 +144,8 @@ def test_create_preset_validation(change: dict[str, Any], message: str) -> None:
         CreatePreset(**kwargs)
 
 
-def test_flags() -> None:
+def test_create_is_not_retried_and_delete_needs_a_code() -> None:
+    """createPreset is not idempotent; deletePreset needs preset_code (or a code in extra)."""
     assert CreatePreset.idempotent is False
     with pytest.raises(ValidationError, match="preset_code"):
         DeletePreset()

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-import respx
 
-from pushwoosh_async import PushwooshClient
-from pushwoosh_async.commands import Ack, Command, Result
+from pushwoosh_async.commands import Ack
 from pushwoosh_async.commands.sdk import (
     Config,
     GetConfig,
@@ -31,7 +28,8 @@ from pushwoosh_async.commands.sdk import (
     TriggerInAppAction,
 )
 from pushwoosh_async.errors import ValidationError
-from tests.commands.wire import API, APP, ok, send
+from tests.commands.wire import WireCase, v13_device
+from tests.support import APPLICATION, ok
 
 HWID = "5E0C7A1F-3B2D-4E8A-9C61-0D2F4B7A9E13"
 INAPP = {
@@ -47,102 +45,133 @@ CONFIG = {
 }
 
 
-# (command, method, request body without "application", response data, expected result)
-CASES: list[tuple[Command[Any], str, dict[str, Any], Any, Result]] = [
-    (
-        GetInApps(hwid=HWID, language="en"),
+def sdk_call(method: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """v1.3 with the Device API token, the client's application filled in."""
+    return v13_device(method, {**fields, "application": APPLICATION})
+
+
+CASES = [
+    WireCase(
         "getInApps",
-        {"hwid": HWID, "language": "en"},
-        {"inApps": [INAPP], "updated": 1717243200},
-        InApps(in_apps=(INAPP,), extra={"updated": 1717243200}),
+        GetInApps(hwid=HWID, language="en"),
+        **sdk_call("getInApps", {"hwid": HWID, "language": "en"}),
+        reply=ok({"inApps": [INAPP], "updated": 1717243200}),
+        result=InApps(in_apps=(INAPP,), extra={"updated": 1717243200}),
     ),
-    (
-        MergeUser(old_user_id="anon-1", new_user_id="customer-1042", merge=True, ts=1717243200),
+    WireCase(
         "mergeUser",
-        {"oldUserId": "anon-1", "newUserId": "customer-1042", "merge": True, "ts": 1717243200},
-        None,
-        Ack(),
+        MergeUser(old_user_id="anon-1", new_user_id="customer-1042", merge=True, ts=1717243200),
+        **sdk_call(
+            "mergeUser",
+            {"oldUserId": "anon-1", "newUserId": "customer-1042", "merge": True, "ts": 1717243200},
+        ),
+        reply=ok(),
+        result=Ack(),
     ),
-    (
-        TriggerInAppAction(hwid=HWID, code="A1B2C-3D4E5", message_hash="r7Hd", timestamp_utc=1),
+    WireCase(
         "triggerInAppAction",
-        {
-            "hwid": HWID,
-            "action": "show",
-            "code": "A1B2C-3D4E5",
-            "messageHash": "r7Hd",
-            "timestampUTC": 1,
-        },
-        None,
-        Ack(),
+        TriggerInAppAction(hwid=HWID, code="A1B2C-3D4E5", message_hash="r7Hd", timestamp_utc=1),
+        **sdk_call(
+            "triggerInAppAction",
+            {
+                "hwid": HWID,
+                "action": "show",
+                "code": "A1B2C-3D4E5",
+                "messageHash": "r7Hd",
+                "timestampUTC": 1,
+            },
+        ),
+        reply=ok(),
+        result=Ack(),
     ),
-    (
+    WireCase(
+        "richMediaAction",
         RichMediaAction(
             hwid=HWID, action_type=1, extra={"richMediaCode": "R-1", "inappCode": "I-1"}
         ),
-        "richMediaAction",
-        {"hwid": HWID, "action_type": 1, "richMediaCode": "R-1", "inappCode": "I-1"},
-        None,
-        Ack(),
+        **sdk_call(
+            "richMediaAction",
+            {"hwid": HWID, "action_type": 1, "richMediaCode": "R-1", "inappCode": "I-1"},
+        ),
+        reply=ok(),
+        result=Ack(),
     ),
-    (
-        SetMADID(hwid=HWID, madid="38400000-8cf0"),
+    WireCase(
         "setMADID",
-        {"hwid": HWID, "madid": "38400000-8cf0"},
-        None,
-        Ack(),
+        SetMADID(hwid=HWID, madid="38400000-8cf0"),
+        **sdk_call("setMADID", {"hwid": HWID, "madid": "38400000-8cf0"}),
+        reply=ok(),
+        result=Ack(),
     ),
-    (SetMADID(hwid=HWID, madid=None), "setMADID", {"hwid": HWID, "madid": None}, None, Ack()),
-    (
-        GetConfig(hwid=HWID, features=["page_visit", "vapid_key"]),
+    WireCase(
+        "setMADID-null-clears",
+        SetMADID(hwid=HWID, madid=None),
+        **sdk_call("setMADID", {"hwid": HWID, "madid": None}),
+        reply=ok(),
+        result=Ack(),
+    ),
+    WireCase(
         "getConfig",
-        {"hwid": HWID, "features": ["page_visit", "vapid_key"]},
-        {"features": CONFIG},
-        Config(features=CONFIG),
+        GetConfig(hwid=HWID, features=["page_visit", "vapid_key"]),
+        **sdk_call("getConfig", {"hwid": HWID, "features": ["page_visit", "vapid_key"]}),
+        reply=ok({"features": CONFIG}),
+        result=Config(features=CONFIG),
     ),
-    (
-        PageVisit(hwid=HWID, title="Shoes", url_path="/shoes", url="https://shop.example/shoes"),
+    WireCase(
         "pageVisit",
-        {"hwid": HWID, "title": "Shoes", "url_path": "/shoes", "url": "https://shop.example/shoes"},
-        None,
-        Ack(),
+        PageVisit(hwid=HWID, title="Shoes", url_path="/shoes", url="https://shop.example/shoes"),
+        **sdk_call(
+            "pageVisit",
+            {
+                "hwid": HWID,
+                "title": "Shoes",
+                "url_path": "/shoes",
+                "url": "https://shop.example/shoes",
+            },
+        ),
+        reply=ok(),
+        result=Ack(),
     ),
-    (
-        GetPopupForms(hwid=HWID),
+    WireCase(
         "getPopupForms",
-        {"hwid": HWID},
-        {"popup_forms": [FORM]},
-        PopupForms(popup_forms=(FORM,)),
+        GetPopupForms(hwid=HWID),
+        **sdk_call("getPopupForms", {"hwid": HWID}),
+        reply=ok({"popup_forms": [FORM]}),
+        result=PopupForms(popup_forms=(FORM,)),
     ),
-    (
-        GetPopupFormContent(hwid=HWID, code="F00D-CAFE"),
+    WireCase(
         "getPopupFormContent",
-        {"hwid": HWID, "code": "F00D-CAFE"},
-        {"code": "F00D-CAFE", "json": '{"fields": []}', "html": None, "version": 3},
-        PopupFormContent(code="F00D-CAFE", json='{"fields": []}', extra={"version": 3}),
+        GetPopupFormContent(hwid=HWID, code="F00D-CAFE"),
+        **sdk_call("getPopupFormContent", {"hwid": HWID, "code": "F00D-CAFE"}),
+        reply=ok({"code": "F00D-CAFE", "json": '{"fields": []}', "html": None, "version": 3}),
+        result=PopupFormContent(code="F00D-CAFE", json='{"fields": []}', extra={"version": 3}),
     ),
-    (
-        RecordPopupFormEvent(hwid=HWID, code="F00D-CAFE", event=2),
+    WireCase(
         "recordPopupFormEvent",
-        {"hwid": HWID, "code": "F00D-CAFE", "event": 2},
-        None,
-        Ack(),
+        RecordPopupFormEvent(hwid=HWID, code="F00D-CAFE", event=2),
+        **sdk_call("recordPopupFormEvent", {"hwid": HWID, "code": "F00D-CAFE", "event": 2}),
+        reply=ok(),
+        result=Ack(),
     ),
-    (
-        RegisterSmsNumber(number="+14155550123", user_id="customer-1042", ts_offset=7200),
+    WireCase(
         "registerSmsNumber",
-        {"number": "+14155550123", "userId": "customer-1042", "ts_offset": 7200},
-        None,
-        Ack(),
+        RegisterSmsNumber(number="+14155550123", user_id="customer-1042", ts_offset=7200),
+        **sdk_call(
+            "registerSmsNumber",
+            {"number": "+14155550123", "userId": "customer-1042", "ts_offset": 7200},
+        ),
+        reply=ok(),
+        result=Ack(),
     ),
-    (
-        RegisterWhatsappNumber(number="+14155550123"),
+    WireCase(
         "registerWhatsappNumber",
-        {"number": "+14155550123"},
-        None,
-        Ack(),
+        RegisterWhatsappNumber(number="+14155550123"),
+        **sdk_call("registerWhatsappNumber", {"number": "+14155550123"}),
+        reply=ok(),
+        result=Ack(),
     ),
-    (
+    WireCase(
+        "multiRegisterDevice",
         MultiRegisterDevice(
             user_id="customer-1042",
             email="ann@example.com",
@@ -151,54 +180,40 @@ CASES: list[tuple[Command[Any], str, dict[str, Any], Any, Result]] = [
             tags={"Plan": "pro"},
             push_devices=[{"hwid": HWID, "push_token": "e3b0", "platform": 3}],
         ),
-        "multiRegisterDevice",
-        {
-            "user_id": "customer-1042",
-            "email": "ann@example.com",
-            "sms_phone_number": "+14155550123",
-            "timezone": "Europe/Berlin",
-            "tags": {"Plan": "pro"},
-            "push_devices": [{"hwid": HWID, "push_token": "e3b0", "platform": 3}],
-        },
-        None,
-        Ack(),
+        **sdk_call(
+            "multiRegisterDevice",
+            {
+                "user_id": "customer-1042",
+                "email": "ann@example.com",
+                "sms_phone_number": "+14155550123",
+                "timezone": "Europe/Berlin",
+                "tags": {"Plan": "pro"},
+                "push_devices": [{"hwid": HWID, "push_token": "e3b0", "platform": 3}],
+            },
+        ),
+        reply=ok(),
+        result=Ack(),
+    ),
+    # A null response still gives a result, with empty defaults.
+    WireCase(
+        "getInApps-null-reply",
+        GetInApps(hwid=HWID),
+        **sdk_call("getInApps", {"hwid": HWID}),
+        reply=ok(None),
+        result=InApps(),
     ),
 ]
 
 
-@pytest.mark.parametrize(
-    "case",
-    CASES,
-    ids=[f"{type(c[0]).__name__}-{i}" for i, c in enumerate(CASES)],
-)
-async def test_sdk_call(
-    pw: PushwooshClient,
-    router: respx.Router,
-    case: tuple[Command[Any], str, dict[str, Any], Any, Result],
-) -> None:
-    """POST to /json/1.3/<method>, device token in the header, wrapped body with the app filled."""
-    command, method, body, data, expected = case
-    request, result = await send(pw, router, command, ok(data))
-    assert request.method == "POST"
-    assert str(request.url) == f"{API}/json/1.3/{method}"
-    assert request.headers["Authorization"] == "Token DEVICE_API_TOKEN"
-    assert json.loads(request.content) == {"request": {**body, "application": APP}}
-    assert result == expected
-
-
-async def test_sparse_replies_structure(pw: PushwooshClient, router: respx.Router) -> None:
-    """A null response still gives a result, with empty defaults."""
-    _, result = await send(pw, router, GetInApps(hwid=HWID), ok(None))
-    assert result == InApps()
-
-
 def test_popup_form_event_is_a_closed_set() -> None:
+    """A popup form event is 1 (visit) .. the known codes; 5 is refused."""
     assert RecordPopupFormEvent(hwid="h", code="c", event=1).event is PopupFormEvent.VISIT
     with pytest.raises(ValidationError, match="visit"):
         RecordPopupFormEvent(hwid="h", code="c", event=5)
 
 
 def test_get_config_needs_feature_names() -> None:
+    """getConfig needs a non-empty list of feature names, not a single string."""
     with pytest.raises(ValidationError):
         GetConfig(hwid="h", features=[])
     with pytest.raises(ValidationError, match="single string"):
@@ -206,6 +221,7 @@ def test_get_config_needs_feature_names() -> None:
 
 
 def test_tracking_calls_are_not_idempotent() -> None:
+    """Calls that record an occurrence are not retried; lookups and settings are."""
     for command in (TriggerInAppAction, RichMediaAction, PageVisit, RecordPopupFormEvent):
         assert command.idempotent is False
     for command in (GetInApps, MergeUser, SetMADID, GetConfig, MultiRegisterDevice):

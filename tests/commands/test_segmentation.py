@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 import pytest
-import respx
 
-from pushwoosh_async import PushwooshClient
-from pushwoosh_async.commands import Ack, Command, Result
+from pushwoosh_async.commands import Ack
 from pushwoosh_async.commands.segmentation import (
     CompiledFilter,
     CompileFilter,
@@ -29,169 +26,139 @@ from pushwoosh_async.commands.segmentation import (
     ListFilters,
 )
 from pushwoosh_async.errors import ValidationError
-from tests.commands.wire import API, APP, TOKEN, ok, send
+from tests.commands.wire import WireCase, audience_v2, v13_server
+from tests.support import APPLICATION, ok
 
 EXPRESSION = 'A("ABCDE-12345", ["iOS"]) * T("Plan", EQ, "pro")'
 ZIP = "https://example-export-host/exports/export_segment_ABCDE-12345_1717243200.zip"
 
 
-V13_CASES = [
-    pytest.param(
+CASES = [
+    WireCase(
+        "createFilter",
         CreateFilter(
             name="Madrid users",
             filter_expression='T("City", eq, "Madrid")',
             expiration_date=dt.date(2026, 1, 1),
         ),
-        "createFilter",
-        {
-            "name": "Madrid users",
-            "filter_expression": 'T("City", eq, "Madrid")',
-            "expiration_date": "2026-01-01",
-            "application": APP,
-        },
-        {"name": "Madrid users"},
-        FilterCreated(name="Madrid users"),
-        id="createFilter",
+        **v13_server(
+            "createFilter",
+            {
+                "name": "Madrid users",
+                "filter_expression": 'T("City", eq, "Madrid")',
+                "expiration_date": "2026-01-01",
+                "application": APPLICATION,
+            },
+        ),
+        reply=ok({"name": "Madrid users"}),
+        result=FilterCreated(name="Madrid users"),
     ),
-    pytest.param(
+    WireCase(
+        "createFilter-legacy-conditions",
         CreateFilter(name="Legacy", conditions=[["Plan", "EQ", "pro"]], operator="AND"),
-        "createFilter",
-        {
-            "name": "Legacy",
-            "conditions": [["Plan", "EQ", "pro"]],
-            "operator": "AND",
-            "application": APP,
-        },
-        {"name": "Legacy"},
-        FilterCreated(name="Legacy"),
-        id="createFilter-legacy-conditions",
+        **v13_server(
+            "createFilter",
+            {
+                "name": "Legacy",
+                "conditions": [["Plan", "EQ", "pro"]],
+                "operator": "AND",
+                "application": APPLICATION,
+            },
+        ),
+        reply=ok({"name": "Legacy"}),
+        result=FilterCreated(name="Legacy"),
     ),
-    pytest.param(
-        ListFilters(),
+    WireCase(
         "listFilters",
-        {"application": APP},
-        {
-            "filters": [
-                {
-                    "code": "52551-F2F42",
-                    "name": "Madrid users",
-                    "filter_expression": 'T("City", eq, "madrid")',
-                    "expiration_date": "2026-01-01",
-                    "application": APP,
-                }
-            ]
-        },
-        FilterList(
+        ListFilters(),
+        **v13_server("listFilters", {"application": APPLICATION}),
+        reply=ok(
+            {
+                "filters": [
+                    {
+                        "code": "52551-F2F42",
+                        "name": "Madrid users",
+                        "filter_expression": 'T("City", eq, "madrid")',
+                        "expiration_date": "2026-01-01",
+                        "application": APPLICATION,
+                    }
+                ]
+            }
+        ),
+        result=FilterList(
             filters=(
                 FilterInfo(
                     code="52551-F2F42",
                     name="Madrid users",
                     filter_expression='T("City", eq, "madrid")',
                     expiration_date="2026-01-01",
-                    application=APP,
+                    application=APPLICATION,
                 ),
             )
         ),
-        id="listFilters",
     ),
-    pytest.param(
-        DeleteFilter(name="Madrid users"),
+    WireCase(
         "deleteFilter",
-        {"name": "Madrid users"},
-        None,
-        Ack(),
-        id="deleteFilter",
+        DeleteFilter(name="Madrid users"),
+        **v13_server("deleteFilter", {"name": "Madrid users"}),
+        reply=ok(),
+        result=Ack(),
     ),
-    pytest.param(
+    WireCase(
+        "exportSegment-legacy",
         ExportSegmentLegacy(devices_filter='T("Language", EQ, "ru")'),
-        "exportSegment",
-        {"devices_filter": 'T("Language", EQ, "ru")'},
-        {"request_id": "REQ-7"},
-        ExportSegmentLegacyJob(request_id="REQ-7"),
-        id="exportSegment-legacy",
+        **v13_server("exportSegment", {"devices_filter": 'T("Language", EQ, "ru")'}),
+        reply=ok({"request_id": "REQ-7"}),
+        result=ExportSegmentLegacyJob(request_id="REQ-7"),
     ),
-    pytest.param(
-        CompileFilter(devices_filter='T("Plan", EQ, "pro")', extra={"application": APP}),
+    WireCase(
         "compileFilter",
-        {"devices_filter": 'T("Plan", EQ, "pro")', "application": APP},
-        {"compiled": "..."},
-        CompiledFilter(extra={"compiled": "..."}),
-        id="compileFilter",
+        CompileFilter(devices_filter='T("Plan", EQ, "pro")', extra={"application": APPLICATION}),
+        **v13_server(
+            "compileFilter", {"devices_filter": 'T("Plan", EQ, "pro")', "application": APPLICATION}
+        ),
+        reply=ok({"compiled": "..."}),
+        result=CompiledFilter(extra={"compiled": "..."}),
+    ),
+    # Unwrapped audience body with auth; the task id comes back as a string.
+    WireCase(
+        "exportSegment-csv",
+        ExportSegment(filter_expression=EXPRESSION, format=ExportFormat.CSV),
+        **audience_v2("exportSegment", {"filterExpression": EXPRESSION, "format": "CSV"}),
+        reply={"task_id": 918273},
+        result=ExportTask(task_id="918273"),
+    ),
+    WireCase(
+        "exportSegment-count-only",
+        ExportSegment(filter_expression=EXPRESSION, export_csv=False, export_data=["hwid"]),
+        **audience_v2(
+            "exportSegment",
+            {"filterExpression": EXPRESSION, "exportCsv": False, "exportData": ["hwid"]},
+        ),
+        reply={"task_id": "1"},
+        result=ExportTask(task_id="1"),
+    ),
+    WireCase(
+        "exportSegment-result-in-progress",
+        ExportSegmentResult(task_id="918273"),
+        **audience_v2("exportSegment/result", {"task_id": "918273"}),
+        reply={"status": "in-progress", "progress": 40},
+        result=ExportStatus(status="in-progress", progress=40),
+    ),
+    WireCase(
+        "exportSegment-result-completed",
+        ExportSegmentResult(task_id="918273"),
+        **audience_v2("exportSegment/result", {"task_id": "918273"}),
+        reply={"status": "completed", "progress": 100, "devices_count": 48210, "csv_filename": ZIP},
+        result=ExportStatus(
+            status="completed", progress=100, devices_count=48210, csv_filename=ZIP
+        ),
     ),
 ]
 
 
-@pytest.mark.parametrize(("command", "method", "body", "data", "expected"), V13_CASES)
-async def test_v13_wire_and_result(
-    pw: PushwooshClient,
-    router: respx.Router,
-    *,
-    command: Command[Any],
-    method: str,
-    body: dict[str, Any],
-    data: Any,
-    expected: Result,
-) -> None:
-    """POST /json/1.3/<method> with {"request": {auth, ...}}, no header token; typed result."""
-    request, result = await send(pw, router, command, ok(data))
-    assert request.method == "POST"
-    assert str(request.url) == f"{API}/json/1.3/{method}"
-    assert "authorization" not in request.headers
-    assert json.loads(request.content) == {"request": {"auth": TOKEN, **body}}
-    assert result == expected
-
-
-async def test_export_segment(pw: PushwooshClient, router: respx.Router) -> None:
-    """Unwrapped audience body with auth; the task id comes back as a string."""
-    command = ExportSegment(filter_expression=EXPRESSION, format=ExportFormat.CSV)
-    request, result = await send(pw, router, command, {"task_id": 918273})
-    assert request.method == "POST"
-    assert str(request.url) == f"{API}/api/v2/audience/exportSegment"
-    assert "authorization" not in request.headers
-    assert json.loads(request.content) == {
-        "auth": TOKEN,
-        "filterExpression": EXPRESSION,
-        "format": "CSV",
-    }
-    assert result == ExportTask(task_id="918273")
-
-
-async def test_export_segment_count_only(pw: PushwooshClient, router: respx.Router) -> None:
-    command = ExportSegment(filter_expression=EXPRESSION, export_csv=False, export_data=["hwid"])
-    request, _ = await send(pw, router, command, {"task_id": "1"})
-    assert json.loads(request.content) == {
-        "auth": TOKEN,
-        "filterExpression": EXPRESSION,
-        "exportCsv": False,
-        "exportData": ["hwid"],
-    }
-
-
-@pytest.mark.parametrize(
-    ("reply", "expected"),
-    [
-        (
-            {"status": "in-progress", "progress": 40},
-            ExportStatus(status="in-progress", progress=40),
-        ),
-        (
-            {"status": "completed", "progress": 100, "devices_count": 48210, "csv_filename": ZIP},
-            ExportStatus(status="completed", progress=100, devices_count=48210, csv_filename=ZIP),
-        ),
-    ],
-)
-async def test_export_segment_result(
-    pw: PushwooshClient, router: respx.Router, reply: dict[str, Any], expected: ExportStatus
-) -> None:
-    request, result = await send(pw, router, ExportSegmentResult(task_id="918273"), reply)
-    assert request.method == "POST"
-    assert str(request.url) == f"{API}/api/v2/audience/exportSegment/result"
-    assert "authorization" not in request.headers
-    assert json.loads(request.content) == {"auth": TOKEN, "task_id": "918273"}
-    assert result == expected
-
-
 def test_export_status_reads_either_link_name() -> None:
+    """The export link is read from filename or csv_filename; finished means not in progress."""
     assert ExportStatus(status="completed", filename=ZIP).url == ZIP
     assert ExportStatus(status="completed", csv_filename=ZIP).url == ZIP
     assert ExportStatus(status="failed").finished
@@ -202,17 +169,23 @@ def test_export_status_reads_either_link_name() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"name": "x"}, "exactly one"),
-        ({"name": "x", "filter_expression": "e", "conditions": [["a", "EQ", 1]]}, "exactly one"),
-        ({"name": "", "filter_expression": "e"}, "empty"),
+        pytest.param({"name": "x"}, "exactly one", id="no-expression"),
+        pytest.param(
+            {"name": "x", "filter_expression": "e", "conditions": [["a", "EQ", 1]]},
+            "exactly one",
+            id="expression-and-conditions",
+        ),
+        pytest.param({"name": "", "filter_expression": "e"}, "empty", id="no-name"),
     ],
 )
 def test_create_filter_validation(kwargs: dict[str, Any], message: str) -> None:
+    """createFilter needs a name and exactly one of filter_expression or conditions."""
     with pytest.raises(ValidationError, match=message):
         CreateFilter(**kwargs)
 
 
-def test_names() -> None:
+def test_names_and_export_formats() -> None:
+    """The export commands carry their catalogue names; an unknown export format is refused."""
     assert ExportSegmentResult.name == "exportSegment/result"
     assert ExportSegmentLegacy.name == "exportSegment (legacy v1.3)"
     with pytest.raises(ValidationError, match="XML"):

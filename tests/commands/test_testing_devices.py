@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
-import respx
 
-from pushwoosh_async import PushwooshClient
-from pushwoosh_async.commands import Command
+from pushwoosh_async.commands import Ack, Command
 from pushwoosh_async.commands.testing_devices import (
     CreateTestDevice,
     ListTestDevices,
@@ -17,59 +13,62 @@ from pushwoosh_async.commands.testing_devices import (
 )
 from pushwoosh_async.enums import DeviceType
 from pushwoosh_async.errors import ValidationError
-from tests.commands.wire import (  # the shared helpers
-    APP,
-    EXAMPLES,
-    send,
-    v13_server,
-)
+from tests.commands.wire import NO_AUTH, WireCase, v13_server
+from tests.support import API, APPLICATION, example, ok
 
+EX = example("test_devices.listTestDevices.json")
 
-async def test_create_test_device(pw: PushwooshClient, router: respx.Router) -> None:
-    command = CreateTestDevice(
-        push_token="e3b0c442", device_type=DeviceType.IOS, name="QA iPhone", description="iOS"
-    )
-    request, result = await send(pw, router, command)
-    v13_server(
-        request,
+CASES = [
+    WireCase(
         "createTestDevice",
-        {
-            "application": APP,
-            "push_token": "e3b0c442",
-            "device_type": 1,
-            "name": "QA iPhone",
-            "description": "iOS",
-        },
-    )
-    assert result.warnings == ()
+        CreateTestDevice(
+            push_token="e3b0c442", device_type=DeviceType.IOS, name="QA iPhone", description="iOS"
+        ),
+        **v13_server(
+            "createTestDevice",
+            {
+                "application": APPLICATION,
+                "push_token": "e3b0c442",
+                "device_type": 1,
+                "name": "QA iPhone",
+                "description": "iOS",
+            },
+        ),
+        reply=ok(),
+        result=Ack(warnings=()),
+    ),
+    # The catalogue example, as it is.
+    WireCase(
+        "listTestDevices-example",
+        ListTestDevices(),
+        http_method="POST",
+        url=f"{API}/json/1.3/listTestDevices",
+        headers=NO_AUTH,
+        body=EX["request"],
+        reply=EX["response"],
+        result=TestDevices(
+            devices=(
+                TestDevice(
+                    name="QA iPhone",
+                    device_type=1,
+                    push_token="e3b0c442...",
+                    description="iOS test device",
+                ),
+            )
+        ),
+    ),
+]
 
 
 def test_create_test_device_needs_token_and_name() -> None:
+    """createTestDevice with an empty push token or name is refused."""
     with pytest.raises(ValidationError):
         CreateTestDevice(push_token="", device_type=1, name="n")
     with pytest.raises(ValidationError):
         CreateTestDevice(push_token="t", device_type=1, name="")
 
 
-async def test_list_test_devices_matches_the_example(
-    pw: PushwooshClient, router: respx.Router
-) -> None:
-    ex = json.loads((EXAMPLES / "test_devices.listTestDevices.json").read_text())
-    request, result = await send(pw, router, ListTestDevices(), ex["response"])
-    assert json.loads(request.content) == ex["request"]
-    v13_server(request, "listTestDevices", {"application": APP})
-    assert result == TestDevices(
-        devices=(
-            TestDevice(
-                name="QA iPhone",
-                device_type=1,
-                push_token="e3b0c442...",
-                description="iOS test device",
-            ),
-        )
-    )
-
-
 def test_command_value_is_not_collected_as_a_test() -> None:
+    """TestDevice is not mistaken for a pytest test class; ListTestDevices is a Command."""
     assert TestDevice.__test__ is False
     assert isinstance(ListTestDevices(application="X"), Command)
