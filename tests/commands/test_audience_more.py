@@ -95,5 +95,5 @@ def test_empty_devices_and_request_ids_are_refused() -> None:
 def test_bulk_register_is_not_retried_and_status_is_a_named_get() -> None:
     """bulkRegisterDevice is not idempotent; the status query is the GET "bulkSetTags status"."""
     assert BulkRegisterDevice.idempotent is False
-    assert BulkSetTagsStatus.name == "bulkSetTags status"
+    assert BulkSetTagsStatus.method == "bulkSetTags status"
     assert BulkSetTagsStatus.http_method == "GET"

@@ -145,7 +145,7 @@ CASES = [
 @pytest.mark.parametrize(("action", "command_type"), [pytest.param(*c, id=c[0]) for c in LIFECYCLE])
 def test_lifecycle_commands_are_named_by_their_path(action: str, command_type: type[Any]) -> None:
     """Each life-cycle transition is named "journeygateway/<action>"."""
-    assert command_type.name == f"journeygateway/{action}"
+    assert command_type.method == f"journeygateway/{action}"
 
 
 def test_unknown_status_is_kept_raw() -> None:
@@ -191,8 +191,8 @@ def test_creating_and_starting_are_not_retried() -> None:
 
 def test_names_are_the_catalogue_names() -> None:
     """Commands carry the catalogue's names, which say what they do."""
-    assert JourneygatewayCreate.name == "journeygateway (create)"
-    assert JourneygatewayUpdate.name == "journeygateway (update)"
-    assert JourneyStartByAPI.name == "journey start by API"
-    assert JourneyStatistics.name == "journey statistics"
-    assert JourneyDropUsers.name == "journey drop users"
+    assert JourneygatewayCreate.method == "journeygateway (create)"
+    assert JourneygatewayUpdate.method == "journeygateway (update)"
+    assert JourneyStartByAPI.method == "journey start by API"
+    assert JourneyStatistics.method == "journey statistics"
+    assert JourneyDropUsers.method == "journey drop users"

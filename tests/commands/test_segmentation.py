@@ -186,7 +186,7 @@ def test_create_filter_validation(kwargs: dict[str, Any], message: str) -> None:
 
 def test_names_and_export_formats() -> None:
     """The export commands carry their catalogue names; an unknown export format is refused."""
-    assert ExportSegmentResult.name == "exportSegment/result"
-    assert ExportSegmentLegacy.name == "exportSegment (legacy v1.3)"
+    assert ExportSegmentResult.method == "exportSegment/result"
+    assert ExportSegmentLegacy.method == "exportSegment (legacy v1.3)"
     with pytest.raises(ValidationError, match="XML"):
         ExportSegment(filter_expression="e", format="XML")

@@ -118,7 +118,7 @@ def test_tag_type_accepts_raw_ints_and_refuses_unknown() -> None:
 def test_legacy_bulk_set_tags_is_not_retried() -> None:
     """The legacy bulkSetTags is not idempotent, is named as legacy, and reads list operators."""
     assert BulkSetTagsLegacy.idempotent is False
-    assert BulkSetTagsLegacy.name == "bulkSetTags (legacy v1.3)"
+    assert BulkSetTagsLegacy.method == "bulkSetTags (legacy v1.3)"
     entry = BulkSetTagsLegacy(devices=[{"user_id": "u", "tags": {}, "list_operator": "append"}])
     assert entry.devices is not None
     assert entry.devices[0].list_operator is ListOperator.APPEND
