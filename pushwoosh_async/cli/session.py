@@ -1,0 +1,79 @@
+"""The client a subcommand talks through: the real one from the tokens, else a demo one.
+
+Tokens come from ``--token`` / ``--device-token`` or ``PUSHWOOSH_API_TOKEN`` /
+``PUSHWOOSH_DEVICE_TOKEN``; they are handed to the client and never printed. With neither, the
+client is wired to a fresh built-in fake Pushwoosh, which is imported only then.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import IO, TYPE_CHECKING, Any, Final
+
+from pushwoosh_async import PushwooshClient
+
+if TYPE_CHECKING:
+    from pushwoosh_async.testing import FakePushwoosh
+
+__all__ = ["FAKE_APPLICATION", "FAKE_DEVICES", "connect", "demo_account", "is_demo"]
+
+FAKE_APPLICATION: Final = "ABCDE-12345"
+"""The application of the demo account."""
+FAKE_DEVICES: Final = ("hwid-1", "hwid-2", "hwid-3")
+"""Devices the fake knows, so a demo send reaches some and reports the others as unknown."""
+
+
+def _tokens(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    api = args.token or os.environ.get("PUSHWOOSH_API_TOKEN") or None
+    device = args.device_token or os.environ.get("PUSHWOOSH_DEVICE_TOKEN") or None
+    return api, device
+
+
+def is_demo(args: argparse.Namespace) -> bool:
+    """No API token and no device token: the command runs against the built-in fake."""
+    return _tokens(args) == (None, None)
+
+
+def demo_account() -> str:
+    """The demo account, as the notices print it."""
+    return f"application {FAKE_APPLICATION}, known devices {', '.join(FAKE_DEVICES)}"
+
+
+def _real_client(args: argparse.Namespace) -> PushwooshClient:
+    api, device = _tokens(args)
+    overrides: dict[str, Any] = {"api_token": api, "device_token": device}
+    if args.application:
+        overrides["application"] = args.application
+    return PushwooshClient.from_env(**overrides)
+
+
+def _demo_client(*, unlimited: bool) -> tuple[PushwooshClient, FakePushwoosh]:
+    """A client wired to a fresh fake knowing ``FAKE_DEVICES``; ``unlimited``: no rate limits."""
+    from pushwoosh_async.testing import FakePushwoosh  # noqa: PLC0415 (demo mode only)
+
+    limits: dict[str, Any] | None = {} if unlimited else None
+    fake = FakePushwoosh(applications=[FAKE_APPLICATION], rate_limits=limits)
+    for hwid in FAKE_DEVICES:
+        fake.add_device(hwid)
+    client = PushwooshClient(
+        fake.api_token,
+        device_token=fake.device_token,
+        application=FAKE_APPLICATION,
+        transport=fake.transport,
+        rate_limits=limits,
+    )
+    return client, fake
+
+
+def connect(
+    args: argparse.Namespace, *, notice: str, to: IO[str], unlimited: bool = False
+) -> tuple[PushwooshClient, FakePushwoosh | None]:
+    """The client for ``args`` and, in demo mode, its fake (after printing ``notice`` to ``to``).
+
+    ``unlimited``: the demo client and fake apply no rate limits (for bulk runs).
+    """
+    if not is_demo(args):
+        return _real_client(args), None
+    print(notice, file=to)
+    return _demo_client(unlimited=unlimited)

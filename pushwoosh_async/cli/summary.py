@@ -1,0 +1,54 @@
+"""The end of a ``bulk`` run: its summary table, its exit status and its JSON report file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pushwoosh_async.bulk import BulkReport
+from pushwoosh_async.cli.exit_codes import ExitCode
+
+__all__ = ["exit_code", "summary", "write_report"]
+
+
+def summary(report: BulkReport) -> str:
+    """The table printed after a run: counts, chunks, time, rate, and why it stopped early."""
+    statuses = [chunk.status for chunk in report.chunks]
+    rows = [
+        ("sent", f"{report.sent:,}"),
+        ("unknown", f"{report.unknown:,} (devices Pushwoosh does not know)"),
+        ("failed", f"{report.failed:,}"),
+        ("unconfirmed", f"{report.unconfirmed:,} (may have been sent; resume to be sure)"),
+        (
+            "chunks",
+            (
+                f"{len(statuses):,} ({statuses.count('sent')} sent, "
+                f"{statuses.count('failed')} failed, {statuses.count('unconfirmed')} unconfirmed)"
+            ),
+        ),
+        ("elapsed", f"{report.elapsed:.2f} s"),
+        ("rate", f"{report.rate:,.0f} recipients/s"),
+    ]
+    if report.cancelled:
+        rows.append(("cancelled", "yes: chunks in flight are counted unconfirmed"))
+    if report.stopped_by:
+        rows.append(("stopped by", report.stopped_by))
+    return "\n".join(f"{name:<13}{value}" for name, value in rows)
+
+
+def exit_code(report: BulkReport) -> ExitCode:
+    """OK if all went, PARTIAL if some chunk went and some did not, FAILURE if none went."""
+    trouble = report.failed or report.unconfirmed or report.cancelled or report.stopped_by
+    accepted = any(chunk.status == "sent" for chunk in report.chunks)
+    if trouble and not accepted:  # also an auth error: it stops the run at its first chunk
+        return ExitCode.FAILURE
+    return ExitCode.PARTIAL if trouble else ExitCode.OK
+
+
+def write_report(path: str, report: BulkReport) -> None:
+    """Write ``report`` as JSON to ``path``, atomically (through ``path.part``)."""
+    target = Path(path)
+    partial = target.with_name(target.name + ".part")
+    text = json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(target)

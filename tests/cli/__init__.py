@@ -1,0 +1,1 @@
+"""Tests of the ``pushwoosh`` command line (``pushwoosh_async.cli``)."""
