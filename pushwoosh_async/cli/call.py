@@ -14,12 +14,7 @@ from pushwoosh_async.cli.exit_codes import ExitCode, UsageError
 from pushwoosh_async.cli.options import Subcommands, add_command
 from pushwoosh_async.cli.session import connect, demo_account
 
-__all__ = ["add_parser", "command_class", "run", "wire_name"]
-
-
-def wire_name(cls: type[commands.Command[Any]]) -> str:
-    """The API method name of a command class (the one place the CLI asks a command for it)."""
-    return cls.method_name()
+__all__ = ["add_parser", "command_class", "run"]
 
 
 def add_parser(subparsers: Subcommands) -> None:
@@ -36,7 +31,7 @@ def add_parser(subparsers: Subcommands) -> None:
 
 def command_class(method: str) -> type[commands.Command[Any]]:
     """The command called ``method`` (exactly, else ignoring case); else bad usage, with hints."""
-    by_name = {wire_name(cls): cls for cls in commands.ALL}
+    by_name = {cls.method: cls for cls in commands.ALL}
     found = by_name.get(method)
     if found is None:
         folded = {name.casefold(): cls for name, cls in by_name.items()}

@@ -172,11 +172,6 @@ class Command(Generic[R]):
         # attrs re-creates slotted classes: keyed by name, the final class replaces the first.
         _REGISTRY[f"{cls.__module__}.{cls.__qualname__}"] = cls
 
-    @classmethod
-    def method_name(cls) -> str:
-        """The wire method name; the same as :attr:`method` (kept for older code)."""
-        return cls.method
-
     def with_dedup_keys(self) -> Command[R] | None:
         """A copy with its de-duplication keys filled in, or ``None`` if it has none.
 

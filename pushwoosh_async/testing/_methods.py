@@ -12,6 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
+from pushwoosh_async.testing._jobs import (
+    export_segment,
+    export_segment_result,
+    get_msg_stats,
+    get_results,
+)
 from pushwoosh_async.testing._request import FEW_DEVICES, Refusal, Request
 from pushwoosh_async.testing._state import Account, Device, Job, Message
 
@@ -325,64 +331,6 @@ def list_presets(call: Request) -> dict[str, Any]:
             if p.get("applicationCode") == application
         ]
     }
-
-
-# --- statistics (scheduled requests) ----------------------------------------------------------
-
-
-def get_msg_stats(call: Request) -> dict[str, Any]:
-    """Schedule a message-statistics request; read it with ``getResults``."""
-    message = call.account.messages.get(call.text("message"))
-    if message is None:
-        raise Refusal(210, "Message not found")
-    request_id = call.codes()
-    sent = len(message.devices)
-    call.account.jobs[request_id] = Job(
-        request_id, "getMsgStats", polls_left=1, result={"sent": sent, "opened": 0}
-    )
-    return {"request_id": request_id}
-
-
-def get_results(call: Request) -> Any:
-    """The result of a scheduled request once done.
-
-    While it is still being prepared the fake answers 210: Pushwoosh's "not ready" answer was
-    never captured, so that shape is an inference.
-    """
-    job = call.account.jobs.get(call.text("request_id"))
-    if job is None:
-        raise Refusal(210, "Request not found")
-    if job.poll() != "Completed":
-        raise Refusal(210, "Request is not processed yet")
-    return job.result
-
-
-def export_segment(call: Request) -> dict[str, Any]:
-    """Start exporting the devices of a segment; poll ``exportSegment/result`` by ``task_id``."""
-    expression = call.text("filterExpression")
-    task_id = call.codes()
-    count = len(call.account.devices)
-    call.account.jobs[task_id] = Job(
-        task_id,
-        "exportSegment",
-        polls_left=1,
-        result={
-            "devices_count": count,
-            "filename": f"https://fake-pushwoosh.invalid/exports/{task_id}.zip",
-            "filterExpression": expression,
-        },
-    )
-    return {"task_id": task_id}
-
-
-def export_segment_result(call: Request) -> dict[str, Any]:
-    """The export's progress: ``in-progress`` once, then ``completed`` with its file."""
-    job = call.account.jobs.get(str(call.body.get("task_id", "")))
-    if job is None or job.kind != "exportSegment":
-        raise Refusal(404, "task not found", http_status=404)
-    if job.poll() != "Completed":
-        return {"status": "in-progress", "progress": 50}
-    return {"status": "completed", "progress": 100, **job.result}
 
 
 Handler = Callable[[Request], Any]

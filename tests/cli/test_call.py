@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from pushwoosh_async.cli import main
-from pushwoosh_async.cli.call import command_class, wire_name
+from pushwoosh_async.cli.call import command_class
 from pushwoosh_async.commands import ALL, GetTags
 
 
@@ -45,7 +45,7 @@ def test_call_invalid_body_is_bad_usage(capsys: pytest.CaptureFixture[str]) -> N
 def test_call_finds_every_command_by_its_wire_name_in_any_case() -> None:
     """Each command is found by its wire name, exactly and case-folded."""
     for cls in ALL:
-        assert command_class(wire_name(cls)) is cls
+        assert command_class(cls.method) is cls
     assert command_class("GETTAGS") is GetTags
 
 
