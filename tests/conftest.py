@@ -5,15 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-import httpx
 import pytest
 import respx
 
 from pushwoosh_async import PushwooshClient, RetryPolicy
 from tests.support import API as BASE_URL
-from tests.support import API_TOKEN, APPLICATION, DEVICE_TOKEN
-
-_UNSET: Any = object()
+from tests.support import API_TOKEN, APPLICATION, DEVICE_TOKEN, mock_client
 
 
 @pytest.fixture
@@ -31,15 +28,15 @@ async def make_client(router: respx.Router) -> AsyncIterator[Callable[..., Pushw
         api_token: str | None = API_TOKEN,
         *,
         device_token: str | None = DEVICE_TOKEN,
-        application: str | None = _UNSET,
+        application: str | None = APPLICATION,
         **kwargs: Any,
     ) -> PushwooshClient:
         kwargs.setdefault("retry", RetryPolicy.off())
-        client = PushwooshClient(
+        client = mock_client(
+            router.async_handler,
             api_token,
             device_token=device_token,
-            application=APPLICATION if application is _UNSET else application,
-            transport=httpx.MockTransport(router.async_handler),
+            application=application,
             **kwargs,
         )
         clients.append(client)
