@@ -25,7 +25,7 @@ from pushwoosh_async.errors import (
     ServerError,
 )
 from pushwoosh_async.pipeline import Call, Next, Reply
-from tests.support import API_TOKEN, DEVICE_TOKEN, mock_client, ok, refused
+from tests.support import API_TOKEN, APPLICATION, DEVICE_TOKEN, mock_client, ok, refused
 
 OK = ok({"Messages": ["AAAA-BBBB"]})
 
@@ -173,6 +173,33 @@ async def test_token_never_in_repr_str_logs_or_errors(caplog: pytest.LogCaptureF
 
     async with mock_client(ok_handler, steps=[spy]) as pw:
         await pw(message())
+
+    class Sender:
+        """The terminal step: it sees every call authenticated, the tokens inside."""
+
+        def __init__(self) -> None:
+            self.seen: list[Call] = []
+
+        async def __call__(self, call: Call, /) -> Reply:
+            self.seen.append(call)
+            emitted.append(repr(call))
+            data = {"Messages": ["AAAA-BBBB"]} if call.method == "createMessage" else {"result": {}}
+            headers = {"Content-Type": "application/json"}
+            return Reply(200, headers=headers, body=json.dumps(ok(data)).encode())
+
+        async def aclose(self) -> None:
+            pass
+
+    sender = Sender()
+    async with PushwooshClient(
+        API_TOKEN, device_token=DEVICE_TOKEN, application=APPLICATION, sender=sender
+    ) as pw:
+        await pw(message())
+        await pw(GetTags(hwid="hwid-1"))
+    # Those calls held both tokens, so their reprs are a real test of the redaction.
+    assert sender.seen[0].payload["auth"] == API_TOKEN
+    assert sender.seen[1].headers["Authorization"] == f"Token {DEVICE_TOKEN}"
+
     emitted += [record.getMessage() for record in caplog.records]
     everything = "\n".join(emitted)
     assert "createMessage" in everything  # the search covers real output

@@ -69,7 +69,11 @@ def note(*devices: str) -> Notification:
 async def test_running_binds_loopback_on_a_free_port(url: str) -> None:
     """running() serves on 127.0.0.1 at a port it picked, never on a public interface."""
     assert url.startswith("http://127.0.0.1:")
-    assert int(url.rsplit(":", 1)[1]) > 0
+    port = int(url.rsplit(":", 1)[1])
+    assert port > 0
+    async with aiohttp.ClientSession() as session:  # something answers HTTP on that port
+        response = await session.post(url + "/json/1.3/noSuchMethod", data=b"{}")
+    assert response.status == 404
 
 
 async def test_register_set_and_get_tags(url: str, fake: FakePushwoosh) -> None:
