@@ -1,4 +1,4 @@
-"""Shared test set-up: the catalogue's tokens and application, a respx router, client factories."""
+"""Shared test set-up: a respx router, client factories and a fake account (the test tokens)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import pytest
 import respx
 
 from pushwoosh_async import PushwooshClient, RetryPolicy
+from pushwoosh_async.testing import FakePushwoosh
 from tests.support import API as BASE_URL
-from tests.support import API_TOKEN, APPLICATION, DEVICE_TOKEN, mock_client
+from tests.support import API_TOKEN, APPLICATION, DEVICE_TOKEN, fake_account, mock_client
 
 
 @pytest.fixture
@@ -51,3 +52,9 @@ async def make_client(router: respx.Router) -> AsyncIterator[Callable[..., Pushw
 def pw(make_client: Callable[..., PushwooshClient]) -> PushwooshClient:
     """The default client: server and device tokens, application ABCDE-12345, retries off."""
     return make_client()
+
+
+@pytest.fixture
+def fake() -> FakePushwoosh:
+    """A fresh ``FakePushwoosh`` account with the test tokens and application."""
+    return fake_account()

@@ -101,6 +101,24 @@ def case(
     return pytest.param(command, http_status, headers, content, cls, fields, id=case_id)
 
 
+def throttled(
+    case_id: str, header: str | None, retry_after: float | None, body: Any = "", **fields: Any
+) -> Any:
+    """One 429 row: the Retry-After header sent (or none) and the seconds expected on the error."""
+    fields.setdefault("status_message", "HTTP 429")
+    headers = None if header is None else {"Retry-After": header}
+    return case(
+        case_id,
+        429,
+        body,
+        RateLimited,
+        headers=headers,
+        status_code=429,
+        retry_after=retry_after,
+        **fields,
+    )
+
+
 def misfit(case_id: str, body: Any, command: Any, result_type: str) -> Any:
     """One row: an HTTP 200 JSON reply whose data does not fit ``result_type`` (a DecodeError)."""
     return case(case_id, 200, body, DecodeError, command=command, message=Containing(result_type))
@@ -206,36 +224,16 @@ ERROR_CASES = [
         status_code=404,
         status_message="Resource not found",
     ),
-    case(
+    throttled(
         "http-429-retry-after-seconds",
-        429,
+        "7",
+        7.0,
         {"message": "too many requests"},
-        RateLimited,
         command=CREATE,
-        headers={"Retry-After": "7"},
-        status_code=429,
         status_message="too many requests",
-        retry_after=7.0,
     ),
-    case(
-        "http-429-retry-after-past-date",
-        429,
-        "",
-        RateLimited,
-        headers={"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"},
-        status_code=429,
-        status_message="HTTP 429",
-        retry_after=0.0,
-    ),
-    case(
-        "http-429-no-retry-after",
-        429,
-        "",
-        RateLimited,
-        status_code=429,
-        status_message="HTTP 429",
-        retry_after=None,
-    ),
+    throttled("http-429-retry-after-past-date", "Wed, 21 Oct 2015 07:28:00 GMT", 0.0),
+    throttled("http-429-no-retry-after", None, None),
     case(
         "http-502-html-page",
         502,
@@ -312,21 +310,6 @@ ERROR_CASES = [
 ERROR_ARGS = ("command", "http_status", "headers", "content", "cls", "fields")
 
 
-async def raised_by(
-    pw: PushwooshClient,
-    router: respx.Router,
-    command: Any,
-    *,
-    http_status: int,
-    headers: dict[str, str],
-    content: bytes,
-) -> PushwooshError:
-    router.route().respond(http_status, headers=headers, content=content)
-    with pytest.raises(PushwooshError) as info:
-        await pw(command)
-    return info.value
-
-
 def fields_of(error: BaseException) -> dict[str, Any]:
     """An error's fields: attrs fields for the structured errors, ``args`` for the plain ones."""
     if attrs.has(type(error)):
@@ -346,9 +329,10 @@ async def test_reply_maps_to_error(  # noqa: PLR0917
     fields: dict[str, Any],
 ) -> None:
     """Each (HTTP status, body) raises the documented class and fields, printable and picklable."""
-    error = await raised_by(
-        pw, router, command, http_status=http_status, headers=headers, content=content
-    )
+    router.route().respond(http_status, headers=headers, content=content)
+    with pytest.raises(PushwooshError) as info:
+        await pw(command)
+    error = info.value
 
     assert type(error) is cls
     actual = {name: getattr(error, name) for name in fields}

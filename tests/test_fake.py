@@ -57,12 +57,6 @@ FILTERED = Notification(content="Hi", filter="everyone")
 
 
 @pytest.fixture
-def fake() -> FakePushwoosh:
-    """A fresh fake account with the test tokens and application."""
-    return fake_account()
-
-
-@pytest.fixture
 async def pw(fake: FakePushwoosh) -> AsyncIterator[PushwooshClient]:
     """A client wired to ``fake``, retrying without backoff."""
     async with fake_client(fake, retry=NO_WAIT) as client:

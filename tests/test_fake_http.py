@@ -32,18 +32,11 @@ from tests.support import (
     API_TOKEN,
     APPLICATION,
     DEVICE_TOKEN,
-    fake_account,
     raw_client,
     transaction_ids,
 )
 
 FAST_RETRY = RetryPolicy(attempts=3, initial_delay=0.01, max_delay=0.02)
-
-
-@pytest.fixture
-def fake() -> FakePushwoosh:
-    """A fresh fake account with the test tokens and application."""
-    return fake_account()
 
 
 @pytest.fixture
