@@ -183,7 +183,9 @@ async def test_token_never_in_repr_str_logs_or_errors(caplog: pytest.LogCaptureF
         async def __call__(self, call: Call, /) -> Reply:
             self.seen.append(call)
             emitted.append(repr(call))
-            data = {"Messages": ["AAAA-BBBB"]} if call.method == "createMessage" else {"result": {}}
+            data: dict[str, Any] = {"result": {}}
+            if call.method == "createMessage":
+                data = {"Messages": ["AAAA-BBBB"]}
             headers = {"Content-Type": "application/json"}
             return Reply(200, headers=headers, body=json.dumps(ok(data)).encode())
 
