@@ -1,19 +1,17 @@
-"""Shared test set-up: the catalogue's tokens and application, a respx router, client factories."""
+"""Shared test set-up: a respx router, client factories and a fake account (the test tokens)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-import httpx
 import pytest
 import respx
 
 from pushwoosh_async import PushwooshClient, RetryPolicy
+from pushwoosh_async.testing import FakePushwoosh
 from tests.support import API as BASE_URL
-from tests.support import API_TOKEN, APPLICATION, DEVICE_TOKEN
-
-_UNSET: Any = object()
+from tests.support import API_TOKEN, APPLICATION, DEVICE_TOKEN, fake_account, mock_client
 
 
 @pytest.fixture
@@ -31,15 +29,15 @@ async def make_client(router: respx.Router) -> AsyncIterator[Callable[..., Pushw
         api_token: str | None = API_TOKEN,
         *,
         device_token: str | None = DEVICE_TOKEN,
-        application: str | None = _UNSET,
+        application: str | None = APPLICATION,
         **kwargs: Any,
     ) -> PushwooshClient:
         kwargs.setdefault("retry", RetryPolicy.off())
-        client = PushwooshClient(
+        client = mock_client(
+            router.async_handler,
             api_token,
             device_token=device_token,
-            application=APPLICATION if application is _UNSET else application,
-            transport=httpx.MockTransport(router.async_handler),
+            application=application,
             **kwargs,
         )
         clients.append(client)
@@ -54,3 +52,9 @@ async def make_client(router: respx.Router) -> AsyncIterator[Callable[..., Pushw
 def pw(make_client: Callable[..., PushwooshClient]) -> PushwooshClient:
     """The default client: server and device tokens, application ABCDE-12345, retries off."""
     return make_client()
+
+
+@pytest.fixture
+def fake() -> FakePushwoosh:
+    """A fresh ``FakePushwoosh`` account with the test tokens and application."""
+    return fake_account()

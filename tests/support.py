@@ -7,8 +7,14 @@ with the project root on ``pythonpath``). Each constant is defined here and nowh
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Final
+
+import httpx
+
+from pushwoosh_async import PushwooshClient
+from pushwoosh_async.testing import FakePushwoosh
 
 API: Final = "https://api.pushwoosh.com"
 """The production API host, as the client builds URLs for it."""
@@ -28,6 +34,60 @@ EXAMPLES: Final = Path(__file__).resolve().parent / "data" / "examples"
 def ok(response: Any = None, message: str = "OK") -> dict[str, Any]:
     """A v1.3 success envelope around ``response``."""
     return {"status_code": 200, "status_message": message, "response": response}
+
+
+def refused(code: int, message: str, response: Any = None) -> dict[str, Any]:
+    """A v1.3 envelope whose ``status_code`` refuses the call (210, 403, ...), at HTTP 200."""
+    return {"status_code": code, "status_message": message, "response": response}
+
+
+def mock_client(
+    handler: Callable[[httpx.Request], Any],
+    api_token: str | None = API_TOKEN,
+    *,
+    device_token: str | None = DEVICE_TOKEN,
+    application: str | None = APPLICATION,
+    **options: Any,
+) -> PushwooshClient:
+    """A client with the test tokens and application that sends through ``MockTransport(handler)``.
+
+    For tests that run their own event loop (the virtual clock) or script the transport
+    themselves; the ``make_client`` fixture in ``tests/conftest.py`` builds on it. Other keyword
+    arguments go to ``PushwooshClient`` as given (retries keep the library's default).
+    """
+    return PushwooshClient(
+        api_token,
+        device_token=device_token,
+        application=application,
+        transport=httpx.MockTransport(handler),
+        **options,
+    )
+
+
+def fake_account(**options: Any) -> FakePushwoosh:
+    """A ``FakePushwoosh`` account that accepts the test tokens and knows ``APPLICATION``."""
+    return FakePushwoosh(
+        api_token=API_TOKEN, device_token=DEVICE_TOKEN, applications=[APPLICATION], **options
+    )
+
+
+def fake_client(
+    fake: FakePushwoosh, api_token: str | None = API_TOKEN, **options: Any
+) -> PushwooshClient:
+    """A client for ``fake`` in process (``fake.transport``): the test tokens and application."""
+    options.setdefault("device_token", DEVICE_TOKEN)
+    options.setdefault("application", APPLICATION)
+    return PushwooshClient(api_token, transport=fake.transport, **options)
+
+
+def raw_client(fake: FakePushwoosh) -> httpx.AsyncClient:
+    """A bare httpx client into ``fake`` (no library code between the test and the fake)."""
+    return httpx.AsyncClient(transport=fake.transport, base_url=API)
+
+
+def transaction_ids(body: Mapping[str, Any]) -> list[str | None]:
+    """The ``transactionId`` of each notification in one createMessage request body."""
+    return [n.get("transactionId") for n in body["request"]["notifications"]]
 
 
 def example(name: str) -> Any:

@@ -15,31 +15,35 @@ from pushwoosh_async import Notification, PushwooshClient, RetryPolicy
 from pushwoosh_async.bulk import BulkProgress, BulkSender
 from pushwoosh_async.errors import ValidationError
 from pushwoosh_async.testing import FakePushwoosh, Fault, When
+from tests.support import fake_account, fake_client, transaction_ids
 from tests.virtual_clock import run_virtual, virtual_now
 
-APP = "ABCDE-12345"
 FAST = RetryPolicy(initial_delay=0, jitter=0)
 
 
 def fake(known: int = 0, **options: Any) -> FakePushwoosh:
+    """A fake account (its rate limit off) knowing devices ``h0`` ... ``h{known-1}``."""
     options.setdefault("rate_limits", {})
-    account = FakePushwoosh(api_token="T", applications=[APP], **options)
+    account = fake_account(**options)
     for i in range(known):
         account.add_device(f"h{i}")
     return account
 
 
 def client(account: FakePushwoosh, **options: Any) -> PushwooshClient:
+    """A client for ``account`` with no client-side rate limit and retries without backoff."""
     options.setdefault("rate_limits", {})
     options.setdefault("retry", FAST)
-    return PushwooshClient("T", application=APP, transport=account.transport, **options)
+    return fake_client(account, **options)
 
 
 def hwids(count: int) -> Iterator[str]:
+    """The hwids ``h0`` ... ``h{count-1}``, lazily."""
     return (f"h{i}" for i in range(count))
 
 
 def sent_devices(account: FakePushwoosh) -> list[str]:
+    """Every device of every message the account holds (repeats included)."""
     return [d for m in account.state.messages.values() for d in m.notification["devices"]]
 
 
@@ -77,7 +81,8 @@ async def test_a_lost_reply_is_retried_under_the_same_id_and_sent_once() -> None
     account.inject(Fault.reset(When.AFTER), method="createMessage")
     async with client(account) as pw:
         report = await pw.bulk_send({"content": "Hi"}, hwids(10))
-    assert len(account.calls_to("createMessage")) == 2
+    first, retry = (transaction_ids(c.body) for c in account.calls_to("createMessage"))
+    assert first == retry
     assert len(account.state.messages) == 1
     assert report.sent == 10
 
@@ -102,9 +107,7 @@ async def test_a_failed_chunk_does_not_stop_the_others() -> None:
 async def test_an_authentication_error_stops_the_whole_run() -> None:
     """A wrong token fails the first chunk and stops: no other chunk is attempted."""
     account = fake(known=5000)
-    async with PushwooshClient(
-        "WRONG", application=APP, transport=account.transport, rate_limits={}
-    ) as pw:
+    async with fake_client(account, "WRONG", rate_limits={}) as pw:
         report = await pw.bulk_send({"content": "Hi"}, hwids(5000), concurrency=1)
     assert len(account.calls_to("createMessage")) == 1
     assert report.stopped_by is not None
@@ -117,9 +120,7 @@ def test_pacing_holds_the_window_and_the_rate() -> None:
     times: list[float] = []
 
     async def main() -> None:
-        async with PushwooshClient(
-            "T", application=APP, transport=account.transport, retry=FAST
-        ) as pw:
+        async with fake_client(account, retry=FAST) as pw:
 
             def on_progress(_: BulkProgress) -> None:
                 times.append(virtual_now())

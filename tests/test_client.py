@@ -25,31 +25,24 @@ from pushwoosh_async.errors import (
     ServerError,
 )
 from pushwoosh_async.pipeline import Call, Next, Reply
+from tests.support import API_TOKEN, APPLICATION, DEVICE_TOKEN, mock_client, ok, refused
 
-API_TOKEN = "srv-Zq8Lk2Vb7Xc4Nm1Pw9Ty6Ru3Hs5Jd0Gf"
-DEVICE_TOKEN = "dev-Aa1Bb2Cc3Dd4Ee5Ff6Gg7Hh8Ii9Jj0Kk"
-
-OK = {"status_code": 200, "status_message": "OK", "response": {"Messages": ["AAAA-BBBB"]}}
+OK = ok({"Messages": ["AAAA-BBBB"]})
 
 
 def ok_handler(request: httpx.Request) -> httpx.Response:
+    """Answer every request with a createMessage success (code AAAA-BBBB)."""
     return httpx.Response(200, json=OK)
 
 
-def make_client(handler: Any = ok_handler, **kwargs: Any) -> PushwooshClient:
-    kwargs.setdefault("application", "ABCDE-12345")
-    return PushwooshClient(
-        API_TOKEN, device_token=DEVICE_TOKEN, transport=httpx.MockTransport(handler), **kwargs
-    )
-
-
 def message() -> CreateMessage:
+    """A createMessage to one device."""
     return CreateMessage(notifications=[Notification(content="Hi", devices=["hwid-1"])])
 
 
 async def test_send_returns_typed_result() -> None:
     """`await client(command)` returns the command's result type with the decoded codes."""
-    async with make_client() as pw:
+    async with mock_client(ok_handler) as pw:
         result = await pw(message())
     assert result.message_codes == ("AAAA-BBBB",)
     assert result.unknown_devices == {}
@@ -57,7 +50,7 @@ async def test_send_returns_typed_result() -> None:
 
 async def test_closed_client_refuses_calls() -> None:
     """A closed client raises ClientClosedError, both on call and on re-entry."""
-    pw = make_client()
+    pw = mock_client(ok_handler)
     async with pw:
         pass
     assert pw.closed
@@ -70,7 +63,7 @@ async def test_closed_client_refuses_calls() -> None:
 
 async def test_aclose_is_idempotent() -> None:
     """aclose() may be called any number of times."""
-    pw = make_client()
+    pw = mock_client(ok_handler)
     await pw.aclose()
     await pw.aclose()
     assert pw.closed
@@ -103,7 +96,7 @@ async def test_loopback_and_https_accepted(base_url: str) -> None:
         seen.append(str(request.url))
         return httpx.Response(200, json=OK)
 
-    async with make_client(handler, base_url=base_url) as pw:
+    async with mock_client(handler, base_url=base_url) as pw:
         await pw(message())
     assert seen == [base_url.rstrip("/") + "/json/1.3/createMessage"]
 
@@ -134,10 +127,11 @@ async def test_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PUSHWOOSH_APPLICATION", "ENV00-00000")
     monkeypatch.setenv("PUSHWOOSH_BASE_URL", "http://127.0.0.1:9")
     monkeypatch.delenv("PUSHWOOSH_DEVICE_TOKEN", raising=False)
+    urls: list[str] = []
     bodies: list[dict[str, Any]] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
-        assert str(request.url) == "http://127.0.0.1:9/json/1.3/createMessage"
+        urls.append(str(request.url))
         bodies.append(json.loads(request.content)["request"])
         return httpx.Response(200, json=OK)
 
@@ -145,6 +139,7 @@ async def test_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
         await pw(message())
         with pytest.raises(ConfigurationError, match="device token"):
             await pw(GetTags(hwid="h"))
+    assert urls == ["http://127.0.0.1:9/json/1.3/createMessage"], "the getTags was not sent"
     assert bodies[0]["auth"] == API_TOKEN
     assert bodies[0]["application"] == "ENV00-00000"
 
@@ -154,15 +149,13 @@ async def test_token_never_in_repr_str_logs_or_errors(caplog: pytest.LogCaptureF
     caplog.set_level(logging.DEBUG, logger="pushwoosh_async")
     replies = iter(
         [
-            httpx.Response(
-                200, json={"status_code": 210, "status_message": "Bad", "response": None}
-            ),
+            httpx.Response(200, json=refused(210, "Bad")),
             httpx.Response(500, text="<html>oops</html>"),
             httpx.Response(200, json=OK),
         ]
     )
     emitted: list[str] = []
-    async with make_client(lambda _: next(replies), retry=RetryPolicy.off()) as pw:
+    async with mock_client(lambda _: next(replies), retry=RetryPolicy.off()) as pw:
         emitted.append(repr(pw))
         for _ in range(2):
             with pytest.raises(APIError) as caught:
@@ -178,8 +171,37 @@ async def test_token_never_in_repr_str_logs_or_errors(caplog: pytest.LogCaptureF
         emitted.append(repr(reply))
         return reply
 
-    async with make_client(steps=[spy]) as pw:
+    async with mock_client(ok_handler, steps=[spy]) as pw:
         await pw(message())
+
+    class Sender:
+        """The terminal step: it sees every call authenticated, the tokens inside."""
+
+        def __init__(self) -> None:
+            self.seen: list[Call] = []
+
+        async def __call__(self, call: Call, /) -> Reply:
+            self.seen.append(call)
+            emitted.append(repr(call))
+            data: dict[str, Any] = {"result": {}}
+            if call.method == "createMessage":
+                data = {"Messages": ["AAAA-BBBB"]}
+            headers = {"Content-Type": "application/json"}
+            return Reply(200, headers=headers, body=json.dumps(ok(data)).encode())
+
+        async def aclose(self) -> None:
+            pass
+
+    sender = Sender()
+    async with PushwooshClient(
+        API_TOKEN, device_token=DEVICE_TOKEN, application=APPLICATION, sender=sender
+    ) as pw:
+        await pw(message())
+        await pw(GetTags(hwid="hwid-1"))
+    # Those calls held both tokens, so their reprs are a real test of the redaction.
+    assert sender.seen[0].body_token == API_TOKEN
+    assert sender.seen[1].headers["Authorization"] == f"Token {DEVICE_TOKEN}"
+
     emitted += [record.getMessage() for record in caplog.records]
     everything = "\n".join(emitted)
     assert "createMessage" in everything  # the search covers real output
@@ -192,7 +214,7 @@ async def test_one_log_line_per_attempt(caplog: pytest.LogCaptureFixture) -> Non
     caplog.set_level(logging.DEBUG, logger="pushwoosh_async")
     replies = iter([httpx.Response(503, text="busy"), httpx.Response(200, json=OK)])
     policy = RetryPolicy(initial_delay=0, jitter=0)
-    async with make_client(lambda _: next(replies), retry=policy) as pw:
+    async with mock_client(lambda _: next(replies), retry=policy) as pw:
         await pw(message())
     lines = [r.getMessage() for r in caplog.records if "attempt=" in r.getMessage()]
     assert len(lines) == 2
@@ -219,7 +241,7 @@ async def test_user_step_wraps_each_call_once() -> None:
 
     replies = iter([httpx.Response(500, json={}), httpx.Response(200, json=OK)])
     policy = RetryPolicy(initial_delay=0, jitter=0)
-    async with make_client(lambda _: next(replies), steps=[metrics], retry=policy) as pw:
+    async with mock_client(lambda _: next(replies), steps=[metrics], retry=policy) as pw:
         await pw(message())
     assert seen == [("call", None), ("reply", 200)]
 
@@ -230,12 +252,16 @@ async def test_user_step_can_short_circuit() -> None:
     async def dry_run(call: Call, next_: Next) -> Reply:
         return Reply(200, data={"Messages": ["DRY-RUN"]})
 
-    def never(request: httpx.Request) -> httpx.Response:
-        raise AssertionError("no request may leave")
+    sent: list[httpx.Request] = []
 
-    async with make_client(never, steps=[dry_run]) as pw:
+    def record(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json=OK)
+
+    async with mock_client(record, steps=[dry_run]) as pw:
         result = await pw(message())
     assert result.message_codes == ("DRY-RUN",)
+    assert sent == [], "no request may leave"
 
 
 async def test_validation_happens_before_any_request() -> None:
@@ -246,7 +272,7 @@ async def test_validation_happens_before_any_request() -> None:
         calls.append(request)
         return httpx.Response(200, json=OK)
 
-    async with make_client(handler, application=None) as pw:
+    async with mock_client(handler, application=None) as pw:
         with pytest.raises(ValueError, match="application"):
             await pw(message())
     assert calls == []
@@ -254,7 +280,7 @@ async def test_validation_happens_before_any_request() -> None:
 
 async def test_api_errors_propagate_typed() -> None:
     """A 210 envelope raises ArgumentError carrying Pushwoosh's message."""
-    reply = {"status_code": 210, "status_message": "Application not found", "response": None}
-    async with make_client(lambda _: httpx.Response(200, json=reply)) as pw:
+    reply = refused(210, "Application not found")
+    async with mock_client(lambda _: httpx.Response(200, json=reply)) as pw:
         with pytest.raises(ArgumentError, match="Application not found"):
             await pw(message())

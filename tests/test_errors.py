@@ -33,6 +33,7 @@ from pushwoosh_async.errors import (
     Unauthorized,
     ValidationError,
 )
+from tests.support import ok, refused
 
 MakeClient = Callable[..., PushwooshClient]
 
@@ -46,6 +47,13 @@ DETAILS = GetMessageDetails(message="7D1E-4C9A2B10-5F3E8A77")
 CREATE = CreateMessage(notifications=[Notification(content="Hi", users=["u"], transaction_id="t")])
 GET_TAGS = GetTags(hwid="hwid-1")
 BULK = BulkSetTags(devices=[{"hwid": "hwid-1", "tags": {"Plan": "pro"}}])
+METHOD_OF = [
+    (DETAILS, "getMessageDetails"),
+    (CREATE, "createMessage"),
+    (GET_TAGS, "getTags"),
+    (BULK, "bulkSetTags"),
+]
+"""Each command the cases send and the wire method name its errors must carry (written out)."""
 JSON = {"Content-Type": "application/json"}
 
 
@@ -62,10 +70,6 @@ class Containing:
 
     def __repr__(self) -> str:
         return f"Containing({self.part!r})"
-
-
-def envelope(code: int, message: str, response: Any = None) -> dict[str, Any]:
-    return {"status_code": code, "status_message": message, "response": response}
 
 
 def case(
@@ -93,8 +97,31 @@ def case(
         if issubclass(cls, APIError):
             fields.setdefault("response", None)
     fields.setdefault("http_status", http_status)
-    fields["method"] = type(command).method
+    fields["method"] = next(method for sent, method in METHOD_OF if sent is command)
     return pytest.param(command, http_status, headers, content, cls, fields, id=case_id)
+
+
+def throttled(
+    case_id: str, header: str | None, retry_after: float | None, body: Any = "", **fields: Any
+) -> Any:
+    """One 429 row: the Retry-After header sent (or none) and the seconds expected on the error."""
+    fields.setdefault("status_message", "HTTP 429")
+    headers = None if header is None else {"Retry-After": header}
+    return case(
+        case_id,
+        429,
+        body,
+        RateLimited,
+        headers=headers,
+        status_code=429,
+        retry_after=retry_after,
+        **fields,
+    )
+
+
+def misfit(case_id: str, body: Any, command: Any, result_type: str) -> Any:
+    """One row: an HTTP 200 JSON reply whose data does not fit ``result_type`` (a DecodeError)."""
+    return case(case_id, 200, body, DecodeError, command=command, message=Containing(result_type))
 
 
 ERROR_CASES = [
@@ -102,7 +129,7 @@ ERROR_CASES = [
     case(
         "v1.3-210-access-denied",
         200,
-        envelope(210, "Access denied or application not found", {"Messages": []}),
+        refused(210, "Access denied or application not found", {"Messages": []}),
         ArgumentError,
         command=CREATE,
         status_code=210,
@@ -111,7 +138,7 @@ ERROR_CASES = [
     case(
         "v1.3-210-application-not-found",
         200,
-        envelope(210, "Application not found"),
+        refused(210, "Application not found"),
         ArgumentError,
         status_code=210,
         status_message="Application not found",
@@ -119,7 +146,7 @@ ERROR_CASES = [
     case(
         "v1.3-403-token-restrictions",
         200,
-        envelope(403, "Token restrictions forbid this operation"),
+        refused(403, "Token restrictions forbid this operation"),
         Forbidden,
         status_code=403,
         status_message="Token restrictions forbid this operation",
@@ -127,7 +154,7 @@ ERROR_CASES = [
     case(
         "v1.3-404",
         200,
-        envelope(404, "Resource not found"),
+        refused(404, "Resource not found"),
         NotFound,
         status_code=404,
         status_message="Resource not found",
@@ -135,7 +162,7 @@ ERROR_CASES = [
     case(
         "v1.3-500-with-http-200",
         200,
-        envelope(500, "Internal error"),
+        refused(500, "Internal error"),
         ServerError,
         status_code=500,
         status_message="Internal error",
@@ -143,7 +170,7 @@ ERROR_CASES = [
     case(
         "v1.3-500-with-http-500",
         500,
-        envelope(500, "Internal error"),
+        refused(500, "Internal error"),
         ServerError,
         status_code=500,
         status_message="Internal error",
@@ -151,7 +178,7 @@ ERROR_CASES = [
     case(
         "v1.3-unknown-code",
         200,
-        envelope(409, "Something new"),
+        refused(409, "Something new"),
         APIError,
         status_code=409,
         status_message="Something new",
@@ -197,36 +224,16 @@ ERROR_CASES = [
         status_code=404,
         status_message="Resource not found",
     ),
-    case(
+    throttled(
         "http-429-retry-after-seconds",
-        429,
+        "7",
+        7.0,
         {"message": "too many requests"},
-        RateLimited,
         command=CREATE,
-        headers={"Retry-After": "7"},
-        status_code=429,
         status_message="too many requests",
-        retry_after=7.0,
     ),
-    case(
-        "http-429-retry-after-past-date",
-        429,
-        "",
-        RateLimited,
-        headers={"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"},
-        status_code=429,
-        status_message="HTTP 429",
-        retry_after=0.0,
-    ),
-    case(
-        "http-429-no-retry-after",
-        429,
-        "",
-        RateLimited,
-        status_code=429,
-        status_message="HTTP 429",
-        retry_after=None,
-    ),
+    throttled("http-429-retry-after-past-date", "Wed, 21 Oct 2015 07:28:00 GMT", 0.0),
+    throttled("http-429-no-retry-after", None, None),
     case(
         "http-502-html-page",
         502,
@@ -284,61 +291,23 @@ ERROR_CASES = [
     case(
         "v1.3-status-code-not-a-number",
         200,
-        envelope("210", "Access denied"),  # type: ignore[arg-type]
+        refused("210", "Access denied"),  # type: ignore[arg-type]
         DecodeError,
         excerpt=Containing('"status_code": "210"'),
     ),
     # A well-formed reply whose data does not fit the result type.
-    case(
-        "result-missing-required-field",
-        200,
-        {"status": "Pending"},
-        DecodeError,
-        command=BULK,
-        message=Containing("BulkSetTagsJob"),
-    ),
-    case(
-        "result-not-an-object",
-        200,
-        ["3f2b9d0e"],
-        DecodeError,
-        command=BULK,
-        message=Containing("BulkSetTagsJob"),
-    ),
-    case(
-        "result-tags-not-a-mapping",
-        200,
-        envelope(200, "OK", {"result": "Plan=pro"}),
-        DecodeError,
-        command=GET_TAGS,
-        message=Containing("Tags"),
-    ),
-    case(
+    misfit("result-missing-required-field", {"status": "Pending"}, BULK, "BulkSetTagsJob"),
+    misfit("result-not-an-object", ["3f2b9d0e"], BULK, "BulkSetTagsJob"),
+    misfit("result-tags-not-a-mapping", ok({"result": "Plan=pro"}), GET_TAGS, "Tags"),
+    misfit(
         "result-message-codes-not-a-list",
-        200,
-        envelope(200, "OK", {"Messages": "7D1E-4C9A2B10-5F3E8A77"}),
-        DecodeError,
-        command=CREATE,
-        message=Containing("CreateMessageResult"),
+        ok({"Messages": "7D1E-4C9A2B10-5F3E8A77"}),
+        CREATE,
+        "CreateMessageResult",
     ),
 ]
 
 ERROR_ARGS = ("command", "http_status", "headers", "content", "cls", "fields")
-
-
-async def raised_by(
-    pw: PushwooshClient,
-    router: respx.Router,
-    command: Any,
-    *,
-    http_status: int,
-    headers: dict[str, str],
-    content: bytes,
-) -> PushwooshError:
-    router.route().respond(http_status, headers=headers, content=content)
-    with pytest.raises(PushwooshError) as info:
-        await pw(command)
-    return info.value
 
 
 def fields_of(error: BaseException) -> dict[str, Any]:
@@ -360,9 +329,10 @@ async def test_reply_maps_to_error(  # noqa: PLR0917
     fields: dict[str, Any],
 ) -> None:
     """Each (HTTP status, body) raises the documented class and fields, printable and picklable."""
-    error = await raised_by(
-        pw, router, command, http_status=http_status, headers=headers, content=content
-    )
+    router.route().respond(http_status, headers=headers, content=content)
+    with pytest.raises(PushwooshError) as info:
+        await pw(command)
+    error = info.value
 
     assert type(error) is cls
     actual = {name: getattr(error, name) for name in fields}
@@ -372,7 +342,7 @@ async def test_reply_maps_to_error(  # noqa: PLR0917
     text = str(error)
     assert "\n" not in text
     assert "\r" not in text
-    assert text.startswith(f"{type(command).method}: ")
+    assert text.startswith(f"{fields['method']}: ")
     if isinstance(error, APIError):
         assert str(error.status_code) in text
         assert error.status_message.split()[0] in text
@@ -448,7 +418,7 @@ def test_every_error_class_pickles(error: PushwooshError) -> None:
         (RateLimited, (APIError,)),
         (ServerError, (APIError,)),
     ],
-    ids=lambda v: v.__name__ if isinstance(v, type) else "",
+    ids=lambda v: v.__name__ if isinstance(v, type) else "is-" + "-".join(b.__name__ for b in v),
 )
 def test_error_hierarchy(cls: type[Exception], bases: tuple[type[Exception], ...]) -> None:
     """Each class sits where the documented tree puts it."""
@@ -456,16 +426,18 @@ def test_error_hierarchy(cls: type[Exception], bases: tuple[type[Exception], ...
         assert issubclass(cls, base)
 
 
+SEPARATE = [
+    (TransportError, APIError),
+    (Timeout, APIError),
+    (DecodeError, APIError),
+    (APIError, TransportError),
+    (ValidationError, APIError),
+    (APIError, ValueError),
+]
+
+
 @pytest.mark.parametrize(
-    ("cls", "not_a"),
-    [
-        (TransportError, APIError),
-        (Timeout, APIError),
-        (DecodeError, APIError),
-        (APIError, TransportError),
-        (ValidationError, APIError),
-        (APIError, ValueError),
-    ],
+    ("cls", "not_a"), SEPARATE, ids=[f"{a.__name__}-is-not-{b.__name__}" for a, b in SEPARATE]
 )
 def test_error_hierarchy_branches_are_separate(
     cls: type[Exception], not_a: type[Exception]
@@ -509,7 +481,7 @@ async def test_closed_client_raises_client_closed_error(
     make_client: MakeClient, router: respx.Router
 ) -> None:
     """A call after aclose() raises ClientClosedError and sends nothing."""
-    route = router.route().respond(json={"status_code": 200, "response": None})
+    route = router.route().respond(json=ok())
     pw = make_client()
     await pw.aclose()
 

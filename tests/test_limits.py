@@ -27,14 +27,14 @@ from pushwoosh_async import (
     Rate,
     RetryPolicy,
 )
-from pushwoosh_async.commands._base import Command
+from pushwoosh_async.commands import Command
 from pushwoosh_async.errors import ConfigurationError
 from pushwoosh_async.limits import DEFAULT_RATE_LIMITS, SlidingWindowLimiter
+from tests.support import API_TOKEN, mock_client, ok
 from tests.virtual_clock import run_virtual, virtual_now
 
-APPLICATION = "ABCDE-12345"
-OK_MESSAGE = {"status_code": 200, "status_message": "OK", "response": {"Messages": ["A-B"]}}
-OK_TAGS = {"status_code": 200, "status_message": "OK", "response": {"result": {"a": 1}}}
+OK_MESSAGE = ok({"Messages": ["A-B"]})
+OK_TAGS = ok({"result": {"a": 1}})
 SERVER_ERROR = httpx.Response(500, json={"status_code": 500, "status_message": "Internal"})
 
 MESSAGE = CreateMessage(notifications=[Notification(content="Hi", devices=["hwid-1"])])
@@ -88,16 +88,6 @@ class Recorder:
         return httpx.Response(200, json=OK_TAGS if method == "getTags" else OK_MESSAGE)
 
 
-def make_client(recorder: Recorder, **options: Any) -> PushwooshClient:
-    return PushwooshClient(
-        "server-token",
-        device_token="dev-token",
-        application=APPLICATION,
-        transport=httpx.MockTransport(recorder),
-        **options,
-    )
-
-
 async def push_until(
     pw: PushwooshClient, command: Command[Any], *, until: float, workers: int = WORKERS
 ) -> int:
@@ -134,7 +124,7 @@ def flood_client(
     recorder = Recorder(fail_every=fail_every)
 
     async def main() -> int:
-        async with make_client(recorder, **options) as pw:
+        async with mock_client(recorder, **options) as pw:
             return await push_until(pw, command, until=until)
 
     return recorder, run_virtual(main())
@@ -243,7 +233,7 @@ def test_limits_apply_to_configured_methods_only(
     count = 1201
 
     async def main() -> None:
-        async with make_client(recorder, rate_limits=rate_limits) as pw:
+        async with mock_client(recorder, rate_limits=rate_limits) as pw:
             await push_count(pw, command, count=count)
 
     run_virtual(main())
@@ -261,7 +251,7 @@ def test_one_client_limits_get_tags_but_not_create_message() -> None:
     recorder = Recorder()
 
     async def main() -> None:
-        async with make_client(recorder, rate_limits={"getTags": (5, 1)}) as pw:
+        async with mock_client(recorder, rate_limits={"getTags": (5, 1)}) as pw:
             await asyncio.gather(
                 push_count(pw, TAGS, count=51, workers=8),
                 push_count(pw, MESSAGE, count=700, workers=8),
@@ -302,7 +292,7 @@ def test_one_client_limits_get_tags_but_not_create_message() -> None:
 def test_invalid_rate_raises_configuration_error(value: Any) -> None:
     """Every malformed rate is refused with ConfigurationError when the client is built."""
     with pytest.raises(ConfigurationError):
-        PushwooshClient("server-token", rate_limits={"createMessage": value})
+        PushwooshClient(API_TOKEN, rate_limits={"createMessage": value})
 
 
 @pytest.mark.parametrize(
@@ -313,7 +303,7 @@ def test_valid_rate_shapes_are_accepted(value: Any) -> None:
     recorder = Recorder()
 
     async def main() -> None:
-        async with make_client(recorder, rate_limits={"createMessage": value}) as pw:
+        async with mock_client(recorder, rate_limits={"createMessage": value}) as pw:
             await push_count(pw, MESSAGE, count=31)
 
     run_virtual(main())
@@ -341,12 +331,8 @@ def test_retry_consumes_a_rate_slot(failures: int, second_call_waits_for_window:
 
     async def main() -> None:
         policy = RetryPolicy(jitter=0, initial_delay=0.5)
-        async with PushwooshClient(
-            "server-token",
-            application=APPLICATION,
-            transport=httpx.MockTransport(handler),
-            retry=policy,
-            rate_limits={"createMessage": Rate(2, 10)},
+        async with mock_client(
+            handler, retry=policy, rate_limits={"createMessage": Rate(2, 10)}
         ) as pw:
             await pw(MESSAGE)
             await pw(MESSAGE)

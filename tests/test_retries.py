@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from pushwoosh_async import BulkSetTags, CreateMessage, GetTags, Notification, PushwooshClient
-from pushwoosh_async.commands._base import Command
+from pushwoosh_async import BulkSetTags, CreateMessage, GetTags, Notification
+from pushwoosh_async.commands import Command
 from pushwoosh_async.errors import (
     ArgumentError,
     BadRequest,
@@ -31,11 +31,9 @@ from pushwoosh_async.errors import (
     Unauthorized,
 )
 from pushwoosh_async.retries import RetryPolicy
+from tests.support import mock_client, ok, transaction_ids
 from tests.virtual_clock import run_virtual, virtual_now
 
-APPLICATION = "ABCDE-12345"
-OK_MESSAGE = {"status_code": 200, "status_message": "OK", "response": {"Messages": ["A-B"]}}
-OK_TAGS = {"status_code": 200, "status_message": "OK", "response": {"result": {"a": 1}}}
 OK_JOB = {"request_id": "job-1", "status": "Pending"}
 
 Answer = Callable[[httpx.Request], httpx.Response]
@@ -43,6 +41,8 @@ Answer = Callable[[httpx.Request], httpx.Response]
 
 
 def status(code: int, **response: Any) -> Answer:
+    """An answer with HTTP ``code`` and ``response`` (``json=``, ``text=``, ``headers=`` ...)."""
+
     def answer(request: httpx.Request) -> httpx.Response:
         del request
         return httpx.Response(code, **response)
@@ -51,6 +51,8 @@ def status(code: int, **response: Any) -> Answer:
 
 
 def raises(exc_type: type[httpx.TransportError]) -> Answer:
+    """An answer that fails the request with the httpx network error ``exc_type``."""
+
     def answer(request: httpx.Request) -> httpx.Response:
         raise exc_type("simulated", request=request)
 
@@ -58,6 +60,7 @@ def raises(exc_type: type[httpx.TransportError]) -> Answer:
 
 
 def message(*notifications: Notification) -> CreateMessage:
+    """A createMessage of ``notifications`` (one to ``hwid-1`` by default), no transactionId."""
     return CreateMessage(
         notifications=notifications or [Notification(content="Hi", devices=["hwid-1"])]
     )
@@ -65,7 +68,11 @@ def message(*notifications: Notification) -> CreateMessage:
 
 TAGS = GetTags(hwid="hwid-1")
 BULK = BulkSetTags(devices=[{"hwid": "h1", "tags": {"a": 1}}])
-SUCCESS_FOR = {"createMessage": OK_MESSAGE, "getTags": OK_TAGS, "bulkSetTags": OK_JOB}
+SUCCESS_FOR = {
+    "createMessage": ok({"Messages": ["A-B"]}),
+    "getTags": ok({"result": {"a": 1}}),
+    "bulkSetTags": OK_JOB,
+}
 
 
 class Script:
@@ -89,7 +96,8 @@ class Script:
         return [b - a for a, b in zip(self.times, self.times[1:], strict=False)]
 
     def notification_ids(self, attempt: int) -> list[str | None]:
-        return [n.get("transactionId") for n in self.bodies[attempt]["request"]["notifications"]]
+        """The transactionIds that attempt number ``attempt`` (from 0) carried."""
+        return transaction_ids(self.bodies[attempt])
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.times.append(virtual_now())
@@ -103,16 +111,27 @@ def send(script: Script, command: Command[Any] | None = None, **options: Any) ->
     """Send ``command`` (one createMessage by default) once, on the virtual clock."""
 
     async def main() -> Any:
-        async with PushwooshClient(
-            "server-token",
-            device_token="dev-token",
-            application=APPLICATION,
-            transport=httpx.MockTransport(script),
-            **options,
-        ) as pw:
+        async with mock_client(script, **options) as pw:
             return await pw(command or message())
 
     return run_virtual(main())
+
+
+def attempts_until_raised(
+    failure: Answer,
+    error: type[PushwooshError],
+    command: Command[Any] | None = None,
+    **options: Any,
+) -> int:
+    """Send against a transport that always answers ``failure``; ``error`` itself must be raised.
+
+    Returns how many requests reached the transport.
+    """
+    script = Script.always(failure)
+    with pytest.raises(error) as raised:
+        send(script, command, **options)
+    assert raised.type is error, f"{raised.type.__name__} raised, not {error.__name__}"
+    return script.calls
 
 
 RETRYABLE = [
@@ -155,14 +174,10 @@ def test_retryable_failure_uses_all_four_attempts(
     failure: Answer, error: type[PushwooshError], command: Command[Any]
 ) -> None:
     """A failure that keeps happening is tried 4 times (the default), then raised as its type."""
-    script = Script.always(failure)
-    with pytest.raises(error) as raised:
-        send(script, command)
-    assert raised.type is error
-    assert script.calls == 4
+    assert attempts_until_raised(failure, error, command) == 4
 
 
-@pytest.mark.parametrize("failures", [1, 2, 3])
+@pytest.mark.parametrize("failures", [1, 2, 3], ids=["1-failure", "2-failures", "3-failures"])
 @pytest.mark.parametrize("failure", [pytest.param(p.values[0], id=p.id) for p in RETRYABLE])
 def test_success_after_failures_returns_the_result(failure: Answer, failures: int) -> None:
     """Up to 3 retryable failures followed by a success return the success's typed result."""
@@ -189,13 +204,11 @@ def test_exhausted_attempts_raise_the_last_error() -> None:
     assert script.calls == 4
 
 
-@pytest.mark.parametrize("attempts", [1, 2, 4, 7])
+@pytest.mark.parametrize("attempts", [1, 2, 4, 7], ids=lambda n: f"attempts={n}")
 def test_attempts_bounds_the_number_of_requests(attempts: int) -> None:
     """RetryPolicy(attempts=n) sends a persistently failing call exactly n times."""
-    script = Script.always(status(500))
-    with pytest.raises(ServerError):
-        send(script, retry=RetryPolicy(attempts=attempts))
-    assert script.calls == attempts
+    policy = RetryPolicy(attempts=attempts)
+    assert attempts_until_raised(status(500), ServerError, retry=policy) == attempts
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -204,11 +217,7 @@ def test_deliberate_refusal_is_never_retried(
     failure: Answer, error: type[PushwooshError], command: Command[Any]
 ) -> None:
     """210, 400, 401, 403 and 404 are answers: exactly one request, even for an idempotent call."""
-    script = Script.always(failure)
-    with pytest.raises(error) as raised:
-        send(script, command)
-    assert raised.type is error
-    assert script.calls == 1
+    assert attempts_until_raised(failure, error, command) == 1
 
 
 # --- createMessage transactionId ---------------------------------------------------------------
@@ -257,9 +266,7 @@ def test_separate_sends_get_different_transaction_ids() -> None:
     script = Script()
 
     async def main() -> None:
-        async with PushwooshClient(
-            "server-token", application=APPLICATION, transport=httpx.MockTransport(script)
-        ) as pw:
+        async with mock_client(script) as pw:
             await pw(command)
             await pw(command)
 
@@ -306,10 +313,7 @@ def test_which_commands_are_retried(
     error: type[PushwooshError],
 ) -> None:
     """Idempotent: retried; createMessage: only with retry_with_dedup_keys; bulkSetTags: never."""
-    script = Script.always(failure)
-    with pytest.raises(error):
-        send(script, command, retry=policy)
-    assert script.calls == calls
+    assert attempts_until_raised(failure, error, command, retry=policy) == calls
 
 
 def test_bulk_set_tags_sends_its_devices_once() -> None:
@@ -383,8 +387,9 @@ def test_retry_after_sets_the_next_wait(
 def test_retry_policy_off_makes_one_attempt(failure: Answer, error: type[PushwooshError]) -> None:
     """RetryPolicy.off() sends once and raises the first retryable failure without waiting."""
     script = Script.always(failure)
-    with pytest.raises(error):
+    with pytest.raises(error) as raised:
         send(script, retry=RetryPolicy.off())
+    assert raised.type is error
     assert script.calls == 1
 
 
@@ -403,14 +408,18 @@ class FixedRandom(random.Random):
 
 
 def rate_limited(retry_after: float | None) -> RateLimited:
+    """A 429 error as the client raises it, with ``retry_after`` seconds (or none)."""
     return RateLimited(429, "Too many", 429, "createMessage", None, retry_after)
 
 
 ERROR = ServerError(500, "Internal", 500, "createMessage")
 
 
+DOUBLING = [(1, 0.5), (2, 1), (3, 2), (4, 4), (5, 8), (6, 8), (30, 8)]
+
+
 @pytest.mark.parametrize(
-    ("retry", "expected"), [(1, 0.5), (2, 1), (3, 2), (4, 4), (5, 8), (6, 8), (30, 8)]
+    ("retry", "expected"), DOUBLING, ids=[f"retry-{n}-waits-{d:g}s" for n, d in DOUBLING]
 )
 def test_delay_without_jitter(retry: int, expected: float) -> None:
     """delay(n) is min(max_delay, initial_delay * 2**(n-1)) when jitter is 0."""
@@ -433,8 +442,8 @@ def test_delay_follows_retry_after(error: Exception, policy: RetryPolicy, expect
     assert policy.delay(1, error, FixedRandom(0.9)) == expected
 
 
-@pytest.mark.parametrize("jitter", [0.0, 0.25, 0.5, 1.0])
-@pytest.mark.parametrize("retry", [1, 3, 6])
+@pytest.mark.parametrize("jitter", [0.0, 0.25, 0.5, 1.0], ids=lambda j: f"jitter={j:g}")
+@pytest.mark.parametrize("retry", [1, 3, 6], ids=lambda n: f"retry-{n}")
 def test_jitter_keeps_delay_within_bounds(jitter: float, retry: int) -> None:
     """Jittered delays lie in [d*(1-jitter), d] and spread across that range."""
     policy = RetryPolicy(jitter=jitter, initial_delay=0.5, max_delay=8)
@@ -446,7 +455,11 @@ def test_jitter_keeps_delay_within_bounds(jitter: float, retry: int) -> None:
     assert spread == pytest.approx(full * jitter, rel=0.01, abs=1e-12)
 
 
-@pytest.mark.parametrize(("draw", "share"), [(0.0, 1.0), (0.5, 0.75), (0.999999, 0.5)])
+@pytest.mark.parametrize(
+    ("draw", "share"),
+    [(0.0, 1.0), (0.5, 0.75), (0.999999, 0.5)],
+    ids=["draw-0-keeps-all", "draw-0.5-keeps-75pc", "draw-1-keeps-half"],
+)
 def test_jitter_shortens_by_the_drawn_share(draw: float, share: float) -> None:
     """jitter=0.5 shortens a delay by half the rng's draw: draw 0 keeps d, draw ~1 halves it."""
     policy = RetryPolicy(jitter=0.5, initial_delay=2, max_delay=8)

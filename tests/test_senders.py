@@ -14,9 +14,7 @@ from aiohttp import test_utils, web
 from pushwoosh_async import CreateMessage, GetTags, Notification, PushwooshClient, RetryPolicy
 from pushwoosh_async.errors import ArgumentError, DecodeError, ServerError, Timeout, TransportError
 from pushwoosh_async.senders import AiohttpSender
-
-API_TOKEN = "srv-token-for-loopback-tests"
-DEVICE_TOKEN = "dev-token-for-loopback-tests"
+from tests.support import API_TOKEN, APPLICATION, DEVICE_TOKEN, ok, refused, transaction_ids
 
 
 class Recorder:
@@ -34,13 +32,12 @@ class Recorder:
             await asyncio.sleep(self.delay)
         if self.replies:
             return self.replies.pop(0)
-        return web.json_response(
-            {"status_code": 200, "status_message": "OK", "response": {"Messages": ["C-1"]}}
-        )
+        return web.json_response(ok({"Messages": ["C-1"]}))
 
 
 @pytest.fixture
 async def server() -> AsyncIterator[tuple[Recorder, str]]:
+    """A loopback aiohttp server playing a Recorder; yields it and the server's base URL."""
     recorder = Recorder()
     app = web.Application()
     app.router.add_post("/{tail:.*}", recorder.handle)
@@ -53,13 +50,15 @@ async def server() -> AsyncIterator[tuple[Recorder, str]]:
 
 
 def client(base_url: str, **kwargs: Any) -> PushwooshClient:
+    """A client on the default sender (no transport) for ``base_url``; retries off unless given."""
     kwargs.setdefault("retry", RetryPolicy.off())
     return PushwooshClient(
-        API_TOKEN, device_token=DEVICE_TOKEN, application="ABCDE-12345", base_url=base_url, **kwargs
+        API_TOKEN, device_token=DEVICE_TOKEN, application=APPLICATION, base_url=base_url, **kwargs
     )
 
 
 def message() -> CreateMessage:
+    """A createMessage to one device with the caller's transactionId tx-1."""
     return CreateMessage(
         notifications=[Notification(content="Hi", devices=["hwid-1"], transaction_id="tx-1")]
     )
@@ -89,20 +88,20 @@ async def test_default_sender_is_aiohttp(server: tuple[Recorder, str]) -> None:
                     "transactionId": "tx-1",
                 }
             ],
-            "application": "ABCDE-12345",
+            "application": APPLICATION,
             "auth": API_TOKEN,
         }
     }
     assert tags_path == "/json/1.3/getTags"
     assert tags_headers["Authorization"] == f"Token {DEVICE_TOKEN}"
-    assert tags_body == {"request": {"hwid": "hwid-1", "application": "ABCDE-12345"}}
+    assert tags_body == {"request": {"hwid": "hwid-1", "application": APPLICATION}}
 
 
 async def test_aiohttp_errors_are_typed(server: tuple[Recorder, str]) -> None:
     """API errors, 5xx pages and garbled bodies map to the same types as on the httpx path."""
     recorder, base_url = server
     recorder.replies = [
-        web.json_response({"status_code": 210, "status_message": "Bad", "response": None}),
+        web.json_response(refused(210, "Bad")),
         web.Response(status=502, text="<html>Bad gateway</html>", content_type="text/html"),
         web.Response(status=200, text='{"status_code": 2', content_type="application/json"),
     ]
@@ -145,9 +144,10 @@ async def test_retry_reaches_the_server_again(server: tuple[Recorder, str]) -> N
     policy = RetryPolicy(attempts=3, initial_delay=0, jitter=0)
     async with client(base_url, retry=policy) as pw:
         await pw(CreateMessage(notifications=[Notification(content="Hi", devices=["h"])]))
-    ids = [body["request"]["notifications"][0]["transactionId"] for _, _, body in recorder.requests]
+    ids = [transaction_ids(body) for _, _, body in recorder.requests]
     assert len(ids) == 2
     assert ids[0] == ids[1]
+    assert ids[0][0], "the client generated a transactionId"
 
 
 async def test_many_concurrent_calls_share_the_pool(server: tuple[Recorder, str]) -> None:

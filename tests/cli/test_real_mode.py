@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support import API_TOKEN, APPLICATION, DEVICE_TOKEN
+
 ROOT = Path(__file__).resolve().parents[2]
 
 _SCRIPT = """
@@ -15,7 +17,9 @@ import json, sys
 import httpx
 from pushwoosh_async import PushwooshClient
 from pushwoosh_async.cli import main
-from tests.support import API_TOKEN, APPLICATION, DEVICE_TOKEN, ok
+API_TOKEN, DEVICE_TOKEN, APPLICATION = sys.argv[2:5]
+def ok(response):
+    return {"status_code": 200, "status_message": "OK", "response": response}
 
 paths = []
 def reply(request):
@@ -34,7 +38,7 @@ print(json.dumps({"code": code, "paths": paths, "fake": "pushwoosh_async.testing
 
 def _run(mode: str) -> tuple[dict[str, object], str]:
     done = subprocess.run(  # noqa: S603 (our own interpreter, fixed arguments)
-        [sys.executable, "-c", _SCRIPT, mode],
+        [sys.executable, "-c", _SCRIPT, mode, API_TOKEN, DEVICE_TOKEN, APPLICATION],
         capture_output=True,
         text=True,
         check=False,
