@@ -38,18 +38,18 @@ import attrs
 from pushwoosh_async._converter import wire
 from pushwoosh_async.commands._fields import extra_field
 from pushwoosh_async.commands._specs import JobSpec, PageSpec
-from pushwoosh_async.errors import PushwooshWarning
+from pushwoosh_async.errors import PushwooshWarning, ValidationError
 
 __all__ = [
     "Ack",
     "Command",
+    "KeyedSend",
     "OpenCommand",
     "OpenObject",
     "OpenResult",
     "Result",
     "TokenKind",
     "registered",
-    "with_transaction_ids",
 ]
 
 R = TypeVar("R", bound="Result")
@@ -193,20 +193,33 @@ class OpenCommand(Command[R]):
     extra: Mapping[str, Any] = extra_field()
 
 
-C = TypeVar("C")
+@attrs.frozen(kw_only=True)
+class KeyedSend(Command[R]):
+    """A send of notifications that Pushwoosh de-duplicates by their ``transactionId``.
 
-
-def with_transaction_ids(command: C) -> C:
-    """``command`` with a fresh UUID as ``transactionId`` on each notification that has none.
-
-    Pushwoosh de-duplicates messages by ``transactionId`` (kept a day for email), so a send
-    whose notifications all carry one can be retried after a lost reply without sending twice.
+    Not idempotent, but safe to retry: every notification gets a ``transactionId`` once per send
+    (yours wins), so a retry after a lost reply is the same message to Pushwoosh.
+    ``application`` defaults to the client's; ``applications_group`` replaces it. Subclasses add
+    their ``notifications`` field.
     """
-    notifications = command.notifications  # type: ignore[attr-defined]
-    if all(n.transaction_id is not None for n in notifications):
-        return command
-    keyed = tuple(
-        n if n.transaction_id is not None else attrs.evolve(n, transaction_id=str(uuid.uuid4()))
-        for n in notifications
-    )
-    return attrs.evolve(command, notifications=keyed)  # type: ignore[misc]
+
+    idempotent = False
+
+    application: str | None = None
+    applications_group: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.application is not None and self.applications_group is not None:
+            msg = "give application or applications_group, not both"
+            raise ValidationError(msg)
+
+    def with_dedup_keys(self) -> KeyedSend[R]:
+        """A copy whose every notification has a ``transactionId`` (new UUIDs for the unset)."""
+        notifications = self.notifications  # type: ignore[attr-defined]
+        if all(n.transaction_id is not None for n in notifications):
+            return self
+        keyed = tuple(
+            n if n.transaction_id is not None else attrs.evolve(n, transaction_id=str(uuid.uuid4()))
+            for n in notifications
+        )
+        return attrs.evolve(self, notifications=keyed)  # type: ignore[call-arg]

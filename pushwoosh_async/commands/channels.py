@@ -20,6 +20,7 @@ from pushwoosh_async.errors import ValidationError
 
 __all__ = [
     "ChannelMessageResult",
+    "ChannelSend",
     "CreateKakaoMessage",
     "CreateSMSMessage",
     "CreateWhatsAppMessage",
@@ -167,38 +168,39 @@ class ChannelMessageResult(OpenResult):
 
 
 @attrs.frozen(kw_only=True)
-class CreateSMSMessage(Command[ChannelMessageResult]):
+class ChannelSend(Command[ChannelMessageResult]):
+    """A send on one of these channels: server token, never retried (no de-duplication key)."""
+
+    token = TokenKind.SERVER
+    idempotent = False
+
+    application: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CreateSMSMessage(ChannelSend):
     """Send or schedule one SMS. Not idempotent and never retried."""
 
     path = "/json/1.3/createSMSMessage"
-    token = TokenKind.SERVER
-    idempotent = False
 
     notifications: tuple[SMSNotification, ...] = attrs.field(converter=_sms)
-    application: str | None = None
 
 
 @attrs.frozen(kw_only=True)
-class CreateWhatsAppMessage(Command[ChannelMessageResult]):
+class CreateWhatsAppMessage(ChannelSend):
     """Send or schedule one WhatsApp message. Not idempotent and never retried."""
 
     path = "/json/1.3/createWhatsAppMessage"
-    token = TokenKind.SERVER
-    idempotent = False
 
     notifications: tuple[WhatsAppNotification, ...] = attrs.field(converter=_whatsapp)
-    application: str | None = None
 
 
 @attrs.frozen(kw_only=True)
-class CreateKakaoMessage(Command[ChannelMessageResult]):
+class CreateKakaoMessage(ChannelSend):
     """Send or schedule Kakao messages. Not idempotent and never retried."""
 
     path = "/json/1.3/createKakaoMessage"
-    token = TokenKind.SERVER
-    idempotent = False
 
     notifications: tuple[KakaoNotification, ...] = attrs.field(
         converter=_kakao, validator=non_empty
     )
-    application: str | None = None

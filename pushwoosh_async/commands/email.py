@@ -17,11 +17,11 @@ from pushwoosh_async._converter import structure_many, structure_one, wire
 from pushwoosh_async.commands._base import (
     Ack,
     Command,
+    KeyedSend,
     OpenCommand,
     OpenObject,
     OpenResult,
     TokenKind,
-    with_transaction_ids,
 )
 from pushwoosh_async.commands._fields import json_object, mapping, non_empty, strings
 from pushwoosh_async.commands.messages import MAX_RECIPIENTS, LocalizedText, valid_send_date
@@ -118,7 +118,7 @@ def _notifications(
 
 
 @attrs.frozen(kw_only=True)
-class CreateEmailMessage(Command[Ack]):
+class CreateEmailMessage(KeyedSend[Ack]):
     """Send or schedule emails (the token needs the Email API permission, else a 403).
 
     ``application`` defaults to the client's; ``applications_group`` replaces it (and then
@@ -129,22 +129,10 @@ class CreateEmailMessage(Command[Ack]):
 
     path = "/json/1.3/createEmailMessage"
     token = TokenKind.SERVER
-    idempotent = False
 
     notifications: tuple[EmailNotification, ...] = attrs.field(
         converter=_notifications, validator=non_empty
     )
-    application: str | None = None
-    applications_group: str | None = None
-
-    def __attrs_post_init__(self) -> None:
-        if self.application is not None and self.applications_group is not None:
-            msg = "give application or applications_group, not both"
-            raise ValidationError(msg)
-
-    def with_dedup_keys(self) -> CreateEmailMessage:
-        """A copy whose every email has a ``transactionId`` (new UUIDs for the unset)."""
-        return with_transaction_ids(self)
 
 
 @attrs.frozen(kw_only=True)

@@ -14,12 +14,12 @@ from pushwoosh_async._converter import structure_many, structure_one, wire
 from pushwoosh_async.commands._base import (
     Ack,
     Command,
+    KeyedSend,
     OpenCommand,
     OpenObject,
     OpenResult,
     Result,
     TokenKind,
-    with_transaction_ids,
 )
 from pushwoosh_async.commands._fields import ints, mapping, non_empty, strings
 from pushwoosh_async.commands._specs import PageSpec
@@ -331,7 +331,7 @@ class CreateMessageResult(Result):
 
 
 @attrs.frozen(kw_only=True)
-class CreateMessage(Command[CreateMessageResult]):
+class CreateMessage(KeyedSend[CreateMessageResult]):
     """Send or schedule push notifications. Limited to 600 requests per minute per account.
 
     Not idempotent: every notification gets a ``transactionId`` (Pushwoosh's de-duplication key),
@@ -341,22 +341,10 @@ class CreateMessage(Command[CreateMessageResult]):
 
     path = "/json/1.3/createMessage"
     token = TokenKind.SERVER
-    idempotent = False
 
     notifications: tuple[Notification, ...] = attrs.field(
         converter=_notifications, validator=non_empty
     )
-    application: str | None = None
-    applications_group: str | None = None
-
-    def __attrs_post_init__(self) -> None:
-        if self.application is not None and self.applications_group is not None:
-            msg = "give application or applications_group, not both"
-            raise ValidationError(msg)
-
-    def with_dedup_keys(self) -> CreateMessage:
-        """A copy whose every notification has a ``transactionId`` (new UUIDs for the unset)."""
-        return with_transaction_ids(self)
 
 
 @attrs.frozen(kw_only=True)
