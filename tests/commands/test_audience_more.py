@@ -1,9 +1,11 @@
-"""Audience v2 commands beyond bulkSetTags: job status (GET) and bulkRegisterDevice."""
+"""Audience v2 commands: bulkSetTags, its job status (GET) and bulkRegisterDevice."""
 
 from __future__ import annotations
 
 import pytest
 
+from pushwoosh_async import BulkSetTags
+from pushwoosh_async.commands import BulkSetTagsJob, DeviceTags
 from pushwoosh_async.commands.audience import (
     BulkDevice,
     BulkRegisterDevice,
@@ -17,8 +19,41 @@ from tests.commands.wire import WireCase, audience_v2, server_get
 from tests.support import APPLICATION
 
 REQUEST_ID = "3f2b9d0e-6a1c-4b7e-8f21-9c0d5e4a3b12"
+HWID = "5E0C7A1F-3B2D-4E8A-9C61-0D2F4B7A9E13"
 
 CASES = [
+    # The catalogue example: unwrapped body, server token as ``auth``, no header.
+    WireCase(
+        "bulkSetTags",
+        BulkSetTags(
+            create_missing_tags=False,
+            devices=[
+                DeviceTags(hwid=HWID, tags={"Plan": "pro"}),
+                DeviceTags(
+                    user_id="customer-2077",
+                    list_operator="append",
+                    tags={"Favorite categories": ["hats"]},
+                ),
+            ],
+        ),
+        **audience_v2(
+            "bulkSetTags",
+            {
+                "application": APPLICATION,
+                "create_missing_tags": False,
+                "devices": [
+                    {"hwid": HWID, "tags": {"Plan": "pro"}},
+                    {
+                        "user_id": "customer-2077",
+                        "list_operator": "append",
+                        "tags": {"Favorite categories": ["hats"]},
+                    },
+                ],
+            },
+        ),
+        reply={"request_id": REQUEST_ID, "status": "Pending"},
+        result=BulkSetTagsJob(request_id=REQUEST_ID, status="Pending"),
+    ),
     # The id is in the path and not repeated in the query; a GET has no body, so the token
     # travels in the header (where it goes is not documented: it must travel somehow).
     WireCase(

@@ -1,4 +1,4 @@
-"""Device API commands beyond registerDevice/setTags/getTags: wire rendering and results."""
+"""Device API commands (v1.3 with the Device API token, and device API v2): wire and results."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from pushwoosh_async.commands import Ack
+from pushwoosh_async import GetTags, RegisterDevice, SetTags
+from pushwoosh_async.commands import Ack, Tags
 from pushwoosh_async.commands.device import (
     Accepted,
     ApplicationOpen,
@@ -30,6 +31,7 @@ from tests.commands.wire import WireCase, device_v2, v13_device
 from tests.support import APPLICATION, ok
 
 HWID = "5E0C7A1F-3B2D-4E8A-9C61-0D2F4B7A9E13"
+PUSH_TOKEN = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 
 def device_call(method: str, fields: dict[str, Any]) -> dict[str, Any]:
@@ -38,6 +40,57 @@ def device_call(method: str, fields: dict[str, Any]) -> dict[str, Any]:
 
 
 CASES = [
+    # The catalogue examples of the three core device calls: no ``auth`` anywhere in the body.
+    WireCase(
+        "registerDevice",
+        RegisterDevice(
+            hwid=HWID,
+            push_token=PUSH_TOKEN,
+            device_type=1,
+            language="en",
+            timezone=7200,
+            user_id="customer-1042",
+            tags={
+                "Plan": "pro",
+                "Favorite categories": ["shoes", "bags"],
+                "Signup date": "2024-11-03 10:00",
+            },
+        ),
+        **device_call(
+            "registerDevice",
+            {
+                "hwid": HWID,
+                "push_token": PUSH_TOKEN,
+                "device_type": 1,
+                "language": "en",
+                "timezone": 7200,
+                "userId": "customer-1042",
+                "tags": {
+                    "Plan": "pro",
+                    "Favorite categories": ["shoes", "bags"],
+                    "Signup date": "2024-11-03 10:00",
+                },
+            },
+        ),
+        reply=ok(),
+        result=Ack(),
+    ),
+    WireCase(
+        "setTags",
+        SetTags(hwid=HWID, tags={"Plan": "enterprise", "Orders count": 12}),
+        **device_call(
+            "setTags", {"hwid": HWID, "tags": {"Plan": "enterprise", "Orders count": 12}}
+        ),
+        reply=ok(),
+        result=Ack(),
+    ),
+    WireCase(
+        "getTags",
+        GetTags(user_id="customer-1042"),
+        **device_call("getTags", {"userId": "customer-1042"}),
+        reply=ok({"result": {"Language": "en", "Plan": "enterprise"}}),
+        result=Tags(values={"Language": "en", "Plan": "enterprise"}),
+    ),
     WireCase(
         "unregisterDevice",
         UnregisterDevice(hwid=HWID),

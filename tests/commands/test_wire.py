@@ -23,9 +23,11 @@ from tests.commands import (
     test_device_more,
     test_email,
     test_events,
+    test_families,
     test_geozones,
     test_inbox,
     test_journeys,
+    test_messages,
     test_messages_more,
     test_messaging_v2,
     test_presets,
@@ -46,10 +48,12 @@ MODULES = {
     "device": test_device_more,
     "email": test_email,
     "events": test_events,
+    "families": test_families,
     "geozones": test_geozones,
     "inbox": test_inbox,
     "journeys": test_journeys,
-    "messages": test_messages_more,
+    "messages": test_messages,
+    "messages_more": test_messages_more,
     "messaging_v2": test_messaging_v2,
     "presets": test_presets,
     "sdk": test_sdk,
@@ -67,7 +71,10 @@ PARAMS = [case.param(section) for section, cases in SECTIONS.items() for case in
 async def test_command_goes_on_the_wire_as_documented(
     pw: PushwooshClient, router: respx.Router, case: WireCase
 ) -> None:
-    """One request with the case's verb, URL, auth header and body; the reply gives its result."""
+    """One request with the case's verb, URL, auth header and JSON body; the reply gives its result.
+
+    The result is of the expected class, equal to the expected value, and carries no warnings.
+    """
     route = router.route().mock(return_value=httpx.Response(200, json=case.reply))
     result = await pw(case.command)
 
@@ -80,9 +87,11 @@ async def test_command_goes_on_the_wire_as_documented(
     if case.body is None:
         assert request.content == b""
     else:
-        assert request.headers["content-type"].startswith("application/json")
+        assert request.headers["content-type"] == "application/json"
         assert json.loads(request.content) == case.body
+    assert type(result) is type(case.result)
     assert result == case.result
+    assert result.warnings == ()
 
 
 def test_every_section_table_is_collected() -> None:

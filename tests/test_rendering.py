@@ -1,14 +1,14 @@
-"""What goes on the wire for each command, and how each example reply is structured.
+"""How commands are rendered: application defaults, dict/typed equivalence, extra keys, send_date,
+transaction ids and token checks.
 
-Requests and replies are the catalogue's examples (vendored in tests/data/examples/), copied
-here so the tests do not depend on that folder.
+What each command sends for its catalogue example is in the wire cases under ``tests/commands/``;
+these tests prove the rules that hold across commands and client settings.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -19,70 +19,20 @@ from pushwoosh_async import (
     BulkSetTags,
     CreateMessage,
     DeleteMessage,
-    GetMessageDetails,
     GetTags,
     Notification,
     PushwooshClient,
     RegisterDevice,
     SetTags,
 )
-from pushwoosh_async.commands import (
-    Ack,
-    BulkSetTagsJob,
-    CreateMessageResult,
-    DeviceTags,
-    IOSOptions,
-    MessageDetails,
-    Tags,
-)
+from pushwoosh_async.commands import IOSOptions
 from pushwoosh_async.errors import ConfigurationError, ValidationError
-
-# The values the root conftest's client fixtures use.
-BASE_URL = "https://api.pushwoosh.com"
-API_TOKEN = "SERVER_API_TOKEN"
-DEVICE_TOKEN = "DEVICE_API_TOKEN"
-APPLICATION = "ABCDE-12345"
+from tests.commands.wire import UUID
+from tests.support import API_TOKEN, APPLICATION, DEVICE_TOKEN, ok, transaction_ids
 
 MakeClient = Callable[..., PushwooshClient]
 
-OK_NULL: dict[str, Any] = {"status_code": 200, "status_message": "OK", "response": None}
-MESSAGE_CODE = "7D1E-4C9A2B10-5F3E8A77"
 HWID = "5E0C7A1F-3B2D-4E8A-9C61-0D2F4B7A9E13"
-ORDER_NOTIFICATION: dict[str, Any] = {
-    "send_date": "now",
-    "ignore_user_timezone": True,
-    "content": {"en": "Your order has shipped", "de": "Ihre Bestellung ist unterwegs"},
-    "title": {"en": "Order #1042"},
-    "users": ["customer-1042"],
-    "data": {"order_id": 1042},
-    "link": "https://shop.example.com/orders/1042",
-    "minimize_link": 0,
-    "platforms": [1, 3],
-}
-DETAILS: dict[str, Any] = {
-    "id": 2068991743,
-    "created": "2024-05-02 09:14:20",
-    "send_date": "2024-05-02 09:14:19",
-    "status": "done",
-    "content": {"en": "Your order has shipped"},
-    "platforms": "[1,3]",
-    "ignore_user_timezone": "1",
-    "code": MESSAGE_CODE,
-}
-EXPECTED_DETAILS = MessageDetails(
-    id=2068991743,
-    code=MESSAGE_CODE,
-    created="2024-05-02 09:14:20",
-    send_date="2024-05-02 09:14:19",
-    status="done",
-    content={"en": "Your order has shipped"},
-    platforms=(1, 3),
-    ignore_user_timezone=True,
-)
-
-
-def ok(response: Any) -> dict[str, Any]:
-    return {"status_code": 200, "status_message": "OK", "response": response}
 
 
 def all_keys(value: Any) -> set[str]:
@@ -101,222 +51,7 @@ def sent(route: respx.Route) -> tuple[Any, Any]:
     return request, json.loads(request.content)
 
 
-def pop_transaction_ids(body: dict[str, Any]) -> list[str]:
-    """Remove and return the ``transactionId`` of every notification in a createMessage body."""
-    return [n.pop("transactionId") for n in body["request"]["notifications"]]
-
-
-def assert_uuid(value: Any) -> None:
-    assert isinstance(value, str)
-    assert str(uuid.UUID(value)) == value
-
-
-# One row per command: the command, the catalogue path, the token it uses, the example request
-# body (minus createMessage's generated transactionId), the example reply and the typed result.
-WIRE_CASES = [
-    pytest.param(
-        CreateMessage(
-            notifications=[
-                Notification(
-                    send_date="now",
-                    ignore_user_timezone=True,
-                    content={
-                        "en": "Your order has shipped",
-                        "de": "Ihre Bestellung ist unterwegs",
-                    },
-                    title={"en": "Order #1042"},
-                    users=["customer-1042"],
-                    data={"order_id": 1042},
-                    link="https://shop.example.com/orders/1042",
-                    minimize_link=0,
-                    platforms=[1, 3],
-                )
-            ]
-        ),
-        "/json/1.3/createMessage",
-        "server",
-        {
-            "request": {
-                "auth": API_TOKEN,
-                "application": APPLICATION,
-                "notifications": [ORDER_NOTIFICATION],
-            }
-        },
-        ok({"Messages": [MESSAGE_CODE]}),
-        CreateMessageResult(message_codes=(MESSAGE_CODE,), unknown_devices={}),
-        id="createMessage",
-    ),
-    pytest.param(
-        DeleteMessage(message=MESSAGE_CODE),
-        "/json/1.3/deleteMessage",
-        "server",
-        {"request": {"auth": API_TOKEN, "message": MESSAGE_CODE}},
-        OK_NULL,
-        Ack(),
-        id="deleteMessage",
-    ),
-    pytest.param(
-        GetMessageDetails(message=MESSAGE_CODE),
-        "/json/1.3/getMessageDetails",
-        "server",
-        {"request": {"auth": API_TOKEN, "message": MESSAGE_CODE}},
-        ok(DETAILS),
-        EXPECTED_DETAILS,
-        id="getMessageDetails",
-    ),
-    pytest.param(
-        GetMessageDetails(message=MESSAGE_CODE),
-        "/json/1.3/getMessageDetails",
-        "server",
-        {"request": {"auth": API_TOKEN, "message": MESSAGE_CODE}},
-        ok({"message": DETAILS}),
-        EXPECTED_DETAILS,
-        id="getMessageDetails-nested",
-    ),
-    pytest.param(
-        RegisterDevice(
-            hwid=HWID,
-            push_token="e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-            device_type=1,
-            language="en",
-            timezone=7200,
-            user_id="customer-1042",
-            tags={
-                "Plan": "pro",
-                "Favorite categories": ["shoes", "bags"],
-                "Signup date": "2024-11-03 10:00",
-            },
-        ),
-        "/json/1.3/registerDevice",
-        "device",
-        {
-            "request": {
-                "application": APPLICATION,
-                "hwid": HWID,
-                "push_token": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-                "device_type": 1,
-                "language": "en",
-                "timezone": 7200,
-                "userId": "customer-1042",
-                "tags": {
-                    "Plan": "pro",
-                    "Favorite categories": ["shoes", "bags"],
-                    "Signup date": "2024-11-03 10:00",
-                },
-            }
-        },
-        OK_NULL,
-        Ack(),
-        id="registerDevice",
-    ),
-    pytest.param(
-        SetTags(hwid=HWID, tags={"Plan": "enterprise", "Orders count": 12}),
-        "/json/1.3/setTags",
-        "device",
-        {
-            "request": {
-                "application": APPLICATION,
-                "hwid": HWID,
-                "tags": {"Plan": "enterprise", "Orders count": 12},
-            }
-        },
-        OK_NULL,
-        Ack(),
-        id="setTags",
-    ),
-    pytest.param(
-        GetTags(user_id="customer-1042"),
-        "/json/1.3/getTags",
-        "device",
-        {"request": {"application": APPLICATION, "userId": "customer-1042"}},
-        ok({"result": {"Language": "en", "Plan": "enterprise"}}),
-        Tags(values={"Language": "en", "Plan": "enterprise"}),
-        id="getTags",
-    ),
-    pytest.param(
-        BulkSetTags(
-            create_missing_tags=False,
-            devices=[
-                DeviceTags(hwid=HWID, tags={"Plan": "pro"}),
-                DeviceTags(
-                    user_id="customer-2077",
-                    list_operator="append",
-                    tags={"Favorite categories": ["hats"]},
-                ),
-            ],
-        ),
-        "/api/v2/audience/bulkSetTags",
-        "server",
-        {
-            "auth": API_TOKEN,
-            "application": APPLICATION,
-            "create_missing_tags": False,
-            "devices": [
-                {"hwid": HWID, "tags": {"Plan": "pro"}},
-                {
-                    "user_id": "customer-2077",
-                    "list_operator": "append",
-                    "tags": {"Favorite categories": ["hats"]},
-                },
-            ],
-        },
-        {"request_id": "3f2b9d0e-6a1c-4b7e-8f21-9c0d5e4a3b12", "status": "Pending"},
-        BulkSetTagsJob(request_id="3f2b9d0e-6a1c-4b7e-8f21-9c0d5e4a3b12", status="Pending"),
-        id="bulkSetTags",
-    ),
-]
-
-
-@pytest.mark.parametrize(
-    ("command", "path", "token", "expected_body", "reply", "expected_result"), WIRE_CASES
-)
-async def test_command_wire_format_and_result(  # noqa: PLR0917
-    pw: PushwooshClient,
-    router: respx.Router,
-    command: Any,
-    path: str,
-    token: str,
-    expected_body: dict[str, Any],
-    reply: dict[str, Any],
-    expected_result: Any,
-) -> None:
-    """Each command sends the catalogue's method, URL, body and auth, and structures its reply."""
-    route = router.route().respond(json=reply)
-
-    result = await pw(command)
-
-    request, body = sent(route)
-    assert request.method == "POST"
-    assert str(request.url) == BASE_URL + path
-    assert request.headers["Content-Type"] == "application/json"
-    if isinstance(command, CreateMessage):
-        for transaction_id in pop_transaction_ids(body):
-            assert_uuid(transaction_id)
-    assert body == expected_body
-    if token == "server":
-        assert "Authorization" not in request.headers
-        assert "auth" in body.get("request", body)
-    else:
-        assert request.headers["Authorization"] == f"Token {DEVICE_TOKEN}"
-        assert "auth" not in all_keys(body)
-        assert API_TOKEN not in request.content.decode()
-    assert type(result) is type(expected_result)
-    assert result == expected_result
-    assert result.warnings == ()
-
-
-async def test_create_message_result_is_a_tuple_of_codes(
-    pw: PushwooshClient, router: respx.Router
-) -> None:
-    """message_codes is a tuple in reply order, one code per notification."""
-    router.route().respond(json=ok({"Messages": [MESSAGE_CODE, "AAAA-BBBBBBBB-CCCCCCCC"]}))
-    notification = Notification(content="Hi", users=["customer-1042"])
-
-    result = await pw(CreateMessage(notifications=[notification, notification]))
-
-    assert result.message_codes == (MESSAGE_CODE, "AAAA-BBBBBBBB-CCCCCCCC")
-    assert isinstance(result.message_codes, tuple)
-    assert result.unknown_devices == {}
+# --- transaction ids ------------------------------------------------------------------------
 
 
 async def test_each_notification_gets_its_own_transaction_id(
@@ -335,9 +70,9 @@ async def test_each_notification_gets_its_own_transaction_id(
     await pw(command)
 
     _, body = sent(route)
-    first, second, third = pop_transaction_ids(body)
-    assert_uuid(first)
-    assert_uuid(second)
+    first, second, third = transaction_ids(body)
+    assert first == UUID
+    assert second == UUID
     assert first != second
     assert third == "mine"
     assert command.notifications[0].transaction_id is None  # the caller's value is not mutated
@@ -394,18 +129,6 @@ async def test_application_defaults_to_the_clients(  # noqa: PLR0917
     assert application_of(body) == expected
 
 
-async def test_command_without_application_field_gets_none(
-    pw: PushwooshClient, router: respx.Router
-) -> None:
-    """A command that has no application field (deleteMessage) is sent without one."""
-    route = router.route().respond(json=OK_NULL)
-
-    await pw(DeleteMessage(message=MESSAGE_CODE))
-
-    _, body = sent(route)
-    assert "application" not in body["request"]
-
-
 async def test_applications_group_replaces_the_default_application(
     pw: PushwooshClient, router: respx.Router
 ) -> None:
@@ -433,7 +156,7 @@ async def test_missing_application_raises_before_sending(
     make_client: MakeClient, router: respx.Router, command: Any
 ) -> None:
     """No application on the command or the client raises ValidationError and sends nothing."""
-    route = router.route().respond(json=OK_NULL)
+    route = router.route().respond(json=ok())
     pw = make_client(application=None)
 
     with pytest.raises(ValidationError, match="application"):
@@ -563,7 +286,7 @@ async def test_missing_token_raises_before_sending(
     make_client: MakeClient, router: respx.Router, tokens: dict[str, Any], command: Any
 ) -> None:
     """A method whose token the client lacks raises ConfigurationError and sends nothing."""
-    route = router.route().respond(json=OK_NULL)
+    route = router.route().respond(json=ok())
     pw = make_client(tokens["api_token"], device_token=tokens["device_token"])
 
     with pytest.raises(ConfigurationError, match="token"):
@@ -576,7 +299,7 @@ async def test_device_method_never_carries_the_server_token(
     pw: PushwooshClient, router: respx.Router
 ) -> None:
     """A client holding both tokens sends only the device token to a device method."""
-    route = router.route().respond(json=OK_NULL)
+    route = router.route().respond(json=ok())
 
     await pw(SetTags(hwid=HWID, tags={"A": 1}))
 
