@@ -16,6 +16,7 @@ to ``jobs``, ``pagination`` and ``bulk``, which are written against ``session.Se
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import os
 import urllib.parse
@@ -33,12 +34,17 @@ from pushwoosh_async.bulk import BulkReport, BulkSender
 from pushwoosh_async.codec import Encoder
 from pushwoosh_async.commands._base import Command, Result
 from pushwoosh_async.commands.messages import Notification
-from pushwoosh_async.errors import ISSUE_WARNINGS, ClientClosedError, ConfigurationError
+from pushwoosh_async.errors import (
+    ISSUE_WARNINGS,
+    ClientClosedError,
+    ConfigurationError,
+    ForeignLoopError,
+)
 from pushwoosh_async.families import Host
 from pushwoosh_async.limits import Rate, build_limiters
 from pushwoosh_async.pipeline import Step, compose
 from pushwoosh_async.retries import RetryPolicy
-from pushwoosh_async.senders import AiohttpSender, HttpxSender, Sender
+from pushwoosh_async.senders import MAX_REPLY_BYTES, AiohttpSender, HttpxSender, Sender
 from pushwoosh_async.steps import Authenticate, Decode, RateLimit, Retry
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_JOURNEY_URL", "PushwooshClient"]
@@ -105,8 +111,10 @@ class PushwooshClient:
         "_base_url",
         "_base_urls",
         "_closed",
+        "_deadline",
         "_encoders",
         "_limiters",
+        "_loop",
         "_pipeline",
         "_retry",
         "_sender",
@@ -122,7 +130,9 @@ class PushwooshClient:
         journey_base_url: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         sender: Sender | None = None,
-        timeout: float | None = 30.0,
+        timeout: float | httpx.Timeout | None = 30.0,
+        deadline: float | None = None,
+        max_reply_bytes: int = MAX_REPLY_BYTES,
         retry: RetryPolicy | None = None,
         rate_limits: Mapping[str, Rate | tuple[float, float]] | None = None,
         steps: Sequence[Step] = (),
@@ -144,26 +154,37 @@ class PushwooshClient:
         }
         self._application = application
         self._encoders: dict[type[Command[Any]], Encoder] = {}
+        if deadline is not None and deadline <= 0:
+            msg = f"deadline must be positive seconds or None, not {deadline!r}"
+            raise ConfigurationError(msg)
+        self._deadline = deadline
         if sender is None:
+            options: dict[str, Any] = {
+                "timeout": timeout,
+                "max_reply_bytes": max_reply_bytes,
+                "user_agent": _USER_AGENT,
+            }
             sender = (
-                HttpxSender(transport, timeout=timeout, user_agent=_USER_AGENT)
+                HttpxSender(transport, **options)
                 if transport is not None
-                else AiohttpSender(timeout=timeout, user_agent=_USER_AGENT)
+                else AiohttpSender(**options)
             )
         self._sender = sender
         self._retry = retry or RetryPolicy()
         self._limiters = build_limiters(rate_limits)
+        secrets = tuple(token for token in (api_token, device_token) if token)
         self._pipeline = compose(
             [
                 *steps,
                 Authenticate(api_token, device_token),
-                Retry(self._retry),
+                Retry(self._retry, closed=lambda: self._closed),
                 RateLimit(self._limiters),
-                Decode(),
+                Decode(secrets),
             ],
             sender,
         )
         self._closed = False
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     @classmethod
     def from_env(cls, **overrides: Any) -> PushwooshClient:
@@ -216,11 +237,16 @@ class PushwooshClient:
         if self._closed:
             msg = "this PushwooshClient is closed; create a new one"
             raise ClientClosedError(msg)
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            self._bind(loop)
         keyed = command.with_dedup_keys()
         if keyed is not None:
             command = keyed
         encoder = self._encoders.get(type(command)) or self._encoder(type(command))
-        reply = await self._pipeline(encoder.call(command, keyed=keyed is not None))
+        deadline = None if self._deadline is None else loop.time() + self._deadline
+        call = encoder.call(command, keyed=keyed is not None, deadline=deadline)
+        reply = await self._pipeline(call)
         result = encoder.result(reply)
         if reply.warnings:
             if ISSUE_WARNINGS.get():
@@ -250,11 +276,29 @@ class PushwooshClient:
         encoder = self._encoders[command] = Encoder(command, self._base_urls, self._application)
         return encoder
 
+    def _bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Tie the client to the loop of its first call; any other loop is refused."""
+        if self._loop is not None:
+            msg = (
+                "this PushwooshClient belongs to another event loop (or thread); create one "
+                "client per event loop, or use pushwoosh_async.sync from threads"
+            )
+            raise ForeignLoopError(msg)
+        self._loop = loop
+
     async def aclose(self) -> None:
-        """Close the connection pool. Safe to call more than once."""
-        if not self._closed:
-            self._closed = True
-            await self._sender.aclose()
+        """Close the connection pool. Safe to call more than once.
+
+        From the moment it starts no request leaves: calls in flight end with
+        ``ClientClosedError`` (or their reply, if it was already on its way), retries stop.
+        """
+        if self._closed:
+            return
+        if self._loop is not None and asyncio.get_running_loop() is not self._loop:
+            msg = "aclose() must run in the event loop the client was used in"
+            raise ForeignLoopError(msg)
+        self._closed = True
+        await self._sender.aclose()
 
     async def __aenter__(self) -> PushwooshClient:  # noqa: PYI034 (typing.Self is 3.11+)
         if self._closed:

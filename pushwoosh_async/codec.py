@@ -41,9 +41,12 @@ from pushwoosh_async.errors import (
     LimitWarning,
     PushwooshWarning,
     RateLimited,
+    Redirected,
+    ServerError,
     UnknownDevicesWarning,
     ValidationError,
     error_class_for,
+    scrub,
 )
 from pushwoosh_async.families import (
     ErrorShape,
@@ -129,7 +132,7 @@ class Encoder:
         self.takes_application = "application" in attrs.fields_dict(command)
         self.application = application
 
-    def call(self, command: Command[Any], *, keyed: bool) -> Call:
+    def call(self, command: Command[Any], *, keyed: bool, deadline: float | None = None) -> Call:
         """The call for ``command``: its payload, and its URL when that depends on fields."""
         payload = self.unstructure(command)
         if self.takes_application and not (
@@ -141,9 +144,9 @@ class Encoder:
                 raise ValidationError(msg)
             payload["application"] = self.application
         if not self.placeholders and self.route.http_method != "GET":
-            return Call(command, self.route, payload, {}, keyed, 1, self.route.url)
+            return Call(command, self.route, payload, {}, keyed, 1, self.route.url, None, deadline)
         url = self._url(command, payload)  # takes the path's and a GET's fields out of payload
-        return Call(command, self.route, payload, {}, keyed, 1, url)
+        return Call(command, self.route, payload, {}, keyed, 1, url, None, deadline)
 
     def _url(self, command: Command[Any], payload: dict[str, Any]) -> str:
         """Fill the path's placeholders from their fields; a GET carries the rest as a query."""
@@ -238,8 +241,13 @@ def error_body(family: Family | None, status_code: int, message: str, http_statu
     return json.dumps({"message": message}).encode()
 
 
-def decode(method: str, reply: Reply) -> Reply:
-    """``reply`` with ``data`` and ``warnings`` filled in; raises the mapped error otherwise."""
+def decode(method: str, reply: Reply, secrets: tuple[str, ...] = ()) -> Reply:
+    """``reply`` with ``data`` and ``warnings`` filled in; raises the mapped error otherwise.
+
+    ``secrets`` (the client's tokens) are scrubbed from every text the error keeps of the reply.
+    """
+    if 300 <= reply.http_status < 400:
+        raise _redirected(method, reply, secrets)
     document: Any = None
     readable = False
     if reply.body:
@@ -247,34 +255,47 @@ def decode(method: str, reply: Reply) -> Reply:
             # str input skips json's byte-encoding sniffing: half the cost for small bodies.
             document = json.loads(reply.body.decode())
             readable = True
-        except ValueError:  # UnicodeDecodeError is a ValueError too
+        except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError too
             pass
 
     if reply.http_status >= 400:
-        raise _http_error(method, reply, document)
+        raise _http_error(method, reply, scrub(document, secrets), secrets)
     if not readable:
         what = "an empty body" if not reply.body else "a body that is not JSON"
-        raise DecodeError(
-            f"expected JSON, got {what}", method, reply.http_status, _excerpt(reply.body)
-        )
+        excerpt = scrub(_excerpt(reply.body), secrets)
+        raise DecodeError(f"expected JSON, got {what}", method, reply.http_status, excerpt)
     if isinstance(document, dict) and "status_code" in document:
-        return _from_envelope(method, reply, document)
+        return _from_envelope(method, reply, document, secrets)
     if isinstance(document, dict) and set(document) == {"error"}:
         status = reply.http_status
-        raise APIError(status, str(document["error"]), status, method, document)
+        clean = scrub(document, secrets)
+        raise APIError(status, str(clean["error"]), status, method, clean)
     return Reply(reply.http_status, reply.headers, reply.body, document)
 
 
-def _from_envelope(method: str, reply: Reply, document: dict[str, Any]) -> Reply:
+def _redirected(method: str, reply: Reply, secrets: tuple[str, ...]) -> Redirected:
+    """A 3xx as an error naming where it pointed (scheme and host only: never followed)."""
+    location = reply.headers.get("Location") or reply.headers.get("location") or ""
+    parts = urllib.parse.urlsplit(location)
+    target = f"{parts.scheme}://{parts.hostname}" if parts.scheme and parts.hostname else ""
+    if not target and location.startswith("/"):
+        target = "a path on the same host"
+    status = reply.http_status
+    return Redirected(status, f"HTTP {status}", status, method, None, scrub(target, secrets))
+
+
+def _from_envelope(
+    method: str, reply: Reply, document: dict[str, Any], secrets: tuple[str, ...]
+) -> Reply:
     code = document.get("status_code")
     message = str(document.get("status_message") or "")
     data = document.get("response")
     if code != 200:
         if not isinstance(code, int):
-            raise DecodeError(
-                f"status_code is {code!r}", method, reply.http_status, _excerpt(reply.body)
-            )
-        raise _api_error(code, message, reply, method, document)
+            excerpt = scrub(_excerpt(reply.body), secrets)
+            raise DecodeError(f"status_code is {code!r}", method, reply.http_status, excerpt)
+        clean = scrub(document, secrets)
+        raise _api_error(code, scrub(message, secrets), reply, method, clean)
     return Reply(reply.http_status, reply.headers, reply.body, data, _warnings(message, data))
 
 
@@ -293,7 +314,7 @@ def _warnings(message: str, data: Any) -> tuple[PushwooshWarning, ...]:
     return tuple(found)
 
 
-def _http_error(method: str, reply: Reply, document: Any) -> APIError:
+def _http_error(method: str, reply: Reply, document: Any, secrets: tuple[str, ...]) -> APIError:
     code = reply.http_status
     message = ""
     if isinstance(document, dict):
@@ -303,16 +324,15 @@ def _http_error(method: str, reply: Reply, document: Any) -> APIError:
             document.get("status_message") or document.get("message") or document.get("error") or ""
         )
     if not message:
-        message = _excerpt(reply.body) or f"HTTP {reply.http_status}"
+        message = scrub(_excerpt(reply.body), secrets) or f"HTTP {reply.http_status}"
     return _api_error(code, message, reply, method, document)
 
 
 def _api_error(code: int, message: str, reply: Reply, method: str, document: Any) -> APIError:
     cls = error_class_for(code)
-    if cls is RateLimited:
-        return RateLimited(
-            code, message, reply.http_status, method, document, retry_after(reply.headers)
-        )
+    if cls is RateLimited or cls is ServerError:
+        wait = retry_after(reply.headers)
+        return cls(code, message, reply.http_status, method, document, wait)
     return cls(code, message, reply.http_status, method, document)
 
 

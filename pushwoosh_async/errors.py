@@ -5,9 +5,17 @@ The tree::
     PushwooshError                   root of every exception raised here
     ├── ConfigurationError           bad client set-up (missing token, plain http://, ...)
     ├── ValidationError              a command refused before anything was sent
-    ├── ClientClosedError            the client was used after ``aclose()``
+    ├── ClientClosedError            the client was used after ``aclose()`` (or during it)
+    ├── ForeignLoopError             the client was used from another event loop or thread
     ├── TransportError               the request did not complete on the network
-    │   └── Timeout                  ... because a time limit ran out
+    │   ├── ConnectError             ... it never left: no connection (refused, DNS, TLS)
+    │   └── Timeout                  ... a time limit ran out
+    │       ├── PoolTimeout          ... it never left: no free connection in time
+    │       ├── ConnectTimeout       ... it never left: connecting took too long
+    │       ├── WriteTimeout         ... sending the request took too long
+    │       ├── ReadTimeout          ... the reply did not come in time
+    │       └── DeadlineExceeded     ... the call's deadline (all attempts) passed
+    ├── ReplyTooLarge                the reply was larger than ``max_reply_bytes``
     ├── DecodeError                  a 2xx reply whose body is not the JSON expected
     └── APIError                     Pushwoosh answered and said no
         ├── ArgumentError            210: a missing or malformed argument
@@ -16,7 +24,8 @@ The tree::
         ├── Forbidden                403: token restrictions forbid the operation
         ├── NotFound                 404: the resource does not exist
         ├── RateLimited              429: too many requests; see ``retry_after``
-        └── ServerError              5xx: Pushwoosh (or a proxy in front of it) failed
+        ├── ServerError              5xx: Pushwoosh (or a proxy in front of it) failed
+        └── Redirected               3xx: never followed; ``location`` names the target host
 
     PushwooshWarning                 a 200 reply that carried a warning
     ├── UnknownDevicesWarning        some targeted devices are not known to Pushwoosh
@@ -33,8 +42,13 @@ An HTTP error status always wins over an unreadable body: a proxy's HTML page wi
 ``ServerError`` (and is retried), while an HTML page, a truncated JSON document or an empty body
 with HTTP 200 is a ``DecodeError``.
 
+A :class:`TransportError` says whether the request may have reached Pushwoosh: ``not_sent`` is
+true only when it provably never left the client (no connection could be made, or no pooled
+connection came free in time) on any attempt. Such a call is safe to repeat, whatever the method.
+
 Errors are attrs classes with positional fields, so they pickle (job queues move them between
-processes). None of them ever holds an API token or a request body.
+processes). None of them ever holds an API token or a request body: text the server echoes
+back is scrubbed of the client's tokens before an error is built.
 """
 
 from __future__ import annotations
@@ -52,20 +66,30 @@ __all__ = [
     "BadRequest",
     "ClientClosedError",
     "ConfigurationError",
+    "ConnectError",
+    "ConnectTimeout",
+    "DeadlineExceeded",
     "DecodeError",
     "Forbidden",
+    "ForeignLoopError",
     "LimitWarning",
     "NotFound",
+    "PoolTimeout",
     "PushwooshError",
     "PushwooshWarning",
     "RateLimited",
+    "ReadTimeout",
+    "Redirected",
+    "ReplyTooLarge",
     "ServerError",
     "Timeout",
     "TransportError",
     "Unauthorized",
     "UnknownDevicesWarning",
     "ValidationError",
+    "WriteTimeout",
     "error_class_for",
+    "scrub",
 ]
 
 
@@ -82,7 +106,19 @@ class ValidationError(PushwooshError, ValueError):
 
 
 class ClientClosedError(PushwooshError, RuntimeError):
-    """The client was used after ``aclose()`` (or after its ``async with`` block ended)."""
+    """The client was used after ``aclose()`` started (or after its ``async with`` block ended).
+
+    A call that was in flight when the client closed ends with this error too: no request leaves
+    a closing client.
+    """
+
+
+class ForeignLoopError(PushwooshError, RuntimeError):
+    """The client was used from an event loop (or thread) other than the one it runs in.
+
+    A client's connection pool belongs to the loop of its first call. Create one client per event
+    loop, or use ``pushwoosh_async.sync`` from threads.
+    """
 
 
 @attrs.define(auto_exc=True, str=False)
@@ -90,17 +126,68 @@ class TransportError(PushwooshError):
     """The request did not complete on the network (connection refused or reset, TLS, ...).
 
     ``method`` is the Pushwoosh method name; the underlying exception is the ``__cause__``.
+    ``not_sent`` is true when no attempt of the call can have reached Pushwoosh.
     """
 
     message: str
     method: str = ""
+    not_sent: bool = False
 
     def __str__(self) -> str:
         return f"{self.method}: {self.message}" if self.method else self.message
 
 
+@attrs.define(auto_exc=True, str=False)
+class ConnectError(TransportError):
+    """No connection could be made (refused, name resolution, TLS handshake): nothing was sent."""
+
+    not_sent: bool = True
+
+
 class Timeout(TransportError):
     """A time limit ran out while connecting, sending or waiting for the reply."""
+
+
+@attrs.define(auto_exc=True, str=False)
+class PoolTimeout(Timeout):
+    """No pooled connection came free within the ``pool`` timeout: nothing was sent."""
+
+    not_sent: bool = True
+
+
+@attrs.define(auto_exc=True, str=False)
+class ConnectTimeout(Timeout):
+    """Connecting took longer than the ``connect`` timeout: nothing was sent."""
+
+    not_sent: bool = True
+
+
+class WriteTimeout(Timeout):
+    """Sending the request took longer than the ``write`` timeout; part of it may have arrived."""
+
+
+class ReadTimeout(Timeout):
+    """The reply did not arrive within the ``read`` timeout; the request may have been processed."""
+
+
+class DeadlineExceeded(Timeout):
+    """The call's ``deadline`` (every attempt and wait included) passed before it finished."""
+
+
+@attrs.define(auto_exc=True, str=False)
+class ReplyTooLarge(PushwooshError):
+    """The reply (decoded, so a compression bomb counts at its real size) passed the bound.
+
+    The connection is dropped and the part already read discarded; the call is not retried (the
+    same request would get the same reply).
+    """
+
+    method: str
+    limit: int
+    http_status: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.method}: the reply is larger than {self.limit:,} bytes (max_reply_bytes)"
 
 
 @attrs.define(auto_exc=True, str=False)
@@ -165,8 +252,29 @@ class RateLimited(APIError):
     retry_after: float | None = None
 
 
+@attrs.define(auto_exc=True, str=False)
 class ServerError(APIError):
-    """Status 5xx: an internal error at Pushwoosh or a failing proxy in front of it."""
+    """Status 5xx: an internal error at Pushwoosh or a failing proxy in front of it.
+
+    ``retry_after`` is the server's ``Retry-After`` in seconds (503s often carry one), if given.
+    """
+
+    retry_after: float | None = None
+
+
+@attrs.define(auto_exc=True, str=False)
+class Redirected(APIError):
+    """Status 3xx: Pushwoosh (or something in front of it) redirected the call.
+
+    Redirects are never followed: the token must not travel to another host, and a forged reply
+    from one must not pass for Pushwoosh's. ``location`` is the target's scheme and host only.
+    """
+
+    location: str = ""
+
+    def __str__(self) -> str:
+        target = self.location or "an unnamed location"
+        return f"{self.method}: HTTP {self.http_status} redirect to {target} refused (not followed)"
 
 
 _BY_STATUS: Final[Mapping[int, type[APIError]]] = {
@@ -184,6 +292,25 @@ def error_class_for(status: int) -> type[APIError]:
     if 500 <= status < 600:
         return ServerError
     return _BY_STATUS.get(status, APIError)
+
+
+_SCRUBBED: Final = "***"
+
+
+def scrub(value: Any, secrets: tuple[str, ...]) -> Any:
+    """``value`` (text or a decoded JSON document) with every secret replaced by ``***``."""
+    if not secrets:
+        return value
+    if isinstance(value, str):
+        for secret in secrets:
+            if secret in value:
+                value = value.replace(secret, _SCRUBBED)
+        return value
+    if isinstance(value, Mapping):
+        return {scrub(k, secrets): scrub(v, secrets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub(v, secrets) for v in value]
+    return value
 
 
 ISSUE_WARNINGS: Final = contextvars.ContextVar("pushwoosh_async_issue_warnings", default=True)

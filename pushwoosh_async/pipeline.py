@@ -64,6 +64,8 @@ class Call:
     url: str = attrs.field(default=attrs.Factory(lambda self: self.route.url, takes_self=True))
     """This call's URL (path placeholders filled, GET query added); the route's URL by default."""
     body_token: str | None = None
+    deadline: float | None = None
+    """When the whole call must be over, on the event loop's clock (``None``: no deadline)."""
 
     @property
     def method(self) -> str:
@@ -88,6 +90,7 @@ class Call:
             self.attempt if attempt is None else attempt,
             self.url,
             self.body_token if body_token is None else body_token,
+            self.deadline,
         )
 
     def __repr__(self) -> str:

@@ -1,7 +1,8 @@
 """When a failed attempt is tried again, and how long to wait first.
 
 Retried: network failures (:class:`TransportError`, :class:`Timeout`), :class:`RateLimited` (429,
-after its ``Retry-After``, capped), :class:`ServerError` (5xx) and :class:`DecodeError` (a success
+after its ``Retry-After``, capped), :class:`ServerError` (5xx, after its ``Retry-After`` if it has
+one, capped) and :class:`DecodeError` (a success
 status with a garbled body: the reply was lost, not refused). Never retried: 210, 400, 401, 403,
 404 and anything else Pushwoosh answered deliberately.
 
@@ -9,7 +10,8 @@ Which commands: idempotent ones always. A non-idempotent command (``createMessag
 carried out even though its reply was lost, so it is retried only when it carries de-duplication
 keys (every notification's ``transactionId``, which the client fills in once per send and reuses on
 every attempt) and ``retry_with_dedup_keys`` is on. A non-idempotent command with no such key
-(``bulkSetTags``) is never retried.
+(``bulkSetTags``) is retried only while no attempt can have reached Pushwoosh (connection refused,
+no free connection in time, connect timeout: the error's ``not_sent``).
 """
 
 from __future__ import annotations
@@ -56,14 +58,22 @@ class RetryPolicy:
         """One attempt per call."""
         return cls(attempts=1)
 
-    def allows(self, *, idempotent: bool, keyed: bool) -> bool:
-        """Whether a command of this kind may be retried at all."""
-        return idempotent or (keyed and self.retry_with_dedup_keys)
+    def allows(self, *, idempotent: bool, keyed: bool, reached: bool = True) -> bool:
+        """Whether a command of this kind may be retried.
+
+        ``reached`` is false while no attempt can have reached Pushwoosh (every failure so far
+        was a connection that could not be made): repeating such a call is safe for any command.
+        """
+        return idempotent or not reached or (keyed and self.retry_with_dedup_keys)
 
     def delay(self, retry: int, error: Exception, rng: random.Random | None = None) -> float:
-        """Seconds to wait before retry number ``retry`` (1-based) after ``error``."""
-        if isinstance(error, RateLimited) and error.retry_after is not None:
-            return min(error.retry_after, self.max_retry_after)
+        """Seconds to wait before retry number ``retry`` (1-based) after ``error``.
+
+        A ``Retry-After`` on a 429 or a 5xx (503s carry one) replaces the backoff, capped.
+        """
+        retry_after = error.retry_after if isinstance(error, (RateLimited, ServerError)) else None
+        if retry_after is not None:
+            return min(retry_after, self.max_retry_after)
         backoff = min(self.max_delay, self.initial_delay * 2.0 ** (retry - 1))
         draw = rng.random() if rng is not None else random.random()  # noqa: S311 (jitter)
         return backoff * (1 - self.jitter * draw)

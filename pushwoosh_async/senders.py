@@ -12,25 +12,59 @@ Two senders share one contract, ``await sender(call) -> Reply`` plus ``aclose()`
   router, ``httpx.AsyncHTTPTransport(proxy=...)`` or the fake server's transport all plug in
   there, with httpx as the request/response vocabulary.
 
-Both map their library's exceptions onto :class:`TransportError` and :class:`Timeout`.
+What both guarantee (``tests/test_sender_contract.py`` runs the same checks on each):
+
+* **Redirects are never followed.** A 3xx comes back as a reply, which ``codec.decode`` turns into
+  :class:`~pushwoosh_async.errors.Redirected`: the token never travels to another host.
+* **Replies are bounded.** At most ``max_reply_bytes`` decoded bytes are read (a compression
+  bomb counts at its decompressed size, decompressed here with a bound, never by the HTTP
+  library); past it :class:`~pushwoosh_async.errors.ReplyTooLarge`, the connection dropped.
+* **Timeouts as httpx models them** (``httpx.Timeout``: connect, read, write, pool). Waiting for a
+  free connection is the ``pool`` timeout and ends in ``PoolTimeout``, never in a timeout that
+  looks as if the request may have been sent. ``call.deadline`` caps every phase.
+* **Closed is closed.** After ``aclose()`` no request leaves and no pool is opened again; a call
+  caught in flight ends with ``ClientClosedError``.
+* **TLS verification stays on** (neither sender has a switch for it).
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import Protocol
+import zlib
+from typing import Final, Protocol
 
 import aiohttp
+import anyio
 import httpx
 import yarl
 
 from pushwoosh_async.codec import body as render_body
-from pushwoosh_async.errors import Timeout, TransportError
+from pushwoosh_async.errors import (
+    ClientClosedError,
+    ConnectError,
+    ConnectTimeout,
+    DeadlineExceeded,
+    PoolTimeout,
+    ReadTimeout,
+    ReplyTooLarge,
+    Timeout,
+    TransportError,
+    WriteTimeout,
+)
 from pushwoosh_async.pipeline import Call, Reply
 
-__all__ = ["AiohttpSender", "HttpxSender", "Sender"]
+__all__ = ["MAX_REPLY_BYTES", "AiohttpSender", "HttpxSender", "Sender"]
 
-_JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
+MAX_REPLY_BYTES: Final = 16 * 1024 * 1024
+"""The default bound on a reply: Pushwoosh's replies are kilobytes (an export result is a link,
+not the file), so 16 MiB is far above any real one and far below what a worker would notice."""
+
+_JSON_HEADERS: Final = {
+    "Content-Type": "application/json",
+    "Accept": "application/json",
+    "Accept-Encoding": "gzip, deflate",
+}
+_CHUNK: Final = 64 * 1024
 
 
 class Sender(Protocol):
@@ -41,43 +75,113 @@ class Sender(Protocol):
         ...
 
     async def aclose(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool; no request leaves afterwards."""
         ...
+
+
+def _closed(method: str) -> ClientClosedError:
+    return ClientClosedError(f"{method}: the client is closed; no request was sent")
+
+
+class _BoundedBody:
+    """Collects a reply body, decompressing gzip/deflate itself, and refuses past ``limit``."""
+
+    __slots__ = ("_chunks", "_decoder", "_limit", "_method", "_size", "_status")
+
+    def __init__(self, limit: int, encoding: str, method: str, status: int) -> None:
+        self._limit = limit
+        self._method = method
+        self._status = status
+        self._chunks: list[bytes] = []
+        self._size = 0
+        encoding = encoding.strip().lower()
+        # wbits 47: zlib or gzip, detected from the header (servers label deflate loosely).
+        compressed = encoding in ("gzip", "x-gzip", "deflate")
+        self._decoder = zlib.decompressobj(47) if compressed else None
+
+    def _keep(self, data: bytes) -> None:
+        self._size += len(data)
+        if self._size > self._limit:
+            self._chunks.clear()
+            raise ReplyTooLarge(self._method, self._limit, self._status)
+        self._chunks.append(data)
+
+    def feed(self, raw: bytes) -> None:
+        """Add one chunk as it came off the wire."""
+        if self._decoder is None:
+            self._keep(raw)
+            return
+        try:
+            data = self._decoder.decompress(raw, self._limit - self._size + 1)
+        except zlib.error:
+            # Not what the header says: keep the raw bytes (decoding fails later, typed).
+            self._decoder = None
+            self._keep(raw)
+            return
+        self._keep(data)
+        if self._decoder.unconsumed_tail:  # more output pending than the bound allows
+            raise ReplyTooLarge(self._method, self._limit, self._status)
+
+    def result(self) -> bytes:
+        """The whole (decoded) body."""
+        if self._decoder is not None:
+            self._keep(self._decoder.flush())
+        return b"".join(self._chunks)
 
 
 class AiohttpSender:
     """Sends through one ``aiohttp.ClientSession``, opened on first use in the running loop.
 
     ``max_connections`` caps the pool (100: on one core more connections add latency, not
-    throughput). ``trust_env`` enables proxy variables; it is off because reading them costs
-    time on every request.
+    throughput); a call waits up to ``timeout.pool`` for a free one. ``trust_env`` enables proxy
+    variables; it is off because reading them costs time on every request.
     """
 
-    __slots__ = ("_max_connections", "_session", "_timeout", "_trust_env", "_urls", "_user_agent")
+    __slots__ = (
+        "_closed",
+        "_max_connections",
+        "_max_reply_bytes",
+        "_session",
+        "_slots",
+        "_timeout",
+        "_timeouts",
+        "_trust_env",
+        "_urls",
+        "_user_agent",
+    )
 
     def __init__(
         self,
         *,
-        timeout: float | None = 30.0,
+        timeout: httpx.Timeout | float | None = 30.0,
         max_connections: int = 100,
+        max_reply_bytes: int = MAX_REPLY_BYTES,
         trust_env: bool = False,
         user_agent: str = "pushwoosh-async",
     ) -> None:
-        self._timeout = timeout
+        self._timeouts = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self._timeout = aiohttp.ClientTimeout(
+            total=None, sock_connect=self._timeouts.connect, sock_read=self._timeouts.read
+        )
         self._max_connections = max_connections
+        self._max_reply_bytes = max_reply_bytes
         self._trust_env = trust_env
         self._user_agent = user_agent
         self._session: aiohttp.ClientSession | None = None
+        self._slots: asyncio.Semaphore | None = None
         self._urls: dict[str, yarl.URL] = {}
+        self._closed = False
 
     def _open(self) -> aiohttp.ClientSession:
+        self._slots = asyncio.Semaphore(self._max_connections)
         self._session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=self._max_connections),
-            timeout=aiohttp.ClientTimeout(total=self._timeout),
+            timeout=self._timeout,
             headers={**_JSON_HEADERS, "User-Agent": self._user_agent},
             cookie_jar=aiohttp.DummyCookieJar(),
             trust_env=self._trust_env,
             raise_for_status=False,
+            auto_decompress=False,  # _BoundedBody decompresses, with the bound
         )
         return self._session
 
@@ -89,29 +193,94 @@ class AiohttpSender:
 
     async def __call__(self, call: Call, /) -> Reply:
         """Send one call; return the raw reply."""
+        if self._closed:
+            raise _closed(call.method)
         session = self._session or self._open()
+        slots = self._slots
+        assert slots is not None  # noqa: S101 (opened together with the session)
+        if slots.locked():
+            await self._wait_for_connection(slots, call)
+        else:
+            await slots.acquire()
+        try:
+            return await self._send(session, call)
+        finally:
+            slots.release()
+
+    async def _wait_for_connection(self, slots: asyncio.Semaphore, call: Call) -> None:
+        """The slow path: every connection is busy; wait up to the pool timeout (and deadline)."""
+        limit = _remaining(self._timeouts.pool, call)
+        try:
+            with anyio.fail_after(limit):
+                await slots.acquire()
+        except TimeoutError as exc:
+            raise PoolTimeout(f"no free connection within {limit:g}s", call.method) from exc
+
+    async def _send(self, session: aiohttp.ClientSession, call: Call) -> Reply:
+        timeout = self._timeout if call.deadline is None else self._clipped(call)
         try:
             response = await session.request(
                 call.route.http_method,
                 self._urls.get(call.url) or self._url(call.url),
                 data=render_body(call),
                 headers=call.headers or None,
+                allow_redirects=False,
+                timeout=timeout,
             )
             try:
-                body = await response.read()
-            finally:
-                response.release()
-        except asyncio.TimeoutError as exc:
-            raise Timeout("timed out", call.method) from exc
+                data = await self._read(response, call)
+            except BaseException:
+                response.close()  # drop the connection: the rest of the body is not wanted
+                raise
+            response.release()
+        except aiohttp.ConnectionTimeoutError as exc:
+            raise ConnectTimeout("connecting timed out", call.method) from exc
+        except aiohttp.SocketTimeoutError as exc:
+            raise ReadTimeout("the reply did not come in time", call.method) from exc
+        except asyncio.TimeoutError as exc:  # only the deadline sets a total
+            raise DeadlineExceeded("the call's deadline passed", call.method) from exc
+        except aiohttp.ClientConnectorError as exc:  # refused, DNS, TLS: nothing was sent
+            if self._closed:
+                raise _closed(call.method) from exc
+            raise ConnectError(f"{type(exc).__name__}: {exc}", call.method) from exc
         except aiohttp.ClientError as exc:
+            if self._closed:
+                raise _closed(call.method) from exc
             raise TransportError(f"{type(exc).__name__}: {exc}", call.method) from exc
-        return Reply(response.status, response.headers, body)
+        return Reply(response.status, response.headers, data)
+
+    def _clipped(self, call: Call) -> aiohttp.ClientTimeout:
+        """The attempt's timeouts with the call's deadline as a total (only when one is set)."""
+        remaining = _remaining(None, call)
+        return aiohttp.ClientTimeout(
+            total=remaining, sock_connect=self._timeouts.connect, sock_read=self._timeouts.read
+        )
+
+    async def _read(self, response: aiohttp.ClientResponse, call: Call) -> bytes:
+        encoding = response.headers.get("Content-Encoding", "")
+        length = response.content_length
+        if not encoding and length is not None and length <= self._max_reply_bytes:
+            return await response.read()  # the common case: a small, plain, sized reply
+        bounded = _BoundedBody(self._max_reply_bytes, encoding, call.method, response.status)
+        async for chunk in response.content.iter_chunked(_CHUNK):
+            bounded.feed(chunk)
+        return bounded.result()
 
     async def aclose(self) -> None:
-        """Close the connection pool."""
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        """Close the connection pool; no request leaves afterwards."""
+        self._closed = True
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
+            await asyncio.sleep(0)  # let the transports finish closing
+
+
+def _remaining(limit: float | None, call: Call) -> float | None:
+    """``limit`` shortened to what is left of the call's deadline (at least 0)."""
+    if call.deadline is None:
+        return limit
+    left = max(0.0, call.deadline - asyncio.get_running_loop().time())
+    return left if limit is None else min(limit, left)
 
 
 class HttpxSender:
@@ -121,35 +290,97 @@ class HttpxSender:
     httpcore 1.0's pool slower, not faster, under concurrency (its scans are quadratic).
     """
 
-    __slots__ = ("_client",)
+    __slots__ = ("_client", "_closed", "_max_reply_bytes", "_timeouts")
 
     def __init__(
         self,
         transport: httpx.AsyncBaseTransport,
         *,
-        timeout: float | None = 30.0,
+        timeout: httpx.Timeout | float | None = 30.0,
+        max_reply_bytes: int = MAX_REPLY_BYTES,
         user_agent: str = "pushwoosh-async",
     ) -> None:
+        self._timeouts = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self._max_reply_bytes = max_reply_bytes
+        self._closed = False
         self._client = httpx.AsyncClient(
             transport=transport,
-            timeout=timeout,
+            timeout=self._timeouts,
             headers={**_JSON_HEADERS, "User-Agent": user_agent},
             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+            follow_redirects=False,
+        )
+
+    def _timeout_for(self, call: Call) -> httpx.Timeout:
+        if call.deadline is None:
+            return self._timeouts
+        t = self._timeouts
+        return httpx.Timeout(
+            connect=_remaining(t.connect, call),
+            read=_remaining(t.read, call),
+            write=_remaining(t.write, call),
+            pool=_remaining(t.pool, call),
         )
 
     async def __call__(self, call: Call, /) -> Reply:
         """Send one call; return the raw reply."""
+        if self._closed:
+            raise _closed(call.method)
+        request = self._client.build_request(
+            call.route.http_method,
+            call.url,
+            content=render_body(call),
+            headers=call.headers,
+            timeout=self._timeout_for(call),
+        )
         try:
-            response = await self._client.request(
-                call.route.http_method, call.url, content=render_body(call), headers=call.headers
-            )
-            body = await response.aread()
+            response = await self._client.send(request, stream=True)
+            try:
+                data = await self._read(response, call)
+            finally:
+                await response.aclose()
         except httpx.TimeoutException as exc:
-            raise Timeout("timed out", call.method) from exc
+            raise _httpx_timeout(exc, call) from exc
+        except httpx.ConnectError as exc:
+            raise ConnectError(f"{type(exc).__name__}: {exc}", call.method) from exc
         except httpx.TransportError as exc:
             raise TransportError(f"{type(exc).__name__}: {exc}", call.method) from exc
-        return Reply(response.status_code, response.headers, body)
+        except RuntimeError as exc:  # httpx's "client has been closed"
+            if self._closed:
+                raise _closed(call.method) from exc
+            raise
+        return Reply(response.status_code, response.headers, data)
+
+    async def _read(self, response: httpx.Response, call: Call) -> bytes:
+        if response.is_stream_consumed:
+            # An in-memory reply (MockTransport, respx): httpx has read and decoded it already.
+            bounded = _BoundedBody(self._max_reply_bytes, "", call.method, response.status_code)
+            bounded.feed(response.content)
+            return bounded.result()
+        bounded = _BoundedBody(
+            self._max_reply_bytes,
+            response.headers.get("Content-Encoding", ""),
+            call.method,
+            response.status_code,
+        )
+        async for chunk in response.aiter_raw(_CHUNK):
+            bounded.feed(chunk)
+        return bounded.result()
 
     async def aclose(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool; no request leaves afterwards."""
+        self._closed = True
         await self._client.aclose()
+
+
+def _httpx_timeout(exc: httpx.TimeoutException, call: Call) -> Timeout:
+    kind: type[Timeout] = {
+        httpx.PoolTimeout: PoolTimeout,
+        httpx.ConnectTimeout: ConnectTimeout,
+        httpx.WriteTimeout: WriteTimeout,
+        httpx.ReadTimeout: ReadTimeout,
+    }.get(type(exc), Timeout)
+    error = kind("timed out", call.method)
+    if call.deadline is not None and asyncio.get_running_loop().time() >= call.deadline:
+        return DeadlineExceeded("the call's deadline passed", call.method, error.not_sent)
+    return error

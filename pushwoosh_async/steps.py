@@ -17,11 +17,17 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
 from pushwoosh_async.codec import decode
 from pushwoosh_async.commands._base import TokenKind
-from pushwoosh_async.errors import APIError, ConfigurationError
+from pushwoosh_async.errors import (
+    APIError,
+    ClientClosedError,
+    ConfigurationError,
+    DeadlineExceeded,
+    TransportError,
+)
 from pushwoosh_async.families import AuthPlacement, TokenRule
 from pushwoosh_async.limits import SlidingWindowLimiter
 from pushwoosh_async.pipeline import Call, Next, Reply
@@ -74,27 +80,56 @@ class Authenticate:
 
 
 class Retry:
-    """Repeats an attempt that failed in a retryable way, as the :class:`RetryPolicy` allows."""
+    """Repeats an attempt that failed in a retryable way, as the :class:`RetryPolicy` allows.
 
-    __slots__ = ("_policy", "_rng")
+    It also keeps the call's story across attempts: a :class:`TransportError` it finally raises
+    says ``not_sent`` only if no attempt can have reached Pushwoosh, which is also the one case
+    where a command without de-duplication keys may be repeated. It never sleeps past the call's
+    deadline (``DeadlineExceeded`` instead) nor retries on a client that is closing.
+    """
 
-    def __init__(self, policy: RetryPolicy, rng: random.Random | None = None) -> None:
+    __slots__ = ("_closed", "_policy", "_rng")
+
+    def __init__(
+        self,
+        policy: RetryPolicy,
+        rng: random.Random | None = None,
+        *,
+        closed: Callable[[], bool] = lambda: False,
+    ) -> None:
         self._policy = policy
         self._rng = rng or random.Random()  # noqa: S311 (jitter, not secrets)
+        self._closed = closed
 
     async def __call__(self, call: Call, next_: Next) -> Reply:
         """Run this step around the rest of the pipeline."""
         policy = self._policy
         attempt = 1
+        reached = False
         while True:
             try:
                 return await next_(call)
             except RETRYABLE as error:  # noqa: PERF203 (the loop is the retry)
-                if attempt >= policy.attempts or not policy.allows(
-                    idempotent=type(call.command).idempotent, keyed=call.keyed
+                reached = reached or not (isinstance(error, TransportError) and error.not_sent)
+                if isinstance(error, TransportError) and reached:
+                    error.not_sent = False  # an earlier attempt may have got through
+                if (
+                    attempt >= policy.attempts
+                    or isinstance(error, DeadlineExceeded)
+                    or not policy.allows(
+                        idempotent=type(call.command).idempotent, keyed=call.keyed, reached=reached
+                    )
                 ):
                     raise
                 delay = policy.delay(attempt, error, self._rng)
+                if call.deadline is not None:
+                    loop = asyncio.get_running_loop()
+                    if loop.time() + delay >= call.deadline:
+                        msg = f"the call's deadline passes before retry {attempt} is due"
+                        raise DeadlineExceeded(msg, call.method, not reached) from error
+                if self._closed():
+                    msg = f"{call.method}: the client closed; not retried"
+                    raise ClientClosedError(msg) from error
                 logger.info(
                     "%s attempt %d failed (%s); retrying in %.2fs",
                     call.method,
@@ -103,6 +138,9 @@ class Retry:
                     delay,
                 )
                 await asyncio.sleep(delay)
+                if self._closed():
+                    msg = f"{call.method}: the client closed; not retried"
+                    raise ClientClosedError(msg) from error
                 attempt += 1
                 call = call.replace(attempt=attempt)
 
@@ -137,13 +175,20 @@ class Decode:
     logged.
     """
 
-    __slots__ = ()
+    __slots__ = ("_secrets",)
+
+    def __init__(self, secrets: tuple[str, ...] = ()) -> None:
+        self._secrets = secrets
+        """The client's tokens: scrubbed from anything the server echoes into an error."""
+
+    def __repr__(self) -> str:
+        return "Decode()"
 
     async def __call__(self, call: Call, next_: Next) -> Reply:
         """Send through the rest of the pipeline, then decode and log the attempt."""
         started = time.perf_counter()
         try:
-            reply = decode(call.method, await next_(call))
+            reply = decode(call.method, await next_(call), self._secrets)
         except APIError as error:
             _log(logging.WARNING, call, f"status {error.status_code}", started)
             raise

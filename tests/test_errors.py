@@ -22,16 +22,21 @@ from pushwoosh_async.errors import (
     BadRequest,
     ClientClosedError,
     ConfigurationError,
+    ConnectError,
+    ConnectTimeout,
     DecodeError,
     Forbidden,
     NotFound,
+    PoolTimeout,
     PushwooshError,
     RateLimited,
+    ReadTimeout,
     ServerError,
     Timeout,
     TransportError,
     Unauthorized,
     ValidationError,
+    WriteTimeout,
 )
 from tests.support import ok, refused
 
@@ -447,22 +452,32 @@ def test_error_hierarchy_branches_are_separate(
 
 
 @pytest.mark.parametrize(
-    ("raised", "expected"),
+    ("raised", "expected", "not_sent"),
     [
-        (httpx.ConnectError("connection refused"), TransportError),
-        (httpx.ReadTimeout("read timed out"), Timeout),
-        (httpx.ConnectTimeout("connect timed out"), Timeout),
-        (httpx.RemoteProtocolError("peer closed connection"), TransportError),
+        (httpx.ConnectError("connection refused"), ConnectError, True),
+        (httpx.ReadTimeout("read timed out"), ReadTimeout, False),
+        (httpx.ConnectTimeout("connect timed out"), ConnectTimeout, True),
+        (httpx.PoolTimeout("no connection free"), PoolTimeout, True),
+        (httpx.WriteTimeout("write timed out"), WriteTimeout, False),
+        (httpx.RemoteProtocolError("peer closed connection"), TransportError, False),
     ],
-    ids=["connect-error", "read-timeout", "connect-timeout", "protocol-error"],
+    ids=[
+        "connect-error",
+        "read-timeout",
+        "connect-timeout",
+        "pool-timeout",
+        "write-timeout",
+        "protocol-error",
+    ],
 )
 async def test_network_failure_maps_to_transport_error(
     pw: PushwooshClient,
     router: respx.Router,
     raised: httpx.TransportError,
     expected: type[TransportError],
+    not_sent: bool,
 ) -> None:
-    """httpx network failures become TransportError/Timeout, with the original as __cause__."""
+    """httpx network failures become the matching TransportError, saying whether it was sent."""
 
     def fail(request: httpx.Request) -> httpx.Response:
         raise raised
@@ -473,6 +488,7 @@ async def test_network_failure_maps_to_transport_error(
         await pw(DETAILS)
 
     assert type(info.value) is expected
+    assert info.value.not_sent is not_sent
     assert info.value.__cause__ is raised
     assert info.value.method == "getMessageDetails"
 

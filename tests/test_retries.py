@@ -20,13 +20,16 @@ from pushwoosh_async.commands import Command
 from pushwoosh_async.errors import (
     ArgumentError,
     BadRequest,
+    ConnectError,
+    ConnectTimeout,
     DecodeError,
     Forbidden,
     NotFound,
+    PoolTimeout,
     PushwooshError,
     RateLimited,
+    ReadTimeout,
     ServerError,
-    Timeout,
     TransportError,
     Unauthorized,
 )
@@ -144,8 +147,8 @@ RETRYABLE = [
         id="body-500",
     ),
     pytest.param(status(429, headers={"Retry-After": "1"}), RateLimited, id="429"),
-    pytest.param(raises(httpx.ConnectError), TransportError, id="connect-error"),
-    pytest.param(raises(httpx.ReadTimeout), Timeout, id="read-timeout"),
+    pytest.param(raises(httpx.ConnectError), ConnectError, id="connect-error"),
+    pytest.param(raises(httpx.ReadTimeout), ReadTimeout, id="read-timeout"),
     pytest.param(status(200, content=b'{"status_code": 200, "respo'), DecodeError, id="truncated"),
     pytest.param(status(200, text="<html>maintenance</html>"), DecodeError, id="html-200"),
 ]
@@ -286,8 +289,8 @@ OWN_ID = message(Notification(content="Hi", devices=["h"], transaction_id="mine"
     ("failure", "error"),
     [
         pytest.param(status(500), ServerError, id="500"),
-        pytest.param(raises(httpx.ReadTimeout), Timeout, id="read-timeout"),
-        pytest.param(raises(httpx.ConnectError), TransportError, id="connect-error"),
+        pytest.param(raises(httpx.ReadTimeout), ReadTimeout, id="read-timeout"),
+        pytest.param(raises(httpx.RemoteProtocolError), TransportError, id="reset"),
         pytest.param(status(429), RateLimited, id="429"),
         pytest.param(status(200, text="<html>"), DecodeError, id="html-200"),
     ],
@@ -312,8 +315,50 @@ def test_which_commands_are_retried(
     failure: Answer,
     error: type[PushwooshError],
 ) -> None:
-    """Idempotent: retried; createMessage: only with retry_with_dedup_keys; bulkSetTags: never."""
+    """Idempotent: retried; createMessage: only with retry_with_dedup_keys; bulkSetTags: never
+    (once an attempt may have reached Pushwoosh)."""
     assert attempts_until_raised(failure, error, command, retry=policy) == calls
+
+
+@pytest.mark.parametrize(
+    "command",
+    [message(), OWN_ID, TAGS, BULK],
+    ids=["createMessage", "createMessage-own-id", "getTags", "bulkSetTags"],
+)
+@pytest.mark.parametrize("policy", [RetryPolicy(), DEDUP_OFF], ids=["default", "dedup-off"])
+@pytest.mark.parametrize(
+    ("failure", "error"),
+    [
+        pytest.param(raises(httpx.ConnectError), ConnectError, id="connect-error"),
+        pytest.param(raises(httpx.ConnectTimeout), ConnectTimeout, id="connect-timeout"),
+        pytest.param(raises(httpx.PoolTimeout), PoolTimeout, id="pool-timeout"),
+    ],
+)
+def test_a_call_that_never_left_is_retried_whatever_the_command(
+    command: Command[Any], policy: RetryPolicy, failure: Answer, error: type[PushwooshError]
+) -> None:
+    """No attempt reached Pushwoosh: repeating is safe even for bulkSetTags; not_sent stays."""
+    script = Script.always(failure)
+    with pytest.raises(error) as raised:
+        send(script, command, retry=policy)
+    assert script.calls == 4
+    assert raised.value.not_sent is True  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("command", "calls"),
+    [(message(), 1), (BULK, 1), (TAGS, 4)],
+    ids=["createMessage-dedup-off", "bulkSetTags", "getTags"],
+)
+def test_once_an_attempt_may_have_arrived_the_call_is_no_longer_not_sent(
+    command: Command[Any], calls: int
+) -> None:
+    """A read timeout then refused connections: only idempotent calls go on, and never not_sent."""
+    script = Script([raises(httpx.ReadTimeout)] + [raises(httpx.ConnectError)] * 10)
+    with pytest.raises(TransportError) as raised:
+        send(script, command, retry=DEDUP_OFF)
+    assert script.calls == calls
+    assert raised.value.not_sent is False
 
 
 def test_bulk_set_tags_sends_its_devices_once() -> None:
