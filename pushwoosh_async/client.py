@@ -98,12 +98,19 @@ class PushwooshClient:
     https://journey.pushwoosh.com with the default ``base_url``, and to ``base_url`` itself when
     that is changed (a fake or a private deployment serves both).
 
-    ``timeout`` is seconds per attempt (``None``: no limit). ``retry`` is a :class:`RetryPolicy`.
+    ``timeout`` limits each phase of an attempt as httpx does: a number for all of them, or an
+    ``httpx.Timeout(connect=, read=, write=, pool=)``; ``pool`` is the wait for a free one of the
+    ``max_connections`` connections, which ends in ``PoolTimeout`` (nothing was sent). ``deadline``
+    bounds the whole call, every attempt and wait included (``DeadlineExceeded``; ``None``, the
+    default, for none). ``max_reply_bytes`` bounds a reply's decoded size (16 MiB; past it
+    ``ReplyTooLarge``). ``retry`` is a :class:`RetryPolicy`.
     ``rate_limits`` maps wire method names to ``Rate(max_calls, period_seconds)`` or a plain tuple
     and replaces the defaults (600 ``createMessage`` per 60 s); ``{}`` lifts every limit.
     ``steps`` are your own pipeline steps, run outermost (see ``pipeline.py``).
 
-    One client belongs to one event loop. Share it between tasks; do not create one per request.
+    One client belongs to one event loop, the one of its first call (any other raises
+    ``ForeignLoopError``). Share it between tasks; do not create one per request. Redirects are
+    never followed (``Redirected``), so the token never travels to another host.
     """
 
     __slots__ = (
@@ -132,6 +139,7 @@ class PushwooshClient:
         sender: Sender | None = None,
         timeout: float | httpx.Timeout | None = 30.0,
         deadline: float | None = None,
+        max_connections: int = 100,
         max_reply_bytes: int = MAX_REPLY_BYTES,
         retry: RetryPolicy | None = None,
         rate_limits: Mapping[str, Rate | tuple[float, float]] | None = None,
@@ -161,6 +169,7 @@ class PushwooshClient:
         if sender is None:
             options: dict[str, Any] = {
                 "timeout": timeout,
+                "max_connections": max_connections,
                 "max_reply_bytes": max_reply_bytes,
                 "user_agent": _USER_AGENT,
             }

@@ -297,6 +297,7 @@ class HttpxSender:
         transport: httpx.AsyncBaseTransport,
         *,
         timeout: httpx.Timeout | float | None = 30.0,
+        max_connections: int = 100,
         max_reply_bytes: int = MAX_REPLY_BYTES,
         user_agent: str = "pushwoosh-async",
     ) -> None:
@@ -307,7 +308,10 @@ class HttpxSender:
             transport=transport,
             timeout=self._timeouts,
             headers={**_JSON_HEADERS, "User-Agent": user_agent},
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+            limits=httpx.Limits(
+                max_connections=max_connections,
+                max_keepalive_connections=min(20, max_connections),
+            ),
             follow_redirects=False,
         )
 
