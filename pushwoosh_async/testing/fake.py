@@ -193,6 +193,8 @@ class FakePushwoosh:
             headers = {"Content-Type": fault.content_type}
             if fault.retry_after is not None:
                 headers["Retry-After"] = f"{fault.retry_after:g}"
+            if fault.location is not None:
+                headers["Location"] = fault.location
             return Answer(fault.status, fault.body, headers)
         if fault.kind == "reset":
             return Answer(0, b"", drop="reset")

@@ -33,6 +33,7 @@ class Fault:
     content_type: str = "application/json"
     retry_after: float | None = None
     seconds: float = 0.0
+    location: str | None = None
 
     @classmethod
     def latency(cls, seconds: float) -> Fault:
@@ -56,6 +57,18 @@ class Fault:
         """A proxy's HTML error page, before processing."""
         body = b"<html>\r\n<head><title>%d Bad Gateway</title></head>\r\n</html>\r\n" % status
         return cls(kind="http", status=status, body=body, content_type="text/html")
+
+    @classmethod
+    def redirect(cls, location: str, status: int = 307) -> Fault:
+        """A redirect to ``location`` before processing (a client must not follow it)."""
+        return cls(kind="http", status=status, location=location)
+
+    @classmethod
+    def oversized(cls, size: int) -> Fault:
+        """A well-formed v1.3 success of ``size`` bytes or more, before processing."""
+        padding = b"x" * max(0, size)
+        body = b'{"status_code":200,"status_message":"OK","response":{"pad":"%s"}}' % padding
+        return cls(kind="http", status=200, body=body)
 
     @classmethod
     def reset(cls, when: When = When.BEFORE) -> Fault:
