@@ -111,16 +111,16 @@ class _BoundedBody:
         if self._decoder is None:
             self._keep(raw)
             return
-        try:
-            data = self._decoder.decompress(raw, self._limit - self._size + 1)
-        except zlib.error:
-            # Not what the header says: keep the raw bytes (decoding fails later, typed).
-            self._decoder = None
-            self._keep(raw)
-            return
-        self._keep(data)
-        if self._decoder.unconsumed_tail:  # more output pending than the bound allows
-            raise ReplyTooLarge(self._method, self._limit, self._status)
+        while raw:
+            try:  # at most _CHUNK of output per step: a bomb never inflates in one piece
+                data = self._decoder.decompress(raw, _CHUNK)
+            except zlib.error:
+                # Not what the header says: keep the raw bytes (decoding fails later, typed).
+                self._decoder = None
+                self._keep(raw)
+                return
+            self._keep(data)
+            raw = self._decoder.unconsumed_tail
 
     def result(self) -> bytes:
         """The whole (decoded) body."""
@@ -259,7 +259,9 @@ class AiohttpSender:
     async def _read(self, response: aiohttp.ClientResponse, call: Call) -> bytes:
         encoding = response.headers.get("Content-Encoding", "")
         length = response.content_length
-        if not encoding and length is not None and length <= self._max_reply_bytes:
+        if not encoding and length is not None:
+            if length > self._max_reply_bytes:  # refused from its header, nothing read
+                raise ReplyTooLarge(call.method, self._max_reply_bytes, response.status)
             return await response.read()  # the common case: a small, plain, sized reply
         bounded = _BoundedBody(self._max_reply_bytes, encoding, call.method, response.status)
         async for chunk in response.content.iter_chunked(_CHUNK):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
@@ -56,6 +56,19 @@ ROWS = [
     ("3xx", Fault.redirect("http://127.0.0.2:1/elsewhere"), 1, Redirected, 1, 0),
     ("oversized", Fault.oversized(64 * 1024), 1, ReplyTooLarge, 1, 0),
 ]
+
+
+@pytest.fixture(autouse=True)
+def no_token_in_any_output(
+    caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> Iterator[None]:
+    """Everything logged (DEBUG up) and printed during a row holds neither token."""
+    caplog.set_level("DEBUG")
+    yield
+    captured = capsys.readouterr()
+    for text in (caplog.text, captured.out, captured.err):
+        assert API_TOKEN not in text
+        assert DEVICE_TOKEN not in text
 
 
 @pytest.fixture(params=["in-process", "loopback-http"])
