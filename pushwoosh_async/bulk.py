@@ -12,47 +12,47 @@ recipients are dropped once it is answered, and the report keeps offsets, not id
 Every chunk carries a ``transactionId`` derived from the run's id and the chunk's index, so a
 retried or resumed chunk is the same message to Pushwoosh and is never sent twice. With a
 ``checkpoint`` (a JSON file or a :class:`CheckpointStore`) a stopped run continues where it
-stopped: chunks already sent are skipped, the others are sent (again) under their old ids.
+stopped, sending only the chunks not sent yet, under their old ids; a checkpoint written for
+another message, other settings or other recipients is refused (:class:`CheckpointMismatch`)
+before anything the difference affects is sent (see ``pushwoosh_async.checkpoints``).
 
-A chunk ends ``sent``, ``failed`` (Pushwoosh refused it) or ``unconfirmed`` (the reply was lost
-or the run was cancelled while it was in flight: it may have been sent; resuming re-sends it
-under the same id, which Pushwoosh de-duplicates). A failed chunk does not stop the others unless
-``fail_fast``; an authentication or permission error stops the run at once.
+A chunk ends ``sent``; ``failed``: it never left (a ``TransportError`` whose ``not_sent`` is
+true, such as a refused connection or a pool timeout; a client closed during the run) or
+Pushwoosh refused it (an ``APIError``), so sending it again is safe and a resume does; or
+``unconfirmed``: it may have been sent (the reply was lost or unreadable, or the run was cancelled
+while it was in flight), and a resume re-sends it under the same id, which Pushwoosh
+de-duplicates. A failed chunk does not stop the others unless ``fail_fast``; a 401 or 403 stops
+the run at once. An error that ends a run comes out of ``run`` as itself, never in an
+``ExceptionGroup``; a template that breaks a rule is a ``ValidationError`` from the constructor.
 """
 
 from __future__ import annotations
 
 import asyncio
+import builtins
 import contextlib
+import importlib
 import os
 import time
 import uuid
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import anyio
 import anyio.abc
 import attrs
 
+from pushwoosh_async import errors
 from pushwoosh_async._converter import CONVERTER, structure_one
-from pushwoosh_async.checkpoints import CheckpointStore, JsonCheckpoint
+from pushwoosh_async.checkpoints import CheckpointMismatch, CheckpointStore, JsonCheckpoint, Ledger
 from pushwoosh_async.commands.messages import MAX_RECIPIENTS, CreateMessage, Notification
-from pushwoosh_async.errors import (
-    ISSUE_WARNINGS,
-    APIError,
-    DecodeError,
-    Forbidden,
-    TransportError,
-    Unauthorized,
-    ValidationError,
-)
 from pushwoosh_async.session import Session
 
 __all__ = [
     "BulkProgress",
     "BulkReport",
     "BulkSender",
+    "CheckpointMismatch",
     "CheckpointStore",
     "ChunkReport",
     "JsonCheckpoint",
@@ -60,11 +60,25 @@ __all__ = [
 
 Status = Literal["sent", "failed", "unconfirmed"]
 _RUN_NAMESPACE = uuid.UUID("6f1c1d0e-5b2a-4f6e-9d4c-2b7e8a9c0d11")
+_STOPS_THE_RUN = (errors.ClientClosedError, errors.ConfigurationError, errors.ForeignLoopError)
+"""Errors no other chunk can escape either: the chunk never left; the error ends the run."""
+
+_GROUP = cast(  # builtin from 3.11; before, anyio depends on the backport
+    "type[BaseException]",
+    vars(builtins).get("BaseExceptionGroup")
+    or importlib.import_module("exceptiongroup").BaseExceptionGroup,
+)
 
 
 @attrs.frozen
 class ChunkReport:
-    """One ``createMessage`` call: recipients number ``start`` to ``start + count - 1``."""
+    """One ``createMessage`` call: recipients number ``start`` to ``start + count - 1``.
+
+    ``status`` is ``"sent"`` (Pushwoosh accepted it), ``"failed"`` (it never left, or Pushwoosh
+    refused it: safe to send again, and a resume does) or ``"unconfirmed"`` (it may have been
+    sent: a resume re-sends it under the same ``transactionId``, which Pushwoosh de-duplicates).
+    ``error`` says why a chunk is not ``sent``.
+    """
 
     index: int
     start: int
@@ -107,17 +121,9 @@ class BulkReport:
 
     def to_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data (integer totals, then one object per chunk)."""
-        return {
-            "sent": self.sent,
-            "unknown": self.unknown,
-            "failed": self.failed,
-            "unconfirmed": self.unconfirmed,
-            "elapsed": round(self.elapsed, 3),
-            "rate": round(self.rate, 1),
-            "cancelled": self.cancelled,
-            "stopped_by": self.stopped_by,
-            "chunks": [attrs.asdict(c) for c in self.chunks],
-        }
+        totals = attrs.asdict(self, filter=lambda field, _: field.name != "chunks")
+        rounded = {"elapsed": round(self.elapsed, 3), "rate": round(self.rate, 1)}
+        return totals | rounded | {"chunks": [attrs.asdict(c) for c in self.chunks]}
 
 
 class BulkSender:
@@ -144,13 +150,13 @@ class BulkSender:
     ) -> None:
         if not 1 <= chunk_size <= MAX_RECIPIENTS:
             msg = f"chunk_size must be 1..{MAX_RECIPIENTS}, not {chunk_size}"
-            raise ValidationError(msg)
+            raise errors.ValidationError(msg)
         if concurrency < 1:
             msg = f"concurrency must be at least 1, not {concurrency}"
-            raise ValidationError(msg)
+            raise errors.ValidationError(msg)
         if by not in ("devices", "users"):
             msg = f'by must be "devices" or "users", not {by!r}'
-            raise ValidationError(msg)
+            raise errors.ValidationError(msg)
         self._client = client
         self._base = _template_fields(template)
         self._recipients = recipients
@@ -158,20 +164,21 @@ class BulkSender:
         self._chunk_size = chunk_size
         self._concurrency = concurrency
         self._fail_fast = fail_fast
-        self._store: CheckpointStore | None = (
-            JsonCheckpoint(Path(checkpoint))
-            if isinstance(checkpoint, (str, os.PathLike))
-            else checkpoint
+        store = (
+            JsonCheckpoint(checkpoint) if isinstance(checkpoint, (str, os.PathLike)) else checkpoint
         )
+        # The template as each chunk puts it on the wire; building it checks it once, up front.
+        wire = _template_fields(structure_one({**self._base, by: ["-"]}, Notification))
+        self._ledger = Ledger.start(store, wire, by, chunk_size, application)
         self._application = application
         self._total = total
         self._chunks: dict[int, ChunkReport] = {}
+        self._totals = (0, 0, 0, 0)  # recipients sent, unknown, failed, unconfirmed: kept running
+        self._chunks_read = 0
         self._started = time.monotonic()
         self._elapsed: float | None = None
         self._cancelled = False
         self._stopped_by: str | None = None
-        self._run_id = uuid.uuid4().hex
-        self._last_save = 0.0
         self._listeners: list[Callable[[BulkProgress], None]] = []
         if on_progress is not None:
             self._listeners.append(on_progress)
@@ -180,36 +187,62 @@ class BulkSender:
 
     async def run(self) -> BulkReport:
         """Send every chunk not sent yet; returns the report (see the module docstring)."""
-        done = self._resume()
+        for fields in self._ledger.resume():  # refuses another run's; totals start from it
+            self._record(ChunkReport(**fields))
+        done = set(self._chunks)
         self._started = time.monotonic()
-        quiet = ISSUE_WARNINGS.set(False)  # unknown devices go to the report, not to warnings
+        self._ledger.save(force=True)  # the run's id and fingerprint are kept before any send
+        # Unknown devices go to the report, not to warnings.
+        quiet = errors.ISSUE_WARNINGS.set(False)
+        try:
+            await self._send_all(done)
+        except Exception as error:
+            self._stopped_by = self._stopped_by or str(error)
+            raise
+        except BaseException:
+            self._cancelled = self._stopped_by is None
+            raise
+        finally:
+            errors.ISSUE_WARNINGS.reset(quiet)
+            self._elapsed = time.monotonic() - self._started
+            self._ledger.save(force=True)
+        return self.report()
+
+    async def _send_all(self, done: set[int]) -> None:
+        """Read and send; an error comes out as itself, not wrapped in an exception group."""
         # Acquired by the reader, released by the chunk's task: a semaphore, not a borrower limit.
         slots = anyio.Semaphore(self._concurrency)
+        failure: BaseException | None = None
         try:
             async with anyio.create_task_group() as group:
                 async for index, start, chunk in self._chunked():
                     if self._stopped_by is not None:
                         break
+                    self._chunks_read = index + 1
+                    digest = self._ledger.check(index, chunk)
                     if index in done:
                         continue
                     await slots.acquire()
-                    group.start_soon(self._send, group, slots, index, start, chunk)
-        except BaseException:
-            self._cancelled = self._stopped_by is None
-            raise
-        finally:
-            ISSUE_WARNINGS.reset(quiet)
-            self._elapsed = time.monotonic() - self._started
-            self._save(force=True)
-        return self.report()
+                    group.start_soon(self._send, group, slots, index, start, chunk, digest)
+        except _GROUP as caught:
+            failure, alone = _unwrapped(caught)
+            if failure is None:
+                raise
+            if not alone:
+                raise failure from caught
+        if failure is not None:
+            raise failure  # outside the handler: a lone error carries no group as its context
+        if self._stopped_by is None:
+            self._ledger.check_end(self._chunks_read)
 
-    async def _send(
+    async def _send(  # noqa: PLR0917 (the task's whole state, passed once by start_soon)
         self,
         group: anyio.abc.TaskGroup,
         slots: anyio.Semaphore,
         index: int,
         start: int,
         chunk: list[str],
+        digest: str,
     ) -> None:
         report = ChunkReport(index, start, len(chunk), "unconfirmed")
         try:
@@ -217,27 +250,46 @@ class BulkSender:
             note = structure_one(fields, Notification)
             command = CreateMessage(notifications=[note], application=self._application)
             result = await self._client(command)
-        except (Unauthorized, Forbidden) as error:
+        except (errors.Unauthorized, errors.Forbidden) as error:
             report = attrs.evolve(report, status="failed", error=str(error))
-            self._stopped_by = str(error)
-            group.cancel_scope.cancel()
-        except (TransportError, DecodeError) as error:
+            self._stop(group, error)
+        except (errors.TransportError, errors.DecodeError, errors.ReplyTooLarge) as error:
+            left = not (isinstance(error, errors.TransportError) and error.not_sent)
             attempts = self._client.retry_policy.attempts
-            report = attrs.evolve(report, error=str(error), attempts=attempts)
-        except (APIError, ValidationError) as error:
+            status: Status = "unconfirmed" if left else "failed"
+            report = attrs.evolve(report, status=status, error=str(error), attempts=attempts)
+            if not left and self._fail_fast:
+                self._stop(group, error)
+        except (errors.APIError, errors.ValidationError) as error:
             report = attrs.evolve(report, status="failed", error=str(error))
             if self._fail_fast:
-                self._stopped_by = str(error)
-                group.cancel_scope.cancel()
+                self._stop(group, error)
+        except _STOPS_THE_RUN as error:
+            report = attrs.evolve(report, status="failed", error=str(error))
+            self._stop(group, error)
+            raise
         else:
             unknown = tuple(d for devices in result.unknown_devices.values() for d in devices)
             code = result.message_codes[0] if result.message_codes else None
             report = attrs.evolve(report, status="sent", message_code=code, unknown_devices=unknown)
         finally:
-            self._chunks[index] = report  # also when cancelled in flight: "unconfirmed"
+            self._record(report)  # also when cancelled in flight: "unconfirmed"
+            self._ledger.record(attrs.asdict(report) | {"digest": digest})
             slots.release()
         self._progress()
-        self._save()
+        self._ledger.save()
+
+    def _stop(self, group: anyio.abc.TaskGroup, error: errors.PushwooshError) -> None:
+        self._stopped_by = str(error)
+        group.cancel_scope.cancel()
+
+    def _record(self, chunk: ChunkReport) -> None:
+        """Keep a chunk's result (each index once a run) and add it to the totals: O(1)."""
+        self._chunks[chunk.index] = chunk
+        sent, unknown, failed, unconfirmed = map(
+            sum, zip(self._totals, _counts(chunk), strict=True)
+        )
+        self._totals = (sent, unknown, failed, unconfirmed)
 
     async def _chunked(self) -> AsyncIterator[tuple[int, int, list[str]]]:
         chunk: list[str] = []
@@ -255,53 +307,9 @@ class BulkSender:
             yield index, start, chunk
 
     def _transaction_id(self, index: int) -> str:
-        return str(uuid.uuid5(_RUN_NAMESPACE, f"{self._run_id}/{index}"))
-
-    # --- checkpoint ---------------------------------------------------------------------------
-
-    def _resume(self) -> set[int]:
-        state = self._store.load() if self._store is not None else None
-        if not state:
-            return set()
-        if state.get("chunk_size") != self._chunk_size or state.get("by") != self._by:
-            msg = "the checkpoint was written with another chunk_size or recipient kind"
-            raise ValidationError(msg)
-        self._run_id = state["run_id"]
-        for raw in state.get("chunks", []):
-            chunk = ChunkReport(**{**raw, "unknown_devices": tuple(raw["unknown_devices"])})
-            if chunk.status == "sent":
-                self._chunks[chunk.index] = chunk
-        return set(self._chunks)
-
-    def _save(self, *, force: bool = False) -> None:
-        if self._store is None:
-            return
-        now = time.monotonic()
-        if not force and now - self._last_save < 1.0:
-            return
-        self._last_save = now
-        self._store.save(
-            {
-                "run_id": self._run_id,
-                "chunk_size": self._chunk_size,
-                "by": self._by,
-                "chunks": [attrs.asdict(c) for c in sorted(self._chunks.values(), key=_index)],
-            }
-        )
+        return str(uuid.uuid5(_RUN_NAMESPACE, f"{self._ledger.run_id}/{index}"))
 
     # --- reporting ----------------------------------------------------------------------------
-
-    def _totals(self) -> tuple[int, int, int, int]:
-        sent = unknown = failed = unconfirmed = 0
-        for chunk in self._chunks.values():
-            if chunk.status == "sent":
-                unknown += len(chunk.unknown_devices)
-                sent += chunk.count - len(chunk.unknown_devices)
-            elif chunk.status == "failed":
-                failed += chunk.count
-            else:
-                unconfirmed += chunk.count
-        return sent, unknown, failed, unconfirmed
 
     async def progress(self) -> AsyncIterator[BulkProgress]:
         """Run, yielding the progress after each chunk (the async iterator form).
@@ -327,45 +335,49 @@ class BulkSender:
     def _progress(self) -> None:
         if not self._listeners:
             return
-        sent, unknown, failed, unconfirmed = self._totals()
         elapsed = time.monotonic() - self._started
-        done = sent + unknown + failed + unconfirmed
+        done = sum(self._totals)
         rate = done / elapsed if elapsed > 0 else 0.0
         eta = (self._total - done) / rate if self._total is not None and rate > 0 else None
-        update = BulkProgress(
-            len(self._chunks),
-            sent,
-            unknown,
-            failed,
-            unconfirmed,
-            elapsed,
-            rate,
-            None if eta is None else max(0.0, eta),
-            self._total,
-        )
+        eta = None if eta is None else max(0.0, eta)
+        update = BulkProgress(len(self._chunks), *self._totals, elapsed, rate, eta, self._total)
         for listener in self._listeners:
             listener(update)
 
     def report(self) -> BulkReport:
         """The report so far (final once ``run`` has returned or was cancelled)."""
-        sent, unknown, failed, unconfirmed = self._totals()
         elapsed = self._elapsed if self._elapsed is not None else time.monotonic() - self._started
-        done = sent + unknown + failed + unconfirmed
-        return BulkReport(
-            sent,
-            unknown,
-            failed,
-            unconfirmed,
-            elapsed,
-            done / elapsed if elapsed > 0 else 0.0,
-            tuple(sorted(self._chunks.values(), key=_index)),
-            cancelled=self._cancelled,
-            stopped_by=self._stopped_by,
-        )
+        rate = sum(self._totals) / elapsed if elapsed > 0 else 0.0
+        chunks = tuple(sorted(self._chunks.values(), key=lambda chunk: chunk.index))
+        return BulkReport(*self._totals, elapsed, rate, chunks, self._cancelled, self._stopped_by)
 
 
-def _index(chunk: ChunkReport) -> int:
-    return chunk.index
+def _counts(chunk: ChunkReport) -> tuple[int, int, int, int]:
+    """A chunk's recipients as (sent, unknown, failed, unconfirmed)."""
+    if chunk.status == "sent":
+        unknown = len(chunk.unknown_devices)
+        return chunk.count - unknown, unknown, 0, 0
+    return (0, 0, chunk.count, 0) if chunk.status == "failed" else (0, 0, 0, chunk.count)
+
+
+def _unwrapped(group: BaseException) -> tuple[BaseException | None, bool]:
+    """The group's first ``PushwooshError`` (else its only error), and whether it was alone.
+
+    ``None`` (the group propagates as it is) if it holds a cancellation or an interrupt.
+    """
+    leaves = _leaves(group)
+    if not all(isinstance(leaf, Exception) for leaf in leaves):
+        return None, False
+    typed = [leaf for leaf in leaves if isinstance(leaf, errors.PushwooshError)]
+    if typed:
+        return typed[0], len(leaves) == 1
+    return (leaves[0], True) if len(leaves) == 1 else (None, False)
+
+
+def _leaves(error: BaseException) -> list[BaseException]:
+    if not isinstance(error, _GROUP):
+        return [error]
+    return [leaf for member in cast("Any", error).exceptions for leaf in _leaves(member)]
 
 
 def _template_fields(template: Notification | Mapping[str, Any]) -> dict[str, Any]:

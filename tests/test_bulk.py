@@ -4,21 +4,38 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import json
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
 from pushwoosh_async import Notification, PushwooshClient, RetryPolicy
-from pushwoosh_async.bulk import BulkProgress, BulkSender
-from pushwoosh_async.errors import ValidationError
+from pushwoosh_async.bulk import (
+    BulkProgress,
+    BulkReport,
+    BulkSender,
+    CheckpointMismatch,
+    ChunkReport,
+)
+from pushwoosh_async.commands import CreateMessage
+from pushwoosh_async.commands._base import Command, Result
+from pushwoosh_async.errors import (
+    ClientClosedError,
+    ConnectError,
+    PushwooshError,
+    ReadTimeout,
+    UnknownDevicesWarning,
+    ValidationError,
+)
 from pushwoosh_async.testing import FakePushwoosh, Fault, When
 from tests.support import fake_account, fake_client, transaction_ids
 from tests.virtual_clock import run_virtual, virtual_now
 
 FAST = RetryPolicy(initial_delay=0, jitter=0)
+R = TypeVar("R", bound=Result)
 
 
 def fake(known: int = 0, **options: Any) -> FakePushwoosh:
@@ -242,3 +259,343 @@ async def test_breaking_out_of_progress_cancels_the_run() -> None:
     assert report.cancelled
     assert [c.status for c in report.chunks][:2] == ["sent", "sent"]
     assert len(account.state.messages) < 10
+
+
+# --- errors come out as themselves ---------------------------------------------------------------
+
+
+async def test_a_client_closed_during_the_run_raises_its_error_unwrapped() -> None:
+    """Closing the client mid-run: ``ClientClosedError`` itself (no ExceptionGroup) comes out of
+    ``bulk_send``, so ``except PushwooshError`` catches it; the chunk that hit it is ``failed``."""
+    account = fake(known=3000)
+    async with client(account) as pw:
+
+        def close_after_the_first(update: BulkProgress) -> None:
+            if update.chunks_done == 1:
+                asyncio.ensure_future(pw.aclose())  # noqa: RUF006 (awaited by the client's exit)
+
+        sender = BulkSender(
+            pw, {"content": "Hi"}, hwids(3000), concurrency=1, on_progress=close_after_the_first
+        )
+        with pytest.raises(PushwooshError) as caught:
+            await sender.run()
+    assert type(caught.value) is ClientClosedError
+    report = sender.report()
+    assert [c.status for c in report.chunks] == ["sent", "failed"]
+    assert report.stopped_by is not None
+    assert not report.cancelled
+
+
+async def test_an_error_while_reading_recipients_comes_out_unwrapped() -> None:
+    """An exception raised by the recipient iterable comes out as itself, not in a group."""
+
+    def broken() -> Iterator[str]:
+        yield from hwids(1500)
+        msg = "the recipient file is unreadable"
+        raise OSError(msg)
+
+    async with client(fake(known=1500)) as pw:
+        with pytest.raises(OSError, match="unreadable"):
+            await pw.bulk_send({"content": "Hi"}, broken())
+
+
+async def test_a_template_that_breaks_a_rule_is_refused_before_any_chunk() -> None:
+    """A template without content is a ValidationError before anything is sent (it used to make
+    every chunk fail, one call each), and the ValidationError is not wrapped."""
+    account = fake(known=10)
+    async with client(account) as pw:
+        with pytest.raises(ValidationError, match="content"):
+            await pw.bulk_send({"title": "no content"}, hwids(10))
+        with pytest.raises(ValidationError):
+            BulkSender(pw, {"content": "Hi", "send_date": 5}, hwids(10))
+    assert account.calls == []
+
+
+# --- checkpoints refuse another run ------------------------------------------------------------
+
+
+def cancelled_run(account: FakePushwoosh, checkpoint: Path, **options: Any) -> BulkReport:
+    """Send 5,000 recipients (1 s latency, 2 in flight) and cancel at 2.5 s: 4 chunks are sent,
+    chunk 4 is in flight (the fake has processed it; its reply is still on the way)."""
+
+    async def main() -> BulkReport:
+        async with client(account) as pw:
+            sender = BulkSender(
+                pw, {"content": "Hi"}, hwids(5000), concurrency=2, checkpoint=checkpoint, **options
+            )
+            task = asyncio.ensure_future(sender.run())
+            await asyncio.sleep(2.5)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            return sender.report()
+
+    return run_virtual(main())
+
+
+def resumed_run(
+    account: FakePushwoosh,
+    checkpoint: Path,
+    recipients: Iterator[str],
+    template: dict[str, Any] | None = None,
+) -> BulkReport:
+    """Resume the run of ``cancelled_run`` (or a changed one) from ``checkpoint``."""
+
+    async def main() -> BulkReport:
+        async with client(account) as pw:
+            return await pw.bulk_send(
+                template or {"content": "Hi"}, recipients, concurrency=2, checkpoint=checkpoint
+            )
+
+    return run_virtual(main())
+
+
+def test_resume_sends_every_recipient_once_and_keeps_unknown_devices(tmp_path: Path) -> None:
+    """Cancel mid-run, resume from the checkpoint: every recipient is sent exactly once, and the
+    unknown devices of the chunk that was in flight are reported unknown after the resume (the
+    repeated transactionId is answered with the original reply, UnknownDevices included)."""
+    account = fake(known=4500, latency=1.0)  # h4500 ... h4999, all in chunk 4, are unknown
+    checkpoint = tmp_path / "run.json"
+    first = cancelled_run(account, checkpoint)
+    assert [c.status for c in first.chunks] == ["sent"] * 4 + ["unconfirmed"]
+
+    final = resumed_run(account, checkpoint, hwids(5000))
+    assert [c.status for c in final.chunks] == ["sent"] * 5
+    assert (final.sent, final.unknown, final.failed, final.unconfirmed) == (4500, 500, 0, 0)
+    assert final.chunks[4].unknown_devices == tuple(f"h{i}" for i in range(4500, 5000))
+    assert sorted(sent_devices(account)) == sorted(hwids(5000))  # one message per recipient
+    reached = [d for m in account.state.messages.values() for d in m.devices]
+    assert sorted(reached) == sorted(hwids(4500))
+
+
+def test_resume_with_another_message_is_refused_before_sending(tmp_path: Path) -> None:
+    """A checkpoint reused for a different message raises CheckpointMismatch naming the fields
+    that differ (never their values), and nothing is sent: ``fake.calls`` is unchanged."""
+    account = fake(known=5000, latency=1.0)
+    checkpoint = tmp_path / "run.json"
+    cancelled_run(account, checkpoint)
+    calls = len(account.calls)
+    saved = checkpoint.read_text()
+
+    template = {"content": "Another sale", "title": "New"}
+    with pytest.raises(CheckpointMismatch) as caught:
+        resumed_run(account, checkpoint, hwids(5000), template)
+    message = str(caught.value)
+    assert "for a different message: content, title differ" in message
+    assert "Another sale" not in message
+    assert "New" not in message
+    assert "Hi" not in message
+    assert len(account.calls) == calls
+    assert checkpoint.read_text() == saved  # the refused run does not overwrite the checkpoint
+
+
+def test_resume_with_other_recipients_is_refused_at_the_chunk(tmp_path: Path) -> None:
+    """Recipients that differ at a chunk the checkpoint recorded raise CheckpointMismatch naming
+    that chunk (not the ids), before that chunk or any later one is sent."""
+    account = fake(known=5000, latency=1.0)
+    checkpoint = tmp_path / "run.json"
+    cancelled_run(account, checkpoint)  # chunks 0-3 sent, chunk 4 unconfirmed
+    calls = len(account.calls_to("createMessage"))
+
+    changed = (f"other{i}" if i == 3500 else f"h{i}" for i in range(6000))
+    with pytest.raises(CheckpointMismatch) as caught:
+        resumed_run(account, checkpoint, changed)
+    assert "at chunk 3 (recipients 3000-3999)" in str(caught.value)
+    assert "other3500" not in str(caught.value)
+    assert len(account.calls_to("createMessage")) == calls  # neither chunk 4 nor chunk 5
+
+
+def test_resume_with_fewer_recipients_is_refused(tmp_path: Path) -> None:
+    """Recipients that end before a chunk the checkpoint recorded are a CheckpointMismatch."""
+    account = fake(known=5000, latency=1.0)
+    checkpoint = tmp_path / "run.json"
+    cancelled_run(account, checkpoint)
+    with pytest.raises(CheckpointMismatch, match="end before chunk 4"):
+        resumed_run(account, checkpoint, hwids(4000))
+
+
+async def test_resume_with_other_settings_is_refused(tmp_path: Path) -> None:
+    """Another chunk_size, recipient kind or application than the checkpoint's is refused, by
+    name, before anything is sent."""
+    account = fake(known=10)
+    checkpoint = tmp_path / "run.json"
+    async with client(account) as pw:
+        await pw.bulk_send({"content": "Hi"}, hwids(10), chunk_size=5, checkpoint=checkpoint)
+        calls = len(account.calls)
+        with pytest.raises(CheckpointMismatch, match="with a different chunk_size;"):
+            await pw.bulk_send({"content": "Hi"}, hwids(10), checkpoint=checkpoint)
+        with pytest.raises(
+            CheckpointMismatch, match="with a different by, chunk_size, application"
+        ):
+            await pw.bulk_send(
+                {"content": "Hi"}, hwids(10), by="users", application="X", checkpoint=checkpoint
+            )
+    assert len(account.calls) == calls
+
+
+async def test_a_checkpoint_without_fingerprints_is_refused(tmp_path: Path) -> None:
+    """A checkpoint of the older format (run id and chunks, no fingerprints) is refused: which
+    message and recipients it was for cannot be known, so guessing could send the wrong thing."""
+    checkpoint = tmp_path / "old.json"
+    old = {"run_id": "abc", "chunk_size": 1000, "by": "devices", "chunks": []}
+    checkpoint.write_text(json.dumps(old))
+    account = fake(known=10)
+    async with client(account) as pw:
+        with pytest.raises(CheckpointMismatch, match="older version"):
+            await pw.bulk_send({"content": "Hi"}, hwids(10), checkpoint=checkpoint)
+    assert account.calls == []
+
+
+async def test_a_checkpoint_holds_fingerprints_not_content_or_ids(tmp_path: Path) -> None:
+    """The checkpoint records a digest per template field and per chunk, never the text or ids;
+    it is written before the first chunk is sent."""
+    checkpoint = tmp_path / "run.json"
+    seen: list[dict[str, Any]] = []
+    async with client(fake(known=1500)) as pw:
+        await pw.bulk_send(
+            {"content": "Secret sale", "title": "T"},
+            hwids(1500),
+            checkpoint=checkpoint,
+            on_progress=lambda _: seen.append(json.loads(checkpoint.read_text())),
+        )
+    saved = json.loads(checkpoint.read_text())
+    assert seen[0]["message"] == saved["message"]  # on disk before the first reply was handled
+    assert set(saved["message"]) == {"content", "title", "send_date"}
+    assert [len(c["digest"]) for c in saved["chunks"]] == [16, 16]
+    text = checkpoint.read_text()
+    assert "Secret" not in text
+    assert '"h1' not in text
+
+
+# --- a repeated transactionId gets the original reply ---------------------------------------------
+
+
+async def test_a_repeated_transaction_id_gets_the_original_reply() -> None:
+    """The fake answers a repeated transactionId with the first reply: the same message code
+    (CODE_NOT_AVAILABLE included) and the same UnknownDevices entry, as Pushwoosh de-duplicates."""
+    account = fake(known=1)
+    note = Notification(content="Hi", devices=["h0", "stranger"], transaction_id="t-1")
+    async with client(account) as pw:
+        with pytest.warns(UnknownDevicesWarning):
+            first = await pw(CreateMessage(notifications=[note]))
+        with pytest.warns(UnknownDevicesWarning):
+            again = await pw(CreateMessage(notifications=[note]))
+    assert first.message_codes == again.message_codes == ("CODE_NOT_AVAILABLE",)
+    assert first.unknown_devices == again.unknown_devices
+    assert list(first.unknown_devices.items()) == [("CODE_NOT_AVAILABLE", ("stranger",))]
+    assert len(account.state.messages) == 1
+
+
+async def test_a_lost_reply_keeps_the_unknown_devices_of_the_chunk() -> None:
+    """A chunk whose reply was lost is retried under its transactionId; the retry's reply still
+    lists the unknown devices, so the report counts them unknown, not sent."""
+    account = fake(known=5)
+    account.inject(Fault.reset(When.AFTER), method="createMessage")
+    async with client(account) as pw:
+        report = await pw.bulk_send({"content": "Hi"}, hwids(10))
+    assert len(account.calls_to("createMessage")) == 2
+    assert (report.sent, report.unknown) == (5, 5)
+
+
+# --- sent, failed or unconfirmed -----------------------------------------------------------------
+
+
+class Failing:
+    """A session that raises ``errors[i]`` for the i-th createMessage, else asks ``session``."""
+
+    def __init__(self, session: PushwooshClient, errors: dict[int, Exception]) -> None:
+        self._session = session
+        self._errors = errors
+        self.calls = 0
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """The wrapped client's policy."""
+        return self._session.retry_policy
+
+    async def __call__(self, command: Command[R], /) -> R:
+        """Raise the scripted error for this call, or send it."""
+        self.calls += 1
+        error = self._errors.get(self.calls)
+        if error is not None:
+            raise error
+        return await self._session(command)
+
+
+def test_each_chunk_says_sent_failed_or_unconfirmed(tmp_path: Path) -> None:
+    """A chunk that provably never left (a TransportError with ``not_sent``) is ``failed``; one
+    that may have arrived (a read timeout) is ``unconfirmed``; a resume sends both again."""
+    account = fake(known=3000)
+    checkpoint = tmp_path / "run.json"
+    refused = ConnectError("connection refused", "createMessage")
+    lost = ReadTimeout("no reply", "createMessage")
+    assert refused.not_sent
+    assert not lost.not_sent
+
+    async def main() -> tuple[BulkReport, BulkReport]:
+        async with client(account) as pw:
+            session = Failing(pw, {1: refused, 2: lost})
+            first = await BulkSender(
+                session, {"content": "Hi"}, hwids(3000), concurrency=1, checkpoint=checkpoint
+            ).run()
+            resumed = await pw.bulk_send(
+                {"content": "Hi"}, hwids(3000), concurrency=1, checkpoint=checkpoint
+            )
+            return first, resumed
+
+    first, resumed = run_virtual(main())
+    assert [c.status for c in first.chunks] == ["failed", "unconfirmed", "sent"]
+    assert (first.sent, first.failed, first.unconfirmed) == (1000, 1000, 1000)
+    assert first.chunks[0].error == "createMessage: connection refused"
+    assert [c.status for c in resumed.chunks] == ["sent"] * 3
+    assert sorted(sent_devices(account)) == sorted(hwids(3000))
+
+
+async def test_a_transport_error_that_may_have_arrived_is_unconfirmed() -> None:
+    """Lost replies on every attempt leave the chunk ``unconfirmed`` (it may have been sent)."""
+    account = fake(known=10)
+    account.inject(Fault.reset(When.AFTER), method="createMessage", times=10)
+    async with client(account, retry=RetryPolicy(attempts=2, initial_delay=0, jitter=0)) as pw:
+        report = await pw.bulk_send({"content": "Hi"}, hwids(10))
+    assert [(c.status, c.attempts) for c in report.chunks] == [("unconfirmed", 2)]
+
+
+# --- progress is O(1) per chunk ------------------------------------------------------------------
+
+
+def chunk_reads_per_update(chunks: int, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Attribute reads of ChunkReport objects between consecutive progress updates."""
+    reads = 0
+    plain = object.__getattribute__
+
+    def counting(self: ChunkReport, name: str) -> Any:
+        nonlocal reads
+        reads += 1
+        return plain(self, name)
+
+    seen: list[int] = []
+
+    async def main() -> None:
+        async with client(fake(known=chunks)) as pw:
+            await pw.bulk_send(
+                {"content": "Hi"},
+                hwids(chunks),
+                chunk_size=1,
+                on_progress=lambda _: seen.append(reads),
+            )
+
+    with monkeypatch.context() as patch:
+        patch.setattr(ChunkReport, "__getattribute__", counting)
+        run_virtual(main())
+    return [after - before for before, after in itertools.pairwise(seen)]
+
+
+def test_progress_costs_the_same_per_chunk_however_many_chunks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Progress keeps running totals: the chunk reports read per update stay constant when the
+    run has ten times as many chunks (rescanning every chunk per update made it quadratic)."""
+    small = chunk_reads_per_update(30, monkeypatch)
+    large = chunk_reads_per_update(300, monkeypatch)
+    assert max(large) == max(small)
+    assert max(large) < 30

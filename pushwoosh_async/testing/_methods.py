@@ -38,15 +38,16 @@ def create_message(call: Request) -> dict[str, Any]:
     unknown: dict[str, list[str]] = {}
     for notification in notifications:
         tid = notification.get("transactionId")
-        if tid is not None and tid in call.account.transactions:
-            codes.extend(call.account.transactions[tid][:1])
-            continue
-        code, strangers = _create(call, application, notification)
-        codes.append(code)
-        if strangers:
-            unknown[code] = strangers
-        if tid is not None:
-            call.account.transactions[tid] = [code]
+        if tid is not None and tid in call.account.transactions:  # de-duplicated: the first answer
+            message = call.account.messages[call.account.transactions[tid][0]]
+        else:
+            message = _create(call, application, notification)
+            if tid is not None:
+                call.account.transactions[tid] = [message.code]
+        answered = message.reply_code or message.code
+        codes.append(answered)
+        if message.unknown_devices:
+            unknown[answered] = list(message.unknown_devices)
     reply: dict[str, Any] = {"Messages": codes}
     if unknown:
         reply["UnknownDevices"] = unknown
@@ -62,7 +63,7 @@ def _check_notification(call: Request, notification: Any) -> None:
     call.identifiers("users", notification)
 
 
-def _create(call: Request, application: str, notification: dict[str, Any]) -> tuple[str, list[str]]:
+def _create(call: Request, application: str, notification: dict[str, Any]) -> Message:
     account = call.account
     listed = call.identifiers("devices", notification)
     known = [h for h in listed if account.device(application, h) is not None]
@@ -73,16 +74,17 @@ def _create(call: Request, application: str, notification: dict[str, Any]) -> tu
     if not listed and "users" not in notification:  # a filter, conditions or a broadcast
         reached.update(h for (app, h) in account.devices if app == application)
     code = call.codes()
-    account.messages[code] = Message(
+    few = notification.get("send_date", "now") == "now" and len(reached) < FEW_DEVICES
+    message = account.messages[code] = Message(
         code=code,
         application=application,
         notification=notification,
         transaction_id=notification.get("transactionId"),
         devices=tuple(sorted(reached)),
         unknown_devices=tuple(strangers),
+        reply_code="CODE_NOT_AVAILABLE" if few else code,
     )
-    few = notification.get("send_date", "now") == "now" and len(reached) < FEW_DEVICES
-    return ("CODE_NOT_AVAILABLE" if few else code), strangers
+    return message
 
 
 def delete_message(call: Request) -> None:

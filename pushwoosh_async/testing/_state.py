@@ -33,6 +33,10 @@ class Message:
     devices: tuple[str, ...] = ()
     """Known devices it targeted explicitly."""
     unknown_devices: tuple[str, ...] = ()
+    """Devices it listed that the application does not know (the reply's ``UnknownDevices``)."""
+    reply_code: str | None = None
+    """The code ``createMessage`` answered for it: ``code``, or ``CODE_NOT_AVAILABLE`` when it
+    reached few devices. A repeated ``transactionId`` is answered with it again."""
     deleted: bool = False
 
 
@@ -63,7 +67,8 @@ class Account:
     messages: dict[str, Message] = attrs.field(factory=dict)
     """By message code."""
     transactions: dict[str, list[str]] = attrs.field(factory=dict)
-    """transactionId -> the codes of the request that first used it (a repeat returns these)."""
+    """transactionId -> [the code of the message it created]. A repeat creates nothing and gets
+    that message's original answer again: its ``reply_code`` and its ``UnknownDevices`` entry."""
     jobs: dict[str, Job] = attrs.field(factory=dict)
     tags: dict[str, int] = attrs.field(factory=dict)
     """Tag name -> type: 1 integer, 2 string, 3 list, 4 date, 5 boolean, 6 decimal, 7 version."""
