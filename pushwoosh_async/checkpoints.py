@@ -140,7 +140,8 @@ class RunIdentity:
         settings = [name for name in _SETTINGS if state.get(name) != getattr(self, name)]
         problems = []
         if fields:
-            problems.append(f"for a different message: {', '.join(fields)} differ")
+            verb = "differs" if len(fields) == 1 else "differ"
+            problems.append(f"for a different message: {', '.join(fields)} {verb}")
         if settings:
             problems.append(f"with a different {', '.join(settings)}")
         if problems:
