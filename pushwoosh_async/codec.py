@@ -35,7 +35,7 @@ import attrs
 import cattrs
 
 from pushwoosh_async._converter import CONVERTER
-from pushwoosh_async._jsonsafe import unencodable, what
+from pushwoosh_async._sendable import quoted, refusal, what
 from pushwoosh_async.commands._base import Command, Result, TokenKind
 from pushwoosh_async.errors import (
     APIError,
@@ -151,7 +151,10 @@ class Encoder:
 
     def call(self, command: Command[Any], *, keyed: bool, deadline: float | None = None) -> Call:
         """The call for ``command``: its payload, and its URL when that depends on fields."""
-        payload = self.unstructure(command)
+        try:
+            payload = self.unstructure(command)
+        except RecursionError:  # a value nested too deep to render, let alone encode
+            raise refusal(type(command).__name__, command) from None
         if self.takes_application and not (
             "application" in payload or "applications_group" in payload
         ):
@@ -177,11 +180,11 @@ class Encoder:
             if not isinstance(value, (str, int)) or str(value) in (".", ".."):
                 msg = f"{cls}.{name}: {what(value)} cannot be a path segment"
                 raise ValidationError(msg)
-            values[name] = _quoted(cls, name, str(value))
+            values[name] = quoted(cls, name, str(value))
         url = self.route.url.format(**values)
         if self.route.http_method == "GET" and payload:
             query = {k: _query_value(command, k, v) for k, v in payload.items()}
-            url += "?" + _quoted(cls, "the query", query)
+            url += "?" + quoted(cls, "the query", query)
             payload.clear()
         if len(url) > _MAX_URL:
             msg = f"{cls}: the URL would be {len(url):,} characters long; the limit is {_MAX_URL:,}"
@@ -200,17 +203,6 @@ class Encoder:
                 reply.http_status,
             ) from exc
         return result
-
-
-def _quoted(cls: str, name: str, value: str | dict[str, Any]) -> str:
-    """A path segment or query string, percent-encoded; text UTF-8 cannot carry is refused."""
-    try:
-        if isinstance(value, str):
-            return urllib.parse.quote(value, safe="")
-        return urllib.parse.urlencode(value, doseq=True)
-    except UnicodeEncodeError:
-        msg = f"{cls}: {name} contains a lone surrogate, which a URL cannot carry"
-        raise ValidationError(msg) from None
 
 
 def body(call: Call) -> bytes | None:
@@ -232,10 +224,7 @@ def body(call: Call) -> bytes | None:
             text = '{"request":' + text + "}"
         return text.encode()
     except (ValueError, TypeError, RecursionError) as exc:  # UnicodeEncodeError is a ValueError
-        problem = unencodable(call.payload)
-        reason = f"{problem[0] or 'the request'} {problem[1]}" if problem else type(exc).__name__
-        msg = f"{type(call.command).__name__}: {reason}"
-        raise ValidationError(msg) from None
+        raise refusal(type(call.command).__name__, call.payload, exc) from None
 
 
 def path_pattern(path: str) -> re.Pattern[str]:

@@ -50,6 +50,7 @@ _SHORT.maxlevel = 3
 Checks = tuple[tuple[str, frozenset[type[Any]], Check], ...]
 """A class's checker: per field, its name, the value classes accepted outright, its check."""
 _CACHE: dict[type[Any], Checks] = {}
+_INSTALLED: set[type[Any]] = set()
 _WORDS: Final[dict[Any, str]] = {
     str: "a string",
     int: "an integer",
@@ -77,24 +78,26 @@ def checks_of(cls: type[Any]) -> Checks:
     """The checker of an attrs class: compiled on first use, then cached."""
     found = _CACHE.get(cls)
     if found is None:
-        found = _CACHE[cls] = _compile(cls)
+        found = _CACHE[cls] = _compile(cls, _hints(cls))
     return found
 
 
-def _hints(cls: type[Any]) -> dict[str, Any]:
+def _hints(cls: type[Any], *, strict: bool = False) -> dict[str, Any]:
     try:
         return typing.get_type_hints(cls)
-    except Exception:  # noqa: BLE001 (an annotation that does not resolve: nothing to check)
-        return {}
+    except Exception:
+        if strict:
+            raise
+        return {}  # an annotation that does not resolve: nothing to check
 
 
-def _compile(cls: type[Any]) -> Checks:
-    hints = _hints(cls)
+def _compile(cls: type[Any], hints: dict[str, Any]) -> Checks:
     checks: list[tuple[str, frozenset[type[Any]], Check]] = []
     for a in attrs.fields(cls):
         if a.name not in hints:
             continue
         hint = hints[a.name]
+        _adopt(hint)
         check = check_for(hint)
         exact = exact_types(hint)
         if hint is str and a.default is attrs.NOTHING and not a.metadata.get(ALLOW_EMPTY):
@@ -102,6 +105,14 @@ def _compile(cls: type[Any]) -> Checks:
         if check is not None:
             checks.append((a.name, exact, check))
     return tuple(checks)
+
+
+def _adopt(hint: Any) -> None:
+    """Install the checks on the attrs classes an annotation names (``Notification``, ...)."""
+    for arg in typing.get_args(hint):
+        _adopt(arg)
+    if isinstance(hint, type) and attrs.has(hint) and "__init__" in vars(hint):
+        install(hint)
 
 
 def exact_types(hint: Any) -> frozenset[type[Any]]:
@@ -144,7 +155,7 @@ def _fail(hint: Any) -> Check:
     return lambda value: f": expected {wanted}, got {short(value)}"
 
 
-def check_for(hint: Any) -> Check | None:  # noqa: C901, PLR0911 (one branch per annotation form)
+def check_for(hint: Any) -> Check | None:  # noqa: PLR0911 (one branch per annotation form)
     """The check of one annotation; ``None`` when anything goes (``Any``, unknown forms)."""
     if hint is Any:
         return None
@@ -163,9 +174,7 @@ def check_for(hint: Any) -> Check | None:  # noqa: C901, PLR0911 (one branch per
         return _int
     if hint is float:
         return _float
-    if attrs.has(hint):
-        return _nested(hint)
-    if _plain(hint):  # str, bool, None, enums, datetime, ...
+    if _plain(hint):  # str, bool, None, enums, datetime, attrs classes (checked when built)
         fail = _fail(hint)
         return lambda value: None if isinstance(value, hint) else fail(value)
     return None
@@ -201,7 +210,6 @@ def _plain(hint: Any) -> bool:
         isinstance(hint, type)
         and typing.get_origin(hint) is None
         and hint not in (int, float, object, Any)
-        and not attrs.has(hint)
     )
 
 
@@ -290,29 +298,18 @@ def _mapping(hint: Any) -> Check:
     return check
 
 
-def _nested(cls: type[Any]) -> Check:
-    fail = _fail(cls)
-
-    def check(value: Any) -> str | None:
-        if not isinstance(value, cls):
-            return fail(value)
-        for name, exact, inner in checks_of(cls):
-            field = getattr(value, name)
-            if field.__class__ in exact:
-                continue
-            problem = inner(field)
-            if problem is not None:
-                return f".{name}{problem}"
-        return None
-
-    return check
-
-
 # --- installing --------------------------------------------------------------------------------
 
 
 def install(cls: type[Any]) -> None:
-    """Wrap ``cls``'s attrs-generated ``__init__`` so every construction is checked."""
+    """Wrap ``cls``'s attrs-generated ``__init__`` so every construction is checked.
+
+    The checker is compiled now if the annotations resolve (installing the checks on the attrs
+    classes they name as well), else at the first construction.
+    """
+    if cls in _INSTALLED:
+        return
+    _INSTALLED.add(cls)
     init = vars(cls)["__init__"]
     compiled: list[Checks] = []
     name = cls.__name__
@@ -339,6 +336,11 @@ def install(cls: type[Any]) -> None:
     __init__.__qualname__ = init.__qualname__
     __init__.__wrapped__ = init  # type: ignore[attr-defined]
     cls.__init__ = __init__
+    try:
+        hints = _hints(cls, strict=True)
+    except Exception:  # noqa: BLE001 (a forward reference: compiled at the first construction)
+        return
+    compiled.append(_CACHE.setdefault(cls, _compile(cls, hints)))
 
 
 def diagnose(cls: type[Any], instance: Any, kwargs: dict[str, Any], exc: Exception) -> Exception:

@@ -1,4 +1,4 @@
-"""Where a value stops being JSON: the path of the first part the encoder cannot carry, and why.
+"""Why a value cannot go on the wire: the path of the first part JSON or a URL cannot carry.
 
 The codec encodes a payload in one call and comes here only when that failed (NaN or infinity,
 a set, bytes or any other non-JSON value, a lone surrogate UTF-8 cannot carry, nesting too deep
@@ -9,9 +9,14 @@ an explicit stack, so a payload too deep for the encoder is not too deep for it.
 from __future__ import annotations
 
 import math
+import urllib.parse
 from typing import Any, Final
 
-__all__ = ["NESTING", "unencodable", "what"]
+import attrs
+
+from pushwoosh_async.errors import ValidationError
+
+__all__ = ["NESTING", "quoted", "refusal", "unencodable", "what"]
 
 NESTING: Final = 200
 """How deep a payload may nest before the nesting is reported as the reason encoding failed."""
@@ -32,7 +37,10 @@ def unencodable(payload: Any) -> tuple[str, str] | None:
         if depth > NESTING:
             shown = path if len(path) < 80 else path[:60] + "..."
             return shown, f"is nested more than {NESTING} levels deep"
-        if isinstance(value, dict):
+        if attrs.has(type(value)):  # a command or a nested value, before it is rendered
+            fields = [(a.name, getattr(value, a.name)) for a in attrs.fields(type(value))]
+            stack.extend((f"{path}.{k}" if path else k, v, depth + 1) for k, v in reversed(fields))
+        elif isinstance(value, dict):
             items = list(value.items())
             problem = next((p for p in map(_key_problem, value) if p is not None), None)
             if problem is not None:
@@ -76,3 +84,21 @@ def _utf8(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def refusal(command: str, value: Any, exc: Exception | None = None) -> ValidationError:
+    """The ``ValidationError`` naming the path of the first value JSON cannot carry."""
+    problem = unencodable(value)
+    reason = f"{problem[0] or 'the request'} {problem[1]}" if problem else type(exc).__name__
+    return ValidationError(f"{command}: {reason}")
+
+
+def quoted(cls: str, name: str, value: str | dict[str, Any]) -> str:
+    """A path segment or query string, percent-encoded; text UTF-8 cannot carry is refused."""
+    try:
+        if isinstance(value, str):
+            return urllib.parse.quote(value, safe="")
+        return urllib.parse.urlencode(value, doseq=True)
+    except UnicodeEncodeError:
+        msg = f"{cls}: {name} contains a lone surrogate, which a URL cannot carry"
+        raise ValidationError(msg) from None
