@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import enum
+import json
 import math
 import os
 import types
@@ -193,6 +194,8 @@ async def outcome(cls: type[Command[Any]], build: Build) -> None:
     for call in fake.calls:
         if call.http_method != "GET":
             assert call.body is not None, f"{call.method} sent a body that is not JSON"
+            # Python's parser reads NaN and Infinity; strict JSON has neither.
+            json.dumps(call.body, allow_nan=False)
 
 
 def client_for(fake: FakePushwoosh) -> PushwooshClient:
