@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import math
 import re
 import string
 import time
@@ -34,6 +35,7 @@ import attrs
 import cattrs
 
 from pushwoosh_async._converter import CONVERTER
+from pushwoosh_async._sendable import quoted, refusal, what
 from pushwoosh_async.commands._base import Command, Result, TokenKind
 from pushwoosh_async.errors import (
     APIError,
@@ -71,8 +73,9 @@ __all__ = [
     "token_rule",
 ]
 
-_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 _EXCERPT: Final = 200
+_MAX_URL: Final = 65536  # the longest URL httpx builds (its MAX_URL_LENGTH)
 
 
 # --- where tokens go ---------------------------------------------------------------------------
@@ -101,9 +104,23 @@ def route(command: type[Command[Any]], base_urls: Mapping[Host, str]) -> Route:
 # --- requests ----------------------------------------------------------------------------------
 
 
-def _query_value(value: Any) -> Any:
-    """JSON's spelling for booleans in a query string (``true``, not Python's ``True``)."""
-    return ("true" if value else "false") if isinstance(value, bool) else value
+def _query_value(command: Command[Any], key: str, value: Any, *, inner: bool = False) -> Any:
+    """JSON's spelling for booleans in a query string (``true``, not Python's ``True``).
+
+    A query carries strings, finite numbers and booleans, or lists of them: anything else is
+    refused rather than sent as its Python ``str()``.
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)) and not inner:
+        return [_query_value(command, key, v, inner=True) for v in value]
+    if isinstance(value, str) or (isinstance(value, (int, float)) and math.isfinite(value)):
+        return value
+    msg = (
+        f"{type(command).__name__}: the query value {key} is {what(value)}; a GET query carries "
+        "strings, finite numbers and booleans (or lists of them)"
+    )
+    raise ValidationError(msg)
 
 
 class Encoder:
@@ -134,7 +151,10 @@ class Encoder:
 
     def call(self, command: Command[Any], *, keyed: bool, deadline: float | None = None) -> Call:
         """The call for ``command``: its payload, and its URL when that depends on fields."""
-        payload = self.unstructure(command)
+        try:
+            payload = self.unstructure(command)
+        except RecursionError:  # a value nested too deep to render, let alone encode
+            raise refusal(type(command).__name__, command) from None
         if self.takes_application and not (
             "application" in payload or "applications_group" in payload
         ):
@@ -151,17 +171,24 @@ class Encoder:
     def _url(self, command: Command[Any], payload: dict[str, Any]) -> str:
         """Fill the path's placeholders from their fields; a GET carries the rest as a query."""
         values: dict[str, str] = {}
+        cls = type(command).__name__
         for name in self.placeholders:
             value = payload.pop(name, None)
             if value is None or value == "":
-                msg = f"{type(command).__name__} needs {name} (it is part of the path)"
+                msg = f"{cls} needs {name} (it is part of the path)"
                 raise ValidationError(msg)
-            values[name] = urllib.parse.quote(str(value), safe="")
+            if not isinstance(value, (str, int)) or str(value) in (".", ".."):
+                msg = f"{cls}.{name}: {what(value)} cannot be a path segment"
+                raise ValidationError(msg)
+            values[name] = quoted(cls, name, str(value))
         url = self.route.url.format(**values)
         if self.route.http_method == "GET" and payload:
-            query = {k: _query_value(v) for k, v in payload.items()}
-            url += "?" + urllib.parse.urlencode(query, doseq=True)
+            query = {k: _query_value(command, k, v) for k, v in payload.items()}
+            url += "?" + quoted(cls, "the query", query)
             payload.clear()
+        if len(url) > _MAX_URL:
+            msg = f"{cls}: the URL would be {len(url):,} characters long; the limit is {_MAX_URL:,}"
+            raise ValidationError(msg)
         return url
 
     def result(self, reply: Reply) -> Result:
@@ -182,17 +209,22 @@ def body(call: Call) -> bytes | None:
     """The request body as sent; ``None`` for a GET.
 
     The payload, with ``auth`` last where the family carries the token in the body, wrapped in
-    ``{"request": ...}`` where the family wraps.
+    ``{"request": ...}`` where the family wraps. A payload JSON cannot carry (NaN, a set, bytes, a
+    lone surrogate, absurd nesting) raises :class:`ValidationError` naming the value's path, before
+    anything is sent; finding that path costs nothing unless encoding failed.
     """
     if call.route.http_method == "GET":
         return None
-    text = _ENCODER.encode(call.payload)
-    if call.body_token is not None:
-        auth = '"auth":' + _ENCODER.encode(call.body_token)
-        text = "{" + auth + "}" if text == "{}" else text[:-1] + "," + auth + "}"
-    if call.route.family.wrapped:
-        text = '{"request":' + text + "}"
-    return text.encode()
+    try:
+        text = _ENCODER.encode(call.payload)
+        if call.body_token is not None:
+            auth = '"auth":' + _ENCODER.encode(call.body_token)
+            text = "{" + auth + "}" if text == "{}" else text[:-1] + "," + auth + "}"
+        if call.route.family.wrapped:
+            text = '{"request":' + text + "}"
+        return text.encode()
+    except (ValueError, TypeError, RecursionError) as exc:  # UnicodeEncodeError is a ValueError
+        raise refusal(type(call.command).__name__, call.payload, exc) from None
 
 
 def path_pattern(path: str) -> re.Pattern[str]:

@@ -36,6 +36,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 import attrs
 
 from pushwoosh_async._converter import wire
+from pushwoosh_async.commands._checks import install as install_checks
 from pushwoosh_async.commands._fields import extra_field
 from pushwoosh_async.commands._specs import JobSpec, PageSpec
 from pushwoosh_async.errors import PushwooshWarning, ValidationError
@@ -152,6 +153,9 @@ class Command(Generic[R]):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         own = vars(cls)
+        if "__attrs_attrs__" in own and "__init__" in own:
+            # The class attrs built (the slotted re-creation): check every construction.
+            install_checks(cls)
         argument = _result_argument(cls)
         if argument is not None:
             declared = own.get("result_type")
