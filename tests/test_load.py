@@ -36,8 +36,12 @@ def open_sockets() -> int:
 @pytest.mark.load
 @pytest.mark.filterwarnings("error")
 @pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="counts sockets through /proc")
-async def test_ten_thousand_calls_with_faults_leave_no_socket_and_no_task() -> None:
-    """Every call ends typed, each successful send exists once, and close leaves 0 and 0."""
+async def test_ten_thousand_calls_with_faults_leave_no_socket_and_no_task(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Every call ends typed, each successful send exists once, close leaves 0 sockets and 0
+    tasks, and no log line (DEBUG up) or error text holds a token."""
+    caplog.set_level("DEBUG", logger="pushwoosh_async")
     loop = asyncio.get_running_loop()
     loop.set_debug(True)
     baseline = open_sockets()
@@ -82,6 +86,9 @@ async def test_ten_thousand_calls_with_faults_leave_no_socket_and_no_task() -> N
     failed = sum(1 for o in outcomes if isinstance(o, PushwooshError))
     assert failed <= CALLS * FAULT_RATE**3  # four attempts each: a 1-in-10,000 chance to fail
     assert len(fake.state.messages) == sent, "one message per successful send, never two"
+    texts = [caplog.text, *(f"{o!s} {o!r}" for o in outcomes if isinstance(o, BaseException))]
+    assert sum(t.count(API_TOKEN) + t.count(DEVICE_TOKEN) for t in texts) == 0
+    assert len(caplog.records) >= CALLS  # one line per attempt was really captured
     assert open_sockets() == baseline
     pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
     assert pending == []
