@@ -17,6 +17,7 @@ to ``jobs``, ``pagination`` and ``bulk``, which are written against ``session.Se
 from __future__ import annotations
 
 import asyncio
+import enum
 import ipaddress
 import os
 import urllib.parse
@@ -41,7 +42,7 @@ from pushwoosh_async.errors import (
     ForeignLoopError,
 )
 from pushwoosh_async.families import Host
-from pushwoosh_async.limits import Rate, build_limiters
+from pushwoosh_async.limits import LocalLimiter, Rate, RateLimiter, parse_rates
 from pushwoosh_async.pipeline import Step, compose
 from pushwoosh_async.retries import RetryPolicy
 from pushwoosh_async.senders import MAX_REPLY_BYTES, AiohttpSender, HttpxSender, Sender
@@ -74,6 +75,44 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+class _Default(enum.Enum):
+    DEFAULT = "default"
+
+
+DEFAULT: Final = _Default.DEFAULT
+"""A per-call option left at the client's default."""
+
+
+def _positive_or_none(name: str, value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        msg = f"{name} must be positive seconds or None, not {value!r}"
+        raise ConfigurationError(msg)
+    return float(value)
+
+
+def _limiter(
+    rate_limits: Mapping[str, Rate | tuple[float, float]] | None,
+    url: str | None,
+    key: str | None,
+    given: RateLimiter | None,
+    api_token: str | None,
+) -> RateLimiter:
+    """The client's rate limiter: yours, one budget on Redis for a fleet, or the local one."""
+    rates = parse_rates(rate_limits)
+    if given is not None:
+        if url is not None:
+            msg = "give rate_limiter or rate_limit_url, not both"
+            raise ConfigurationError(msg)
+        return given
+    if url is None:
+        return LocalLimiter(rates)
+    from pushwoosh_async.fleet import RedisLimiter  # noqa: PLC0415 (the optional redis extra)
+
+    return RedisLimiter.from_url(url, rates, account=key or api_token or "")
 
 
 class PushwooshClient:
@@ -120,8 +159,9 @@ class PushwooshClient:
         "_closed",
         "_deadline",
         "_encoders",
-        "_limiters",
+        "_limiter",
         "_loop",
+        "_max_wait",
         "_pipeline",
         "_retry",
         "_sender",
@@ -143,6 +183,10 @@ class PushwooshClient:
         max_reply_bytes: int = MAX_REPLY_BYTES,
         retry: RetryPolicy | None = None,
         rate_limits: Mapping[str, Rate | tuple[float, float]] | None = None,
+        max_wait: float | None = None,
+        rate_limit_url: str | None = None,
+        rate_limit_key: str | None = None,
+        rate_limiter: RateLimiter | None = None,
         steps: Sequence[Step] = (),
     ) -> None:
         if not api_token and not device_token:
@@ -162,10 +206,7 @@ class PushwooshClient:
         }
         self._application = application
         self._encoders: dict[type[Command[Any]], Encoder] = {}
-        if deadline is not None and deadline <= 0:
-            msg = f"deadline must be positive seconds or None, not {deadline!r}"
-            raise ConfigurationError(msg)
-        self._deadline = deadline
+        self._deadline = _positive_or_none("deadline", deadline)
         if sender is None:
             options: dict[str, Any] = {
                 "timeout": timeout,
@@ -180,14 +221,17 @@ class PushwooshClient:
             )
         self._sender = sender
         self._retry = retry or RetryPolicy()
-        self._limiters = build_limiters(rate_limits)
+        self._max_wait = _positive_or_none("max_wait", max_wait)
+        self._limiter = _limiter(
+            rate_limits, rate_limit_url, rate_limit_key, rate_limiter, api_token
+        )
         secrets = tuple(token for token in (api_token, device_token) if token)
         self._pipeline = compose(
             [
                 *steps,
                 Authenticate(api_token, device_token),
-                Retry(self._retry, closed=lambda: self._closed),
-                RateLimit(self._limiters),
+                Retry(self._retry, closed=lambda: self._closed, limiter=self._limiter),
+                RateLimit(self._limiter),
                 Decode(secrets),
             ],
             sender,
@@ -199,14 +243,15 @@ class PushwooshClient:
     def from_env(cls, **overrides: Any) -> PushwooshClient:
         """A client configured from the environment; keyword arguments win.
 
-        Reads ``PUSHWOOSH_API_TOKEN``, ``PUSHWOOSH_DEVICE_TOKEN``, ``PUSHWOOSH_APPLICATION`` and
-        ``PUSHWOOSH_BASE_URL``.
+        Reads ``PUSHWOOSH_API_TOKEN``, ``PUSHWOOSH_DEVICE_TOKEN``, ``PUSHWOOSH_APPLICATION``,
+        ``PUSHWOOSH_BASE_URL`` and ``PUSHWOOSH_RATE_LIMIT_URL`` (a shared Redis budget).
         """
         settings: dict[str, Any] = {
             "api_token": os.environ.get("PUSHWOOSH_API_TOKEN") or None,
             "device_token": os.environ.get("PUSHWOOSH_DEVICE_TOKEN") or None,
             "application": os.environ.get("PUSHWOOSH_APPLICATION") or None,
             "base_url": os.environ.get("PUSHWOOSH_BASE_URL") or DEFAULT_BASE_URL,
+            "rate_limit_url": os.environ.get("PUSHWOOSH_RATE_LIMIT_URL") or None,
         }
         settings.update(overrides)
         api_token = settings.pop("api_token")
@@ -241,8 +286,22 @@ class PushwooshClient:
         """Whether :meth:`aclose` has run."""
         return self._closed
 
-    async def __call__(self, command: Command[R]) -> R:
-        """Send ``command`` and return its typed result; raises a ``PushwooshError`` on failure."""
+    async def __call__(
+        self,
+        command: Command[R],
+        *,
+        deadline: float | _Default | None = DEFAULT,
+        max_wait: float | _Default | None = DEFAULT,
+        pace: bool = False,
+    ) -> R:
+        """Send ``command`` and return its typed result; raises a ``PushwooshError`` on failure.
+
+        ``deadline`` (seconds for the whole call: rate-limiter waits, attempts and retries) and
+        ``max_wait`` (the longest one attempt may wait for the rate limiter) override the
+        client's defaults for this call; ``None`` lifts them. A wait the limiter can tell is too
+        long fails at once with ``Throttled``, and nothing is sent. ``pace=True`` spaces this
+        caller's requests evenly instead of letting them burst (the bulk sender's choice).
+        """
         if self._closed:
             msg = "this PushwooshClient is closed; create a new one"
             raise ClientClosedError(msg)
@@ -253,8 +312,14 @@ class PushwooshClient:
         if keyed is not None:
             command = keyed
         encoder = self._encoders.get(type(command)) or self._encoder(type(command))
-        deadline = None if self._deadline is None else loop.time() + self._deadline
-        call = encoder.call(command, keyed=keyed is not None, deadline=deadline)
+        seconds = self._deadline if deadline is DEFAULT else _positive_or_none("deadline", deadline)
+        call = encoder.call(
+            command,
+            keyed=keyed is not None,
+            deadline=None if seconds is None else loop.time() + seconds,
+            max_wait=self._max_wait if max_wait is DEFAULT else max_wait,
+            pace=pace,
+        )
         reply = await self._pipeline(call)
         result = encoder.result(reply)
         if reply.warnings:
@@ -307,7 +372,10 @@ class PushwooshClient:
             msg = "aclose() must run in the event loop the client was used in"
             raise ForeignLoopError(msg)
         self._closed = True
-        await self._sender.aclose()
+        try:
+            await self._sender.aclose()
+        finally:
+            await self._limiter.aclose()
 
     async def __aenter__(self) -> PushwooshClient:  # noqa: PYI034 (typing.Self is 3.11+)
         if self._closed:

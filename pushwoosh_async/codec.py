@@ -149,7 +149,15 @@ class Encoder:
         self.takes_application = "application" in attrs.fields_dict(command)
         self.application = application
 
-    def call(self, command: Command[Any], *, keyed: bool, deadline: float | None = None) -> Call:
+    def call(
+        self,
+        command: Command[Any],
+        *,
+        keyed: bool,
+        deadline: float | None = None,
+        max_wait: float | None = None,
+        pace: bool = False,
+    ) -> Call:
         """The call for ``command``: its payload, and its URL when that depends on fields."""
         try:
             payload = self.unstructure(command)
@@ -164,9 +172,10 @@ class Encoder:
                 raise ValidationError(msg)
             payload["application"] = self.application
         if not self.placeholders and self.route.http_method != "GET":
-            return Call(command, self.route, payload, {}, keyed, 1, self.route.url, None, deadline)
-        url = self._url(command, payload)  # takes the path's and a GET's fields out of payload
-        return Call(command, self.route, payload, {}, keyed, 1, url, None, deadline)
+            url = self.route.url
+        else:
+            url = self._url(command, payload)  # takes the path's and a GET's fields out
+        return Call(command, self.route, payload, {}, keyed, 1, url, None, deadline, max_wait, pace)
 
     def _url(self, command: Command[Any], payload: dict[str, Any]) -> str:
         """Fill the path's placeholders from their fields; a GET carries the rest as a query."""

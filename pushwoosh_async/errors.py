@@ -15,6 +15,7 @@ The tree::
     │       ├── WriteTimeout         ... sending the request took too long
     │       ├── ReadTimeout          ... the reply did not come in time
     │       └── DeadlineExceeded     ... the call's deadline (all attempts) passed
+    ├── Throttled                    the client's own rate limit would wait past ``max_wait``
     ├── ReplyTooLarge                the reply was larger than ``max_reply_bytes``
     ├── DecodeError                  a 2xx reply whose body is not the JSON expected
     └── APIError                     Pushwoosh answered and said no
@@ -82,6 +83,7 @@ __all__ = [
     "Redirected",
     "ReplyTooLarge",
     "ServerError",
+    "Throttled",
     "Timeout",
     "TransportError",
     "Unauthorized",
@@ -172,6 +174,27 @@ class ReadTimeout(Timeout):
 
 class DeadlineExceeded(Timeout):
     """The call's ``deadline`` (every attempt and wait included) passed before it finished."""
+
+
+@attrs.define(auto_exc=True, str=False)
+class Throttled(PushwooshError):
+    """The client's rate limiter would hold the call longer than it may wait: nothing was sent.
+
+    Raised at once when the limiter can tell (``wait`` is its estimate), or when the wait runs
+    out. The budget is untouched, so the call can be tried again later. ``allowed`` is the wait
+    the call had: its ``max_wait``, or what was left of its ``deadline``.
+    """
+
+    method: str
+    wait: float
+    allowed: float
+    not_sent: bool = True
+
+    def __str__(self) -> str:
+        return (
+            f"{self.method}: the rate limit would hold this call {self.wait:.2f}s, "
+            f"longer than the {self.allowed:.2f}s it may wait; nothing was sent"
+        )
 
 
 @attrs.define(auto_exc=True, str=False)

@@ -66,6 +66,10 @@ class Call:
     body_token: str | None = None
     deadline: float | None = None
     """When the whole call must be over, on the event loop's clock (``None``: no deadline)."""
+    max_wait: float | None = None
+    """The longest this call may wait for the rate limiter, per attempt (``None``: no cap)."""
+    pace: bool = False
+    """Whether the rate limiter spaces this caller's requests evenly (the bulk sender's choice)."""
 
     @property
     def method(self) -> str:
@@ -91,6 +95,8 @@ class Call:
             self.url,
             self.body_token if body_token is None else body_token,
             self.deadline,
+            self.max_wait,
+            self.pace,
         )
 
     def __repr__(self) -> str:

@@ -17,7 +17,7 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 
 from pushwoosh_async.codec import decode
 from pushwoosh_async.commands._base import TokenKind
@@ -26,10 +26,13 @@ from pushwoosh_async.errors import (
     ClientClosedError,
     ConfigurationError,
     DeadlineExceeded,
+    RateLimited,
+    ServerError,
+    Throttled,
     TransportError,
 )
 from pushwoosh_async.families import AuthPlacement, TokenRule
-from pushwoosh_async.limits import SlidingWindowLimiter
+from pushwoosh_async.limits import LocalLimiter, RateLimiter
 from pushwoosh_async.pipeline import Call, Next, Reply
 from pushwoosh_async.retries import RETRYABLE, RetryPolicy
 
@@ -88,7 +91,7 @@ class Retry:
     deadline (``DeadlineExceeded`` instead) nor retries on a client that is closing.
     """
 
-    __slots__ = ("_closed", "_policy", "_rng")
+    __slots__ = ("_closed", "_limiter", "_policy", "_rng")
 
     def __init__(
         self,
@@ -96,73 +99,96 @@ class Retry:
         rng: random.Random | None = None,
         *,
         closed: Callable[[], bool] = lambda: False,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self._policy = policy
         self._rng = rng or random.Random()  # noqa: S311 (jitter, not secrets)
         self._closed = closed
+        self._limiter = limiter if limiter is not None else LocalLimiter({})
 
     async def __call__(self, call: Call, next_: Next) -> Reply:
         """Run this step around the rest of the pipeline."""
-        policy = self._policy
         attempt = 1
-        reached = False
+        reached = False  # whether any attempt may have reached Pushwoosh
         while True:
             try:
                 return await next_(call)
-            except RETRYABLE as error:  # noqa: PERF203 (the loop is the retry)
-                reached = reached or not (isinstance(error, TransportError) and error.not_sent)
-                if isinstance(error, TransportError) and reached:
-                    error.not_sent = False  # an earlier attempt may have got through
-                if (
-                    attempt >= policy.attempts
-                    or isinstance(error, DeadlineExceeded)
-                    or not policy.allows(
-                        idempotent=type(call.command).idempotent, keyed=call.keyed, reached=reached
-                    )
-                ):
-                    raise
-                delay = policy.delay(attempt, error, self._rng)
-                if call.deadline is not None:
-                    loop = asyncio.get_running_loop()
-                    if loop.time() + delay >= call.deadline:
-                        msg = f"the call's deadline passes before retry {attempt} is due"
-                        raise DeadlineExceeded(msg, call.method, not reached) from error
-                if self._closed():
-                    msg = f"{call.method}: the client closed; not retried"
-                    raise ClientClosedError(msg) from error
-                logger.info(
-                    "%s attempt %d failed (%s); retrying in %.2fs",
-                    call.method,
-                    attempt,
-                    type(error).__name__,
-                    delay,
-                )
-                await asyncio.sleep(delay)
-                if self._closed():
-                    msg = f"{call.method}: the client closed; not retried"
-                    raise ClientClosedError(msg) from error
-                attempt += 1
-                call = call.replace(attempt=attempt)
+            except Throttled as error:
+                error.not_sent = not reached  # the limiter refused a retry: say if one got through
+                raise
+            except RETRYABLE as error:
+                reached = await self._before_retry(call, error, attempt, reached=reached)
+            attempt += 1
+            call = call.replace(attempt=attempt)
+
+    async def _before_retry(
+        self, call: Call, error: Exception, attempt: int, *, reached: bool
+    ) -> bool:
+        """Share a cool-down, decide whether to retry (else raise), and wait; returns reached."""
+        policy = self._policy
+        if isinstance(error, (RateLimited, ServerError)) and error.retry_after is not None:
+            # One cool-down for every caller of the method, not one 429 each.
+            await self._limiter.cool_down(
+                call.method, min(error.retry_after, policy.max_retry_after)
+            )
+        reached = reached or not (isinstance(error, TransportError) and error.not_sent)
+        if isinstance(error, TransportError) and reached:
+            error.not_sent = False  # an earlier attempt may have got through
+        if (
+            attempt >= policy.attempts
+            or isinstance(error, DeadlineExceeded)
+            or not policy.allows(
+                idempotent=type(call.command).idempotent, keyed=call.keyed, reached=reached
+            )
+        ):
+            raise error
+        delay = policy.delay(attempt, error, self._rng)
+        if call.deadline is not None and asyncio.get_running_loop().time() + delay >= call.deadline:
+            msg = f"the call's deadline passes before retry {attempt} is due"
+            raise DeadlineExceeded(msg, call.method, not reached) from error
+        self._stop_if_closed(call, error)
+        logger.info(
+            "%s attempt %d failed (%s); retrying in %.2fs",
+            call.method,
+            attempt,
+            type(error).__name__,
+            delay,
+        )
+        await asyncio.sleep(delay)
+        self._stop_if_closed(call, error)
+        return reached
+
+    def _stop_if_closed(self, call: Call, error: Exception) -> None:
+        if self._closed():
+            msg = f"{call.method}: the client closed; not retried"
+            raise ClientClosedError(msg) from error
 
 
 class RateLimit:
-    """Waits for the method's limiter, if it has one; other methods pass straight through."""
+    """Waits for the method's slot in the rate limiter; idle methods pass straight through.
 
-    __slots__ = ("_limiters",)
+    The wait is capped by the call's ``max_wait`` and by what is left of its ``deadline``: when
+    the limiter can tell the wait would be longer, the call fails at once with ``Throttled``
+    and nothing is sent.
+    """
 
-    def __init__(self, limiters: Mapping[str, SlidingWindowLimiter]) -> None:
-        self._limiters = limiters
+    __slots__ = ("_limiter",)
+
+    def __init__(self, limiter: RateLimiter) -> None:
+        self._limiter = limiter
 
     def __call__(self, call: Call, next_: Next) -> Awaitable[Reply]:
-        """Wait for a slot, then send; unlimited methods pass through without a frame."""
-        limiter = self._limiters.get(call.method)
-        if limiter is None:
+        """Wait for a slot, then send; idle methods pass through without a frame."""
+        if self._limiter.idle(call.method):
             return next_(call)
-        return self._after_slot(limiter, call, next_)
+        return self._after_slot(call, next_)
 
-    @staticmethod
-    async def _after_slot(limiter: SlidingWindowLimiter, call: Call, next_: Next) -> Reply:
-        await limiter.acquire()
+    async def _after_slot(self, call: Call, next_: Next) -> Reply:
+        allowed = call.max_wait
+        if call.deadline is not None:
+            left = max(0.0, call.deadline - asyncio.get_running_loop().time())
+            allowed = left if allowed is None else min(allowed, left)
+        await self._limiter.acquire(call.method, max_wait=allowed, pace=call.pace)
         return await next_(call)
 
 
