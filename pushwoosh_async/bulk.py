@@ -249,7 +249,7 @@ class BulkSender:
             fields = {**self._base, self._by: chunk, "transactionId": self._transaction_id(index)}
             note = structure_one(fields, Notification)
             command = CreateMessage(notifications=[note], application=self._application)
-            result = await self._client(command)
+            result = await self._client(command, pace=True)
         except (errors.Unauthorized, errors.Forbidden) as error:
             report = attrs.evolve(report, status="failed", error=str(error))
             self._stop(group, error)

@@ -21,8 +21,12 @@ R = TypeVar("R", bound=Result)
 class Session(Protocol):
     """Sends commands: ``await session(command)`` returns the command's typed result."""
 
-    async def __call__(self, command: Command[R], /) -> R:
-        """Send ``command``; raise a ``PushwooshError`` on failure."""
+    async def __call__(self, command: Command[R], /, *, pace: bool = False) -> R:
+        """Send ``command``; raise a ``PushwooshError`` on failure.
+
+        ``pace=True`` asks the rate limiter to space this caller's requests evenly (a long
+        stream, such as a bulk send) instead of letting them burst.
+        """
         ...
 
     @property

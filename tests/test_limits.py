@@ -28,7 +28,7 @@ from pushwoosh_async import (
     RetryPolicy,
 )
 from pushwoosh_async.commands import Command
-from pushwoosh_async.errors import ConfigurationError
+from pushwoosh_async.errors import ConfigurationError, Throttled
 from pushwoosh_async.limits import DEFAULT_RATE_LIMITS, SlidingWindowLimiter
 from tests.support import API_TOKEN, mock_client, ok
 from tests.virtual_clock import run_virtual, virtual_now
@@ -346,3 +346,176 @@ def test_retry_consumes_a_rate_slot(failures: int, second_call_waits_for_window:
         assert second_call == pytest.approx(10.0)
     else:
         assert second_call < 10.0
+
+
+# --- bursts, waits with a bound, cool-downs (issue 10) ------------------------------------------
+
+
+def test_a_burst_within_the_budget_goes_at_once() -> None:
+    """200 concurrent sends under the default 600/min all leave at t=0: nothing is paced."""
+    recorder = Recorder()
+
+    async def main() -> None:
+        async with mock_client(recorder) as pw:
+            await asyncio.gather(*(pw(MESSAGE) for _ in range(200)))
+
+    run_virtual(main())
+    assert len(recorder.times) == 200
+    assert max(recorder.times) == pytest.approx(0.0)
+
+
+def test_the_call_past_the_budget_waits_for_the_oldest_to_leave() -> None:
+    """With Rate(600, 60) the 601st call goes out when the first one is 60 s old, not before."""
+    recorder = Recorder()
+
+    async def main() -> None:
+        async with mock_client(recorder) as pw:
+            await asyncio.gather(*(pw(MESSAGE) for _ in range(600)))
+            await pw(MESSAGE)
+
+    run_virtual(main())
+    assert max(recorder.times) == pytest.approx(60.0)
+    assert not window_violations(recorder.times, Rate(600, 60))
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"max_wait": 5.0}, {"deadline": 5.0}],
+    ids=["max_wait", "deadline"],
+)
+def test_a_wait_longer_than_allowed_fails_at_once_and_sends_nothing(
+    options: dict[str, Any],
+) -> None:
+    """A full window and 5 s allowed: Throttled at t=0 naming the wait; no request leaves."""
+    recorder = Recorder()
+    outcome: dict[str, Any] = {}
+
+    async def main() -> None:
+        async with mock_client(recorder, rate_limits={"createMessage": Rate(2, 60)}) as pw:
+            await pw(MESSAGE)
+            await pw(MESSAGE)
+            started = virtual_now()
+            with pytest.raises(Throttled) as raised:
+                await pw(MESSAGE, **options)
+            outcome["elapsed"] = virtual_now() - started
+            outcome["error"] = raised.value
+
+    run_virtual(main())
+    assert len(recorder.times) == 2
+    assert outcome["elapsed"] == 0.0
+    error = outcome["error"]
+    assert error.wait == pytest.approx(60.0)
+    assert error.allowed == pytest.approx(5.0)
+    assert error.not_sent is True
+
+
+def test_client_defaults_apply_and_a_call_can_lift_them() -> None:
+    """max_wait on the client refuses long waits; max_wait=None on one call waits them out."""
+    recorder = Recorder()
+    seen: dict[str, Any] = {}
+
+    async def main() -> None:
+        limits = {"createMessage": Rate(1, 30)}
+        async with mock_client(recorder, rate_limits=limits, max_wait=1.0) as pw:
+            await pw(MESSAGE)
+            with pytest.raises(Throttled):
+                await pw(MESSAGE)
+            await pw(MESSAGE, max_wait=None)
+            seen["at"] = virtual_now()
+
+    run_virtual(main())
+    assert seen["at"] == pytest.approx(30.0)
+    assert len(recorder.times) == 2
+
+
+def test_a_wait_within_the_allowance_is_served() -> None:
+    """The 3rd call with Rate(2, 10) and max_wait=15 waits 10 s and goes out."""
+    recorder = Recorder()
+
+    async def main() -> None:
+        async with mock_client(recorder, rate_limits={"createMessage": Rate(2, 10)}) as pw:
+            await pw(MESSAGE)
+            await pw(MESSAGE)
+            await pw(MESSAGE, max_wait=15.0)
+
+    run_virtual(main())
+    assert sorted(recorder.times) == pytest.approx([0.0, 0.0, 10.0])
+
+
+def test_a_cancelled_waiter_gives_its_place_back() -> None:
+    """Cancelling a queued call counts nothing: the next waiter gets the freed slot on time."""
+    recorder = Recorder()
+
+    async def main() -> None:
+        async with mock_client(recorder, rate_limits={"createMessage": Rate(1, 10)}) as pw:
+            await pw(MESSAGE)
+            doomed = asyncio.ensure_future(pw(MESSAGE))
+            later = asyncio.ensure_future(pw(MESSAGE))
+            await asyncio.sleep(1)
+            doomed.cancel()
+            await later
+
+    run_virtual(main())
+    assert sorted(recorder.times) == pytest.approx([0.0, 10.0])
+
+
+def test_waiters_are_served_first_come_first_served() -> None:
+    """Queued calls leave in the order they asked, each when a slot frees."""
+    order: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        order.append(len(order))
+        return httpx.Response(200, json=OK_MESSAGE)
+
+    async def main() -> None:
+        async with mock_client(handler, rate_limits={"createMessage": Rate(1, 1)}) as pw:
+            tasks = []
+            for n in range(5):
+                tasks.append(asyncio.ensure_future(pw(MESSAGE)))
+                await asyncio.sleep(0)  # asks in this order
+                assert n == len(tasks) - 1
+            await asyncio.gather(*tasks)
+
+    run_virtual(main())
+    assert order == [0, 1, 2, 3, 4]
+
+
+def test_one_429_cools_the_method_down_for_every_caller() -> None:
+    """A 429 with Retry-After: 5 holds the other callers; none of them collects its own 429."""
+    arrivals: list[tuple[float, int]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        status = 429 if not arrivals else 200
+        arrivals.append((virtual_now(), status))
+        if status == 429:
+            body = {"status_code": 429, "status_message": "Too many requests"}
+            return httpx.Response(429, json=body, headers={"Retry-After": "5"})
+        return httpx.Response(200, json=OK_TAGS)
+
+    async def main() -> None:
+        policy = RetryPolicy(initial_delay=0.01, jitter=0)
+        async with mock_client(handler, retry=policy, rate_limits={}) as pw:
+            first = asyncio.ensure_future(pw(TAGS))
+            await asyncio.sleep(0.001)  # the 429 is back; 50 more callers arrive
+            await asyncio.gather(first, *(pw(TAGS) for _ in range(50)))
+
+    run_virtual(main())
+    assert [status for _, status in arrivals].count(429) == 1
+    assert len(arrivals) == 52  # the first, its retry, the 50
+    assert min(t for t, status in arrivals[1:]) >= 5.0
+
+
+def test_paced_calls_are_spread_and_bursts_are_not() -> None:
+    """pace=True spaces one caller's requests period/max_calls apart; unpaced ones still burst."""
+    recorder = Recorder()
+
+    async def main() -> None:
+        async with mock_client(recorder, rate_limits={"createMessage": Rate(10, 10)}) as pw:
+            for _ in range(4):
+                await pw(MESSAGE, pace=True)
+            await asyncio.gather(*(pw(MESSAGE) for _ in range(6)))
+
+    run_virtual(main())
+    times = sorted(recorder.times)
+    assert times[:4] == pytest.approx([0.0, 1.0, 2.0, 3.0])
+    assert times[4:] == pytest.approx([3.0] * 6)
