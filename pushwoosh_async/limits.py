@@ -125,19 +125,20 @@ class SlidingWindowLimiter:
             self._paced_at = now
 
     def estimate(self, now: float, ahead: int) -> float:
-        """When a request behind ``ahead`` waiters would go out (exact while none is cancelled)."""
+        """When a request behind ``ahead`` waiters would go out (exact while none is cancelled).
+
+        Slot ``j`` must be ``period`` after the send ``max_calls`` places before it: for
+        ``j < max_calls`` that is a logged send (or none), beyond it slot ``j - max_calls``.
+        So the answer takes ``ahead // max_calls`` steps, not ``ahead``.
+        """
         n, period = self.rate.max_calls, self.rate.period_seconds
-        log = list(self._sent)
-        slots: list[float] = []
-        for j in range(ahead + 1):
-            index = len(log) - n + j  # the send this slot must be ``period`` after
-            at = max(now, self._cool_until)
-            if 0 <= index < len(log):
-                at = max(at, log[index] + period)
-            elif index >= len(log):
-                at = max(at, slots[index - len(log)] + period)
-            slots.append(at)
-        return slots[-1]
+        floor = max(now, self._cool_until)
+        rounds, first = divmod(ahead, n)
+        index = len(self._sent) - n + first
+        at = max(floor, self._sent[index] + period) if index >= 0 else floor
+        for _ in range(rounds):
+            at = max(floor, at + period)
+        return at
 
     async def acquire(self, *, max_wait: float | None = None, pace: bool = False) -> float:
         """Wait for a slot, count it, and return the seconds waited (see the class docstring)."""

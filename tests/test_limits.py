@@ -18,6 +18,8 @@ from typing import Any
 import httpx
 import pytest
 from aiolimiter import AsyncLimiter
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pushwoosh_async import (
     CreateMessage,
@@ -519,3 +521,41 @@ def test_paced_calls_are_spread_and_bursts_are_not() -> None:
     times = sorted(recorder.times)
     assert times[:4] == pytest.approx([0.0, 1.0, 2.0, 3.0])
     assert times[4:] == pytest.approx([3.0] * 6)
+
+
+def _slots_one_by_one(log: list[float], rate: Rate, floor: float, ahead: int) -> float:
+    """The queue's send times computed slot by slot: the definition ``estimate`` shortcuts."""
+    slots: list[float] = []
+    for j in range(ahead + 1):
+        index = len(log) - rate.max_calls + j
+        at = floor
+        if 0 <= index < len(log):
+            at = max(at, log[index] + rate.period_seconds)
+        elif index >= len(log):
+            at = max(at, slots[index - len(log)] + rate.period_seconds)
+        slots.append(at)
+    return slots[-1]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    max_calls=st.integers(1, 12),
+    period=st.floats(0.5, 60),
+    log=st.lists(st.floats(0, 100), max_size=12),
+    now=st.floats(0, 200),
+    cool=st.one_of(st.none(), st.floats(0, 300)),
+    ahead=st.integers(0, 60),
+)
+def test_the_wait_estimate_is_the_queue_worked_out_slot_by_slot(  # noqa: PLR0917 (hypothesis)
+    max_calls: int, period: float, log: list[float], now: float, cool: float | None, ahead: int
+) -> None:
+    """The limiter's O(ahead / max_calls) estimate equals the slot-by-slot definition."""
+    rate = Rate(max_calls, period)
+    window = SlidingWindowLimiter(rate)
+    sent = sorted(log)[-max_calls:]
+    window._sent.extend(sent)
+    floor = now
+    if cool is not None:
+        window._cool_until = cool
+        floor = max(now, cool)
+    assert window.estimate(now, ahead) == pytest.approx(_slots_one_by_one(sent, rate, floor, ahead))
