@@ -61,6 +61,8 @@ __all__ = [
 Status = Literal["sent", "failed", "unconfirmed"]
 _RUN_NAMESPACE = uuid.UUID("6f1c1d0e-5b2a-4f6e-9d4c-2b7e8a9c0d11")
 _STOPS_THE_RUN = (errors.ClientClosedError, errors.ConfigurationError, errors.ForeignLoopError)
+_LOST = (errors.TransportError, errors.Throttled, errors.DecodeError, errors.ReplyTooLarge)
+_FLAGGED = (errors.TransportError, errors.Throttled)  # their not_sent says the chunk never left
 """Errors no other chunk can escape either: the chunk never left; the error ends the run."""
 
 _GROUP = cast(  # builtin from 3.11; before, anyio depends on the backport
@@ -253,8 +255,8 @@ class BulkSender:
         except (errors.Unauthorized, errors.Forbidden) as error:
             report = attrs.evolve(report, status="failed", error=str(error))
             self._stop(group, error)
-        except (errors.TransportError, errors.DecodeError, errors.ReplyTooLarge) as error:
-            left = not (isinstance(error, errors.TransportError) and error.not_sent)
+        except _LOST as error:
+            left = not (isinstance(error, _FLAGGED) and error.not_sent)
             attempts = self._client.retry_policy.attempts
             status: Status = "unconfirmed" if left else "failed"
             report = attrs.evolve(report, status=status, error=str(error), attempts=attempts)

@@ -30,6 +30,7 @@ from pushwoosh_async.errors import (
     UnknownDevicesWarning,
     ValidationError,
 )
+from pushwoosh_async.limits import Rate
 from pushwoosh_async.testing import FakePushwoosh, Fault, When
 from tests.support import fake_account, fake_client, transaction_ids
 from tests.virtual_clock import run_virtual, virtual_now
@@ -602,3 +603,27 @@ def test_progress_costs_the_same_per_chunk_however_many_chunks(
     large = chunk_reads_per_update(300, monkeypatch)
     assert max(large) == max(small)
     assert max(large) < 30
+
+
+def test_a_chunk_the_rate_limiter_refused_is_failed_and_a_resume_sends_it(tmp_path: Path) -> None:
+    """With max_wait=1 and Rate(1, 60), chunk 2 is Throttled (never left): failed, then resent."""
+    account = fake(known=2000)
+    checkpoint = tmp_path / "run.json"
+
+    async def main() -> tuple[BulkReport, BulkReport]:
+        limits = {"createMessage": Rate(1, 60)}
+        async with client(account, rate_limits=limits, max_wait=1.0) as pw:
+            first = await pw.bulk_send(
+                {"content": "Hi"}, hwids(2000), concurrency=1, checkpoint=checkpoint
+            )
+        async with client(account) as pw:
+            resumed = await pw.bulk_send(
+                {"content": "Hi"}, hwids(2000), concurrency=1, checkpoint=checkpoint
+            )
+        return first, resumed
+
+    first, resumed = run_virtual(main())
+    assert [c.status for c in first.chunks] == ["sent", "failed"]
+    assert "nothing was sent" in (first.chunks[1].error or "")
+    assert [c.status for c in resumed.chunks] == ["sent", "sent"]
+    assert sorted(sent_devices(account)) == sorted(hwids(2000))
