@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pushwoosh_async import commands, errors
 from pushwoosh_async._version import __version__
-from pushwoosh_async.client import DEFAULT_BASE_URL, PushwooshClient
+from pushwoosh_async.client import PushwooshClient
 from pushwoosh_async.commands import (
     CODE_NOT_AVAILABLE,
     BulkSetTags,
@@ -35,6 +35,7 @@ from pushwoosh_async.errors import (
 from pushwoosh_async.limits import Rate
 from pushwoosh_async.pipeline import Call, Reply
 from pushwoosh_async.retries import RetryPolicy
+from pushwoosh_async.settings import DEFAULT_BASE_URL
 
 __all__ = [
     "CODE_NOT_AVAILABLE",

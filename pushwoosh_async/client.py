@@ -17,10 +17,7 @@ to ``jobs``, ``pagination`` and ``bulk``, which are written against ``session.Se
 from __future__ import annotations
 
 import asyncio
-import enum
-import ipaddress
 import os
-import urllib.parse
 import warnings
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
 from types import TracebackType
@@ -42,77 +39,26 @@ from pushwoosh_async.errors import (
     ForeignLoopError,
 )
 from pushwoosh_async.families import Host
-from pushwoosh_async.limits import LocalLimiter, Rate, RateLimiter, parse_rates
+from pushwoosh_async.limits import Rate, RateLimiter
 from pushwoosh_async.pipeline import Step, compose
 from pushwoosh_async.retries import RetryPolicy
 from pushwoosh_async.senders import MAX_REPLY_BYTES, AiohttpSender, HttpxSender, Sender
+from pushwoosh_async.settings import (
+    DEFAULT,
+    DEFAULT_BASE_URL,
+    DEFAULT_JOURNEY_URL,
+    check_base_url,
+    choose_limiter,
+    positive_or_none,
+)
+from pushwoosh_async.settings import Default as _Default
 from pushwoosh_async.steps import Authenticate, Decode, RateLimit, Retry
 
-__all__ = ["DEFAULT_BASE_URL", "DEFAULT_JOURNEY_URL", "PushwooshClient"]
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_JOURNEY_URL", "PushwooshClient"]  # the URLs re-exported
 
 R = TypeVar("R", bound=Result)
 
-DEFAULT_BASE_URL: Final = "https://api.pushwoosh.com"
-DEFAULT_JOURNEY_URL: Final = "https://journey.pushwoosh.com"
 _USER_AGENT: Final = f"pushwoosh-async/{__version__}"
-
-
-def _check_base_url(base_url: str) -> str:
-    """The base URL without a trailing slash; plain http only for loopback (the fake server)."""
-    parts = urllib.parse.urlsplit(base_url)
-    if parts.scheme == "https" and parts.hostname:
-        return base_url.rstrip("/")
-    if parts.scheme == "http" and parts.hostname and _is_loopback(parts.hostname):
-        return base_url.rstrip("/")
-    msg = f"base_url must be https:// (plain http:// only for a loopback address), got {base_url!r}"
-    raise ConfigurationError(msg)
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-class _Default(enum.Enum):
-    DEFAULT = "default"
-
-
-DEFAULT: Final = _Default.DEFAULT
-"""A per-call option left at the client's default."""
-
-
-def _positive_or_none(name: str, value: Any) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        msg = f"{name} must be positive seconds or None, not {value!r}"
-        raise ConfigurationError(msg)
-    return float(value)
-
-
-def _limiter(
-    rate_limits: Mapping[str, Rate | tuple[float, float]] | None,
-    url: str | None,
-    key: str | None,
-    given: RateLimiter | None,
-    api_token: str | None,
-) -> RateLimiter:
-    """The client's rate limiter: yours, one budget on Redis for a fleet, or the local one."""
-    rates = parse_rates(rate_limits)
-    if given is not None:
-        if url is not None:
-            msg = "give rate_limiter or rate_limit_url, not both"
-            raise ConfigurationError(msg)
-        return given
-    if url is None:
-        return LocalLimiter(rates)
-    from pushwoosh_async.fleet import RedisLimiter  # noqa: PLC0415 (the optional redis extra)
-
-    return RedisLimiter.from_url(url, rates, account=key or api_token or "")
 
 
 class PushwooshClient:
@@ -195,18 +141,18 @@ class PushwooshClient:
         if sender is not None and transport is not None:
             msg = "give transport or sender, not both"
             raise ConfigurationError(msg)
-        self._base_url = _check_base_url(base_url)
+        self._base_url = check_base_url(base_url)
         if journey_base_url is None:
             # A custom base URL (a fake, a private deployment) serves every family: never send a
             # test's journey calls to production.
             journey_base_url = DEFAULT_JOURNEY_URL if base_url == DEFAULT_BASE_URL else base_url
         self._base_urls = {
             Host.API: self._base_url,
-            Host.JOURNEY: _check_base_url(journey_base_url),
+            Host.JOURNEY: check_base_url(journey_base_url),
         }
         self._application = application
         self._encoders: dict[type[Command[Any]], Encoder] = {}
-        self._deadline = _positive_or_none("deadline", deadline)
+        self._deadline = positive_or_none("deadline", deadline)
         if sender is None:
             options: dict[str, Any] = {
                 "timeout": timeout,
@@ -221,8 +167,8 @@ class PushwooshClient:
             )
         self._sender = sender
         self._retry = retry or RetryPolicy()
-        self._max_wait = _positive_or_none("max_wait", max_wait)
-        self._limiter = _limiter(
+        self._max_wait = positive_or_none("max_wait", max_wait)
+        self._limiter = choose_limiter(
             rate_limits, rate_limit_url, rate_limit_key, rate_limiter, api_token
         )
         secrets = tuple(token for token in (api_token, device_token) if token)
@@ -312,7 +258,7 @@ class PushwooshClient:
         if keyed is not None:
             command = keyed
         encoder = self._encoders.get(type(command)) or self._encoder(type(command))
-        seconds = self._deadline if deadline is DEFAULT else _positive_or_none("deadline", deadline)
+        seconds = self._deadline if deadline is DEFAULT else positive_or_none("deadline", deadline)
         call = encoder.call(
             command,
             keyed=keyed is not None,
