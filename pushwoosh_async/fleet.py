@@ -378,9 +378,7 @@ class RedisLimiter:
         if self._fallback is not None:
             self._fallback = None
             self._probe_at = -math.inf
-            logger.warning(
-                "the shared rate limiter (Redis) answers again: back to the fleet budget"
-            )
+            logger.info("the shared rate limiter (Redis) answers again: back to the fleet budget")
 
 
 async def _local(
