@@ -226,7 +226,7 @@ async def test_a_cool_down_holds_another_clients_acquire(make: Any, db: Redis) -
     await one.cool_down("createMessage", 0.1)  # shorter: does not shorten it
     with pytest.raises(Throttled) as caught:
         await two.acquire("createMessage", max_wait=0.1)
-    assert 0.25 < caught.value.wait <= 0.4
+    assert 0.25 < caught.value.wait <= 0.41  # the PTTL plus the round trip it took
     waited = await two.acquire("createMessage")
     assert 0.2 < waited < 0.5
     # An unlimited method: the process that saw the 429 waits; idle() elsewhere stays local.
