@@ -16,6 +16,7 @@ The tree::
     │       ├── ReadTimeout          ... the reply did not come in time
     │       └── DeadlineExceeded     ... the call's deadline (all attempts) passed
     ├── Throttled                    the client's own rate limit would wait past ``max_wait``
+    ├── RateLimiterUnavailable       the shared (Redis) rate limiter did not answer: nothing sent
     ├── ReplyTooLarge                the reply was larger than ``max_reply_bytes``
     ├── DecodeError                  a 2xx reply whose body is not the JSON expected
     └── APIError                     Pushwoosh answered and said no
@@ -79,6 +80,7 @@ __all__ = [
     "PushwooshError",
     "PushwooshWarning",
     "RateLimited",
+    "RateLimiterUnavailable",
     "ReadTimeout",
     "Redirected",
     "ReplyTooLarge",
@@ -194,6 +196,27 @@ class Throttled(PushwooshError):
         return (
             f"{self.method}: the rate limit would hold this call {self.wait:.2f}s, "
             f"longer than the {self.allowed:.2f}s it may wait; nothing was sent"
+        )
+
+
+@attrs.define(auto_exc=True, str=False)
+class RateLimiterUnavailable(PushwooshError):
+    """The shared rate limiter (Redis) did not answer in time: nothing was sent.
+
+    Raised by ``pushwoosh_async.fleet.RedisLimiter`` when it fails closed (its default): without
+    the shared budget no request may leave, because the limit holds across the whole fleet.
+    ``reason`` names the failure (an exception class name, never an address or a secret); the
+    underlying exception is the ``__cause__``. The call is safe to repeat.
+    """
+
+    method: str
+    reason: str
+    not_sent: bool = True
+
+    def __str__(self) -> str:
+        return (
+            f"{self.method}: the shared rate limiter did not answer ({self.reason}); "
+            "nothing was sent"
         )
 
 
