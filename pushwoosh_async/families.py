@@ -111,6 +111,8 @@ FAMILIES: Final[tuple[Family, ...]] = (
     Family("device API v2", "/api/v2/device-api/", _BARE, _TOKEN, _TOKEN, _DOC, _MESSAGE),
     Family("statistics v2", "/api/v2/messages:list", _WRAPPED, _TOKEN, _TOKEN, _DOC, _MESSAGE),
     Family("statistics v2", "/api/v2/statistics/", _WRAPPED, _TOKEN, _TOKEN, _DOC, _MESSAGE),
+    # totalsByIntervals' documented body is bare (docs.pushwoosh.com, Statistics API v2).
+    Family("statistics v2", "/api/v2/statistics/messages/", _BARE, _TOKEN, _TOKEN, _DOC, _MESSAGE),
     Family("messaging v2", "/messaging/v2/", _BARE, _TOKEN, _TOKEN, _DOC, _GRPC),
     Family("customer journey", "/api/v3/journeygateway", _BARE, _API, _API, _DOC, _GRPC, _JOURNEY),
     Family("customer journey", "/api/journey/", _BARE, _API, _API, _DOC, _GRPC, _JOURNEY),

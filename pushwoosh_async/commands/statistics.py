@@ -463,7 +463,9 @@ class MessageTotals(Result):
 class TotalsByIntervals(Command[MessageTotals]):
     """Hourly statistics of one message (push, SMS or WhatsApp); replaces ``getMsgStats``.
 
-    The ``Authorization: Token`` prefix is assumed (the page shows none).
+    Documented: https://docs.pushwoosh.com/developer/api-reference/statistics-api/statistics-api-v2
+    (``message_code`` required, ``platforms`` optional, a bare JSON body). The
+    ``Authorization: Token`` prefix is assumed (the page shows none).
     """
 
     path = "/api/v2/statistics/messages/totalsByIntervals"

@@ -215,14 +215,13 @@ CASES = [
             ),
         ),
     ),
-    # issue 11: the documented body is bare; the library wraps it in {"request": ...}.
+    # The documented body is bare: the example is sent as it stands (issue 11's first fix).
     WireCase(
         "totalsByIntervals-example",
         TotalsByIntervals(message_code="7D1E-4C9A2B10-5F3E8A77", platforms=[1, 3]),
         **printed(TOTALS["call"], TOTALS["headers"], TOTALS["request"]),
         reply=TOTALS["response"],
         result=TOTALS_RESULT,
-        marks=(pytest.mark.xfail(reason="issue 11: the documented body is bare", strict=True),),
     ),
     # The path (and the {"request": ...} body) is inferred from its neighbours.
     WireCase(
