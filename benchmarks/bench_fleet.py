@@ -129,15 +129,6 @@ async def fleet_run(url: str, processes: int, seconds: float = 12.0) -> dict[str
         rate_limits={},
     )
     fake.add_device("hw-1")
-    arrivals: list[float] = []
-    answer = fake.answer
-
-    def recorded(http_method: str, path: str, *args: Any) -> Any:
-        if path.endswith("/createMessage"):
-            arrivals.append(time.monotonic())
-        return answer(http_method, path, *args)
-
-    fake.answer = recorded  # type: ignore[method-assign]
     redis_url = f"{url}{'&' if '?' in url else '?'}margin={margin}"
     async with running(fake) as base_url:
         start = time.time() + 2.0
@@ -153,6 +144,7 @@ async def fleet_run(url: str, processes: int, seconds: float = 12.0) -> dict[str
             asyncio.gather(*(w.communicate() for w in workers)), seconds + 30
         )
     reports = [json.loads(out) for out, _ in outputs]
+    arrivals = sorted(call.at for call in fake.calls_to("createMessage"))
     worst = max(bisect.bisect_left(arrivals, t + period) - i for i, t in enumerate(arrivals))
     windows = int(seconds // period) - 1
     first = arrivals[0]

@@ -478,3 +478,14 @@ async def test_calls_record_parsed_bodies_and_lowercased_headers(
     # Plain JSON data: a tuple or an object in the recorded body would not survive the round trip.
     assert json.loads(json.dumps(create_call.body)) == create_call.body
     assert fake.calls_to("createMessage") == [create_call]
+
+
+async def test_each_recorded_call_says_when_it_arrived_on_the_fakes_clock() -> None:
+    """``RecordedCall.at`` is the fake's clock at arrival: limits can be checked server-side."""
+    ticks = iter([10.0, 12.5])
+    account = fake_account(clock=lambda: next(ticks))
+    account.add_device("hwid-1")
+    async with fake_client(account, rate_limits={}) as pw:
+        await pw(GetTags(hwid="hwid-1"))
+        await pw(GetTags(hwid="hwid-1"))
+    assert [call.at for call in account.calls] == [10.0, 12.5]

@@ -39,7 +39,11 @@ __all__ = ["Answer", "FakePushwoosh", "RecordedCall"]
 
 @attrs.frozen
 class RecordedCall:
-    """One request as the fake received it: parsed body (``None`` if not JSON), headers, answer."""
+    """One request as the fake received it: parsed body (``None`` if not JSON), headers, answer.
+
+    ``at`` is when it arrived, on the fake's clock (``time.monotonic`` unless ``clock=`` says
+    otherwise): what a test needs to check rate limits where the server sees them.
+    """
 
     method: str
     http_method: str
@@ -48,6 +52,7 @@ class RecordedCall:
     body: Any
     status: int
     fault: str | None = None
+    at: float = 0.0
 
 
 @attrs.frozen
@@ -152,6 +157,7 @@ class FakePushwoosh:
         self, http_method: str, path: str, headers: Mapping[str, str], body: bytes
     ) -> Answer:
         """Answer one request, changing the account as Pushwoosh would."""
+        arrived = self._clock()
         method = _method_name(http_method, path)
         document = _parse(body)
         fault = self._next_fault(method)
@@ -172,6 +178,7 @@ class FakePushwoosh:
                 document,
                 answer.status,
                 fault.kind if fault else None,
+                arrived,
             )
         )
         if self._record_limit is not None and len(self.calls) > 2 * self._record_limit:
