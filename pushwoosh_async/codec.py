@@ -39,6 +39,7 @@ from pushwoosh_async._sendable import quoted, refusal, what
 from pushwoosh_async.commands._base import Command, Result, TokenKind
 from pushwoosh_async.errors import (
     APIError,
+    ArgumentError,
     DecodeError,
     LimitWarning,
     PushwooshWarning,
@@ -308,9 +309,12 @@ def decode(method: str, reply: Reply, secrets: tuple[str, ...] = ()) -> Reply:
     if isinstance(document, dict) and "status_code" in document:
         return _from_envelope(method, reply, document, secrets)
     if isinstance(document, dict) and set(document) == {"error"}:
+        # A v2 refusal answered with HTTP 200 (getMessageLog documents {"error": "account not
+        # found"} and {"error": "exceeded the maximum date interval..."}): the call's arguments
+        # were refused, which is what 210 means in the v1.3 envelope.
         status = reply.http_status
         clean = scrub(document, secrets)
-        raise APIError(status, str(clean["error"]), status, method, clean)
+        raise ArgumentError(status, str(clean["error"]), status, method, clean)
     return Reply(reply.http_status, reply.headers, reply.body, document)
 
 

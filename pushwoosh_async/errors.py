@@ -272,7 +272,11 @@ class APIError(PushwooshError):
 
 
 class ArgumentError(APIError):
-    """Status 210: an argument is missing or malformed; ``status_message`` says which."""
+    """Status 210: an argument is missing or malformed; ``status_message`` says which.
+
+    A v2 ``{"error": "..."}`` body with HTTP 200 (``getMessageLog``) is one too; its
+    ``status_code`` is then the HTTP status, 200.
+    """
 
 
 class BadRequest(APIError):

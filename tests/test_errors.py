@@ -274,12 +274,12 @@ ERROR_CASES = [
         status_code=404,
         status_message="message not found",
     ),
-    # {"error": ...} bodies (getMessageLog style).
+    # {"error": ...} bodies with HTTP 200, as getMessageLog documents them: a typed refusal.
     case(
         "error-member-http-200",
         200,
         {"error": "account not found"},
-        APIError,
+        ArgumentError,
         status_code=200,
         status_message="account not found",
     ),

@@ -513,6 +513,9 @@ def _next_log(command: GetMessageLog, page: MessageLog) -> GetMessageLog | None:
 class GetMessageLog(OpenCommand[MessageLog]):
     """Message events (sent, delivered, opened, inbox ...) per device. Custom Plan only.
 
+    Fields and the ``{"error": ...}`` refusals (which ``codec.decode`` raises as
+    ``ArgumentError``): https://docs.pushwoosh.com/platform-docs/api-reference/statistics-api/statistics-api-v2
+
     UNCONFIRMED PATH AND AUTH: the docs list this method on the "Statistics API v2" page without
     its URL; ``/api/v2/statistics/getMessageLog`` (server token as ``Authorization: Token``, body
     ``{"request": ...}``) is inferred from its neighbours there. Subclass with another ``path``
