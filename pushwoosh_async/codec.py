@@ -309,9 +309,7 @@ def decode(method: str, reply: Reply, secrets: tuple[str, ...] = ()) -> Reply:
     if isinstance(document, dict) and "status_code" in document:
         return _from_envelope(method, reply, document, secrets)
     if isinstance(document, dict) and set(document) == {"error"}:
-        # A v2 refusal answered with HTTP 200 (getMessageLog documents {"error": "account not
-        # found"} and {"error": "exceeded the maximum date interval..."}): the call's arguments
-        # were refused, which is what 210 means in the v1.3 envelope.
+        # A v2 refusal with HTTP 200 (getMessageLog's documented errors): its arguments, as 210.
         status = reply.http_status
         clean = scrub(document, secrets)
         raise ArgumentError(status, str(clean["error"]), status, method, clean)
