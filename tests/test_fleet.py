@@ -131,8 +131,8 @@ async def test_a_burst_within_the_limit_goes_at_once(make: Any, db: Redis) -> No
     limiter = make({"createMessage": Rate(20, 5)})
     started = time.monotonic()
     waits = [await limiter.acquire("createMessage") for _ in range(20)]
-    assert time.monotonic() - started < 0.5
-    assert max(waits) < 0.05  # a round trip, never a sleep
+    assert time.monotonic() - started < 2  # a wait for the window would take 5 s
+    assert max(waits) < 0.25  # a round trip, never a sleep (the shortest sleep here is 0.5 s)
     assert await db.zcard(window_key(limiter)) == 20
     ttl = await db.pttl(window_key(limiter))
     assert 5000 <= ttl <= 5025 + 1  # expires with the window (period + margin)
@@ -143,11 +143,11 @@ async def test_one_more_waits_until_the_oldest_leaves(make: Any) -> None:
     limiter = make({"createMessage": Rate(3, period)})
     first = time.monotonic()
     for _ in range(3):
-        assert await limiter.acquire("createMessage") < 0.05
+        assert await limiter.acquire("createMessage") < 0.25
     waited = await limiter.acquire("createMessage")
     elapsed = time.monotonic() - first
     assert elapsed >= period - 0.005  # the server's clock, seen from here: a round trip's slack
-    assert waited <= period * 1.1 + 0.1  # jitter is a few % of the wait, not more
+    assert waited <= period * 1.1 + 0.3  # jitter is a few % of the wait, not more
 
 
 async def test_a_short_max_wait_is_refused_at_once_counting_nothing(make: Any, db: Redis) -> None:
@@ -157,7 +157,7 @@ async def test_a_short_max_wait_is_refused_at_once_counting_nothing(make: Any, d
     started = time.monotonic()
     with pytest.raises(Throttled) as caught:
         await limiter.acquire("createMessage", max_wait=0.5)
-    assert time.monotonic() - started < 0.1
+    assert time.monotonic() - started < 0.4  # refused on the estimate, not after max_wait
     assert caught.value.wait > 4.5
     assert caught.value.allowed == 0.5
     assert caught.value.not_sent
@@ -174,7 +174,7 @@ async def test_cancelled_while_waiting_counts_nothing(make: Any, db: Redis) -> N
         await waiter
     assert await db.zcard(window_key(limiter)) == 1
     await asyncio.sleep(0.55)  # the first send left the window; the cancelled one never entered
-    assert await limiter.acquire("createMessage", max_wait=0) < 0.05
+    assert await limiter.acquire("createMessage", max_wait=0) < 0.25
 
 
 async def test_two_accounts_do_not_share_a_budget(make: Any) -> None:
@@ -184,8 +184,8 @@ async def test_two_accounts_do_not_share_a_budget(make: Any) -> None:
     await one.acquire("createMessage")
     with pytest.raises(Throttled):
         await one.acquire("createMessage", max_wait=0)
-    assert await two.acquire("createMessage", max_wait=0) < 0.05
-    assert await two.acquire("createMessage", max_wait=0) < 0.05
+    assert await two.acquire("createMessage", max_wait=0) < 0.25
+    assert await two.acquire("createMessage", max_wait=0) < 0.25
     assert window_key(one) != window_key(two)
 
 
@@ -226,9 +226,9 @@ async def test_a_cool_down_holds_another_clients_acquire(make: Any, db: Redis) -
     await one.cool_down("createMessage", 0.1)  # shorter: does not shorten it
     with pytest.raises(Throttled) as caught:
         await two.acquire("createMessage", max_wait=0.1)
-    assert 0.25 < caught.value.wait <= 0.41  # the PTTL plus the round trip it took
+    assert 0.25 < caught.value.wait <= 0.6  # the PTTL (0.4 s, not 0.1 s) plus round trips
     waited = await two.acquire("createMessage")
-    assert 0.2 < waited < 0.5
+    assert 0.2 < waited < 0.8
     # An unlimited method: the process that saw the 429 waits; idle() elsewhere stays local.
     await one.cool_down("getTags", 0.3)
     assert not one.idle("getTags")
@@ -240,12 +240,14 @@ async def test_a_cool_down_holds_another_clients_acquire(make: Any, db: Redis) -
 async def test_pace_spaces_this_process_requests(make: Any) -> None:
     """Paced acquires of Rate(10, 1) are ~0.1 s apart (Redis round trips blur each gap a little)."""
     limiter = make({"createMessage": Rate(10, 1)})
+    await limiter.acquire("createMessage")  # loads the script: no slow first round trip below
     times = []
     for _ in range(4):
         await limiter.acquire("createMessage", pace=True)
         times.append(time.monotonic())
     gaps = [b - a for a, b in itertools.pairwise(times)]
-    assert min(gaps) >= 0.06  # unpaced, they would be one round trip (~0.2 ms) apart
+    # Unpaced they would be one round trip (~0.2 ms) apart; a slow round trip shortens one gap.
+    assert min(gaps) >= 0.03
     assert times[-1] - times[0] >= 0.27
 
 
@@ -261,7 +263,7 @@ async def test_redis_stopped_fails_closed_by_default(make: Any) -> None:
     process, url = _start_redis()
     try:
         limiter = RedisLimiter.from_url(url, {"createMessage": Rate(10, 1)}, account=SECRET)
-        assert await limiter.acquire("createMessage") < 0.05
+        assert await limiter.acquire("createMessage") < 0.25
     finally:
         _stop(process)
     started = time.monotonic()
@@ -305,7 +307,7 @@ async def test_redis_stopped_falls_back_to_a_local_share(
             {"createMessage": Rate(8, 0.5)},
             account=SECRET,
         )
-        assert await limiter.acquire("createMessage") < 0.05
+        assert await limiter.acquire("createMessage") < 0.25
     finally:
         _stop(process)
     caplog.set_level(logging.WARNING, logger="pushwoosh_async.fleet")
@@ -317,7 +319,7 @@ async def test_redis_stopped_falls_back_to_a_local_share(
     assert granted == 2  # floor(8 * 0.25) per window, never unlimited
     started = time.monotonic()
     await limiter.acquire("createMessage")  # the local share's window frees after its period
-    assert 0.3 < time.monotonic() - started < 0.7
+    assert 0.3 < time.monotonic() - started < 1.5  # waits for the window, not forever
     await limiter.cool_down("createMessage", 0.05)
     warnings = [r for r in caplog.records if r.name == "pushwoosh_async.fleet"]
     assert len(warnings) == 1

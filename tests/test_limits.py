@@ -165,7 +165,8 @@ def test_default_limit_holds_in_every_window_over_ten_minutes() -> None:
     assert_full_rate_and_no_burst(recorder.times, rate, periods=10)
     per_minute = Counter(int(t // 60) for t in recorder.times if t < 600)
     assert all(594 <= per_minute[m] <= 600 for m in range(10)), per_minute
-    assert real_seconds < 6, f"10 virtual minutes took {real_seconds:.1f}s of real time"
+    # A real clock would take 600 s; a tenth of that leaves room for a slow, shared CI machine.
+    assert real_seconds < 60, f"10 virtual minutes took {real_seconds:.1f}s of real time"
 
 
 @pytest.mark.parametrize(
