@@ -14,8 +14,8 @@ from pushwoosh_async.commands import TokenKind
 from pushwoosh_async.families import AuthPlacement, Host
 from pushwoosh_async.pipeline import Call
 from pushwoosh_async.testing import FakePushwoosh
-from pushwoosh_async.testing._methods import HANDLERS
 from pushwoosh_async.testing._routes import default_reply
+from pushwoosh_async.testing.handlers import HANDLERS
 
 
 def request_for(command: type[commands.Command[Any]]) -> tuple[str, str, dict[str, str], bytes]:

@@ -17,7 +17,9 @@ The facts about a method live on its class and nowhere else:
   defined (a ``result_type`` written out in the body must agree with it);
 * ``http_method``, ``token``, ``idempotent``;
 * ``job`` / ``pages``: how ``pw.wait`` and ``pw.paginate`` follow it, if it starts a server-side
-  job or reads a paginated listing (``_specs.py``).
+  job or reads a paginated listing (``_specs.py``);
+* ``provenance``: the documentation page and confidence, read from the docstring's ``Source:`` line
+  (``_source.py``).
 
 Defining a class with a ``path`` registers it (:func:`registered`); ``commands.ALL`` is built
 from that registry, so no list has to be kept by hand. Host, body wrapping, token placement and
@@ -38,6 +40,7 @@ import attrs
 from pushwoosh_async._converter import wire
 from pushwoosh_async.commands._checks import install as install_checks
 from pushwoosh_async.commands._fields import extra_field
+from pushwoosh_async.commands._source import Source, parse_source
 from pushwoosh_async.commands._specs import JobSpec, PageSpec
 from pushwoosh_async.errors import PushwooshWarning, ValidationError
 
@@ -149,6 +152,8 @@ class Command(Generic[R]):
     """Set on commands that start a server-side job: how ``pw.wait`` follows it."""
     pages: ClassVar[PageSpec | None] = None
     """Set on paginated listings: how ``pw.paginate`` reads the next page."""
+    provenance: ClassVar[Source | None] = None
+    """The page the method was checked against: the docstring's ``Source:`` line."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -170,6 +175,7 @@ class Command(Generic[R]):
             return  # a shared base, not a method
         if "method" not in own:
             cls.method = cls.path.rsplit("/", 1)[-1]
+        cls.provenance = parse_source(own.get("__doc__"))
         if not isinstance(getattr(cls, "result_type", None), type):
             msg = f"{cls.__name__} names no result type: derive it from Command[YourResult]"
             raise TypeError(msg)

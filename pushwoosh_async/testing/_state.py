@@ -38,6 +38,9 @@ class Message:
     """The code ``createMessage`` answered for it: ``code``, or ``CODE_NOT_AVAILABLE`` when it
     reached few devices. A repeated ``transactionId`` is answered with it again."""
     deleted: bool = False
+    channel: str = "push"
+    """What sent it: ``push`` (createMessage and its kin), ``email``, ``sms``, ``whatsapp``,
+    ``kakao``, or ``v2`` (Messaging API v2 ``notify``). Statistics count messages of each."""
 
 
 @attrs.define

@@ -28,11 +28,11 @@ import httpx
 from pushwoosh_async import codec
 from pushwoosh_async.commands import TokenKind
 from pushwoosh_async.families import AuthPlacement, ErrorShape, Family, family_of
-from pushwoosh_async.testing._methods import HANDLERS
 from pushwoosh_async.testing._request import Refusal, Request
 from pushwoosh_async.testing._routes import Endpoint, default_reply, find
 from pushwoosh_async.testing._state import Account, Device
 from pushwoosh_async.testing.faults import Fault, When
+from pushwoosh_async.testing.handlers import HANDLERS
 
 __all__ = ["Answer", "FakePushwoosh", "RecordedCall"]
 
