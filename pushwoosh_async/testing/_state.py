@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import attrs
@@ -41,6 +42,8 @@ class Message:
     channel: str = "push"
     """What sent it: ``push`` (createMessage and its kin), ``email``, ``sms``, ``whatsapp``,
     ``kakao``, or ``v2`` (Messaging API v2 ``notify``). Statistics count messages of each."""
+    created: dt.datetime = attrs.field(factory=lambda: dt.datetime.now(dt.timezone.utc))
+    """When the fake received it (UTC); date-ranged statistics select messages by it."""
 
 
 @attrs.define
