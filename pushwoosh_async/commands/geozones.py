@@ -1,9 +1,10 @@
 """Geozones: location-triggered messages, their clusters, and the SDK's nearest-zone lookup.
 
-``getNearestZone`` and ``addGeoZone`` are documented; the page names the other methods without
-their bodies. Those follow the one client library seen calling them (zones are deleted by the
-integer ids ``addGeoZone`` answers, clusters by the code ``addGeoZoneCluster`` answers); each
-takes ``extra`` for keys it does not model, and their replies keep unmodelled keys in ``extra``.
+``getNearestZone`` and ``addGeoZone``'s request are documented; the page names the other methods
+without their bodies. Those follow the one client library seen calling them, afonasev/PushWoosh
+(zones are deleted by the integer ids ``addGeoZone`` answers, clusters by the code
+``addGeoZoneCluster`` answers); each takes ``extra`` for keys it does not model, and their
+replies keep unmodelled keys in ``extra``.
 """
 
 from __future__ import annotations
@@ -200,7 +201,10 @@ class UpdateGeoZone(OpenCommand[Ack]):
 class DeleteGeoZone(OpenCommand[Ack]):
     """Delete geozones by the ids ``addGeoZone`` answered (sent as ``geozones``).
 
-    Source: SDK code, https://github.com/afonasev/PushWoosh/blob/master/pushwoosh/client.py
+    The page names the method only; the body is inferred from a third-party client
+    (afonasev/PushWoosh, ``pushwoosh/client.py``), which also sends ``application``.
+
+    Source: inferred, https://docs.pushwoosh.com/platform-docs/api-reference/geozones
     """
 
     path = "/json/1.3/deleteGeoZone"
@@ -247,7 +251,10 @@ class GeoZoneList(OpenResult):
 class ListGeoZones(OpenCommand[GeoZoneList]):
     """List an application's geozones, grouped by cluster.
 
-    Source: SDK code, https://github.com/afonasev/PushWoosh/blob/master/pushwoosh/client.py
+    The page names the method only; the request and the ``clusters`` reply are inferred from a
+    third-party client (afonasev/PushWoosh, ``pushwoosh/client.py``).
+
+    Source: inferred, https://docs.pushwoosh.com/platform-docs/api-reference/geozones
     """
 
     path = "/json/1.3/listGeoZones"
@@ -267,7 +274,10 @@ class GeoZoneClusterAdded(Result):
 class AddGeoZoneCluster(OpenCommand[GeoZoneClusterAdded]):
     """Create a geozone cluster: zones sharing one ``cooldown``, in seconds. Not idempotent.
 
-    Source: SDK code, https://github.com/afonasev/PushWoosh/blob/master/pushwoosh/client.py
+    The page names the method only; ``name``, ``cooldown`` and the ``GeoZoneCluster`` reply are
+    inferred from a third-party client (afonasev/PushWoosh, ``pushwoosh/client.py``).
+
+    Source: inferred, https://docs.pushwoosh.com/platform-docs/api-reference/geozones
     """
 
     path = "/json/1.3/addGeoZoneCluster"
@@ -283,7 +293,10 @@ class AddGeoZoneCluster(OpenCommand[GeoZoneClusterAdded]):
 class DeleteGeoZoneCluster(OpenCommand[Ack]):
     """Delete a geozone cluster by its code (sent as ``geoZoneCluster``).
 
-    Source: SDK code, https://github.com/afonasev/PushWoosh/blob/master/pushwoosh/client.py
+    The page names the method only; the body is inferred from a third-party client
+    (afonasev/PushWoosh, ``pushwoosh/client.py``).
+
+    Source: inferred, https://docs.pushwoosh.com/platform-docs/api-reference/geozones
     """
 
     path = "/json/1.3/deleteGeoZoneCluster"
@@ -314,7 +327,10 @@ class GeoZoneClusterList(OpenResult):
 class ListGeoZoneClusters(OpenCommand[GeoZoneClusterList]):
     """List an application's geozone clusters.
 
-    Source: SDK code, https://github.com/afonasev/PushWoosh/blob/master/pushwoosh/client.py
+    The page names the method only; the ``clusters`` reply is inferred from a third-party client
+    (afonasev/PushWoosh, ``pushwoosh/client.py``).
+
+    Source: inferred, https://docs.pushwoosh.com/platform-docs/api-reference/geozones
     """
 
     path = "/json/1.3/listGeoZoneClusters"
