@@ -184,7 +184,8 @@ class UpdateGeoZone(OpenCommand[Ack]):
     path = "/json/1.3/updateGeoZone"
     token = TokenKind.SERVER
 
-    geozone_id: str = attrs.field(validator=non_empty, metadata=wire("geoZoneId"))
+    geozone_id: int | str = attrs.field(validator=non_empty, metadata=wire("geoZoneId"))
+    """The zone's id, as ``addGeoZone`` answered it."""
     name: str | None = None
     lat: str | None = attrs.field(default=None, converter=_optional_coordinate)
     lng: str | None = attrs.field(default=None, converter=_optional_coordinate)
@@ -202,7 +203,8 @@ class DeleteGeoZone(OpenCommand[Ack]):
     """Delete geozones by the ids ``addGeoZone`` answered (sent as ``geozones``).
 
     The page names the method only; the body is inferred from a third-party client
-    (afonasev/PushWoosh, ``pushwoosh/client.py``), which also sends ``application``.
+    (afonasev/PushWoosh, ``pushwoosh/client.py``). That client sends its ``application`` with
+    every call; an id names one zone, so it is not required here (put it in ``extra`` if needed).
 
     Source: inferred, https://docs.pushwoosh.com/platform-docs/api-reference/geozones
     """
@@ -211,7 +213,6 @@ class DeleteGeoZone(OpenCommand[Ack]):
     token = TokenKind.SERVER
 
     geozones: tuple[int, ...] = attrs.field(converter=ints, validator=non_empty)
-    application: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -303,7 +304,6 @@ class DeleteGeoZoneCluster(OpenCommand[Ack]):
     token = TokenKind.SERVER
 
     cluster: str = attrs.field(validator=non_empty, metadata=wire("geoZoneCluster"))
-    application: str | None = None
 
 
 @attrs.frozen(kw_only=True)

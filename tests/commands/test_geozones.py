@@ -85,7 +85,7 @@ CASES = [
     WireCase(
         "deleteGeoZone-ids",
         DeleteGeoZone(geozones=[42, "43"]),
-        **v13_server("deleteGeoZone", {"geozones": [42, 43], "application": APPLICATION}),
+        **v13_server("deleteGeoZone", {"geozones": [42, 43]}),
         reply=ok(),
         result=Ack(),
     ),
@@ -143,9 +143,7 @@ CASES = [
     WireCase(
         "deleteGeoZoneCluster",
         DeleteGeoZoneCluster(cluster="AE2C4-4E070"),
-        **v13_server(
-            "deleteGeoZoneCluster", {"geoZoneCluster": "AE2C4-4E070", "application": APPLICATION}
-        ),
+        **v13_server("deleteGeoZoneCluster", {"geoZoneCluster": "AE2C4-4E070"}),
         reply=ok(),
         result=Ack(),
     ),

@@ -62,7 +62,7 @@ async def test_zones_are_added_listed_updated_and_deleted(
     ]
     assert [z.extra["id"] for z in listed.zones] == [store_id, london_id]
 
-    await pw(UpdateGeoZone(geozone_id=str(store_id), name="Flagship", range=300))
+    await pw(UpdateGeoZone(geozone_id=store_id, name="Flagship", range=300))
     names = [(z.name, z.range) for z in (await pw(ListGeoZones())).zones]
     assert names == [("Flagship", 300), ("London", 500)]
 
