@@ -31,10 +31,9 @@ import urllib.parse
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-import attrs
 import cattrs
 
-from pushwoosh_async._converter import CONVERTER
+from pushwoosh_async._converter import CONVERTER, wire_names
 from pushwoosh_async._sendable import quoted, refusal, what
 from pushwoosh_async.commands._base import Command, Result, TokenKind
 from pushwoosh_async.errors import (
@@ -129,11 +128,11 @@ class Encoder:
 
     __slots__ = (
         "application",
+        "application_keys",
         "placeholders",
         "result_type",
         "route",
         "structure",
-        "takes_application",
         "unstructure",
     )
 
@@ -147,7 +146,8 @@ class Encoder:
         self.unstructure: Callable[[Any], dict[str, Any]] = CONVERTER.get_unstructure_hook(command)
         self.result_type = command.result_type
         self.structure = CONVERTER.get_structure_hook(command.result_type)
-        self.takes_application = "application" in attrs.fields_dict(command)
+        keys = (command.application_key, command.group_key)  # wire keys; see Command
+        self.application_keys = keys if keys[0] in wire_names(command) else None
         self.application = application
 
     def call(
@@ -164,14 +164,13 @@ class Encoder:
             payload = self.unstructure(command)
         except RecursionError:  # a value nested too deep to render, let alone encode
             raise refusal(type(command).__name__, command) from None
-        if self.takes_application and not (
-            "application" in payload or "applications_group" in payload
-        ):
+        keys = self.application_keys
+        if keys is not None and keys[0] not in payload and keys[1] not in payload:
             if self.application is None:
                 name = type(command).__name__
                 msg = f"{name} needs an application: set it on the command or the client"
                 raise ValidationError(msg)
-            payload["application"] = self.application
+            payload[keys[0]] = self.application
         if not self.placeholders and self.route.http_method != "GET":
             url = self.route.url
         else:

@@ -57,9 +57,8 @@ async def test_filters_and_presets(fake: FakePushwoosh) -> None:
     listed = unwrap(await call(fake, "listFilters", application=APP))
     assert listed == {"filters": [{"name": "VIP", "filter_expression": EVERYONE}]}
     unwrap(await call(fake, "deleteFilter", name="VIP"))
-    code = unwrap(await call(fake, "createPreset", name="P", applicationCode=APP, content={}))[
-        "code"
-    ]
+    preset = {"content": {"message": "Hi"}, "segmentation": {"platforms": [1]}}
+    code = unwrap(await call(fake, "createPreset", name="P", applicationCode=APP, **preset))["code"]
     presets = unwrap(await call(fake, "listPresets", application=APP))["presets"]
     assert presets == [{"code": code, "name": "P"}]
 

@@ -19,7 +19,9 @@ The facts about a method live on its class and nowhere else:
 * ``job`` / ``pages``: how ``pw.wait`` and ``pw.paginate`` follow it, if it starts a server-side
   job or reads a paginated listing (``_specs.py``);
 * ``provenance``: the documentation page and confidence, read from the docstring's ``Source:`` line
-  (``_source.py``).
+  (``_source.py``);
+* ``application_key`` / ``group_key``: the wire keys of the application (or group) the call acts
+  on, which the client's default application fills when unset.
 
 Defining a class with a ``path`` registers it (:func:`registered`); ``commands.ALL`` is built
 from that registry, so no list has to be kept by hand. Host, body wrapping, token placement and
@@ -154,6 +156,12 @@ class Command(Generic[R]):
     """Set on paginated listings: how ``pw.paginate`` reads the next page."""
     provenance: ClassVar[Source | None] = None
     """The page the method was checked against: the docstring's ``Source:`` line."""
+    application_key: ClassVar[str] = "application"
+    """The wire key that names the application the call acts on. When the class has a field
+    sent under it and it is unset, the client's default application fills it (``createPreset``
+    calls it ``applicationCode``)."""
+    group_key: ClassVar[str] = "applications_group"
+    """The wire key that names an application group instead: when it is set, none is filled."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

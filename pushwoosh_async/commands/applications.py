@@ -1,6 +1,7 @@
 """Applications: create, configure, read and delete applications (``/json/1.3``, server token).
 
 Per the docs these methods are for Custom Plan / Private Offering accounts only.
+``configureApplication`` is documented on its own page (App configuration API).
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from typing import Any
 import attrs
 
 from pushwoosh_async.commands._base import Ack, Command, OpenCommand, OpenResult, Result, TokenKind
-from pushwoosh_async.errors import ValidationError
+from pushwoosh_async.commands._fields import mapping, non_empty
 
 __all__ = [
     "ApplicationCreated",
     "ApplicationList",
+    "ApplicationProviders",
     "ApplicationReply",
     "ApplicationSettings",
     "ConfigureApplication",
@@ -30,17 +32,11 @@ __all__ = [
 ]
 
 
-def _required(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
-    if not value:
-        msg = f"{attribute.name} must not be empty"
-        raise ValidationError(msg)
-
-
 @attrs.frozen(kw_only=True)
 class ApplicationCreated(Result):
-    """The code of the new application, e.g. ``1DC69-73EDB``."""
+    """The code of the new application, e.g. ``1DC69-73EDB`` (always in the reply, never empty)."""
 
-    application: str = ""
+    application: str = attrs.field(validator=non_empty)
 
 
 @attrs.frozen(kw_only=True)
@@ -50,13 +46,15 @@ class CreateApplication(Command[ApplicationCreated]):
     ``icon`` is a base64 PNG; ``sdk_ios`` is ``pw`` or ``corona``, ``sdk_android`` ``pw``,
     ``corona`` or ``phonegap``. Not idempotent: a repeat makes a second application, so it is
     never retried.
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/applications
     """
 
     path = "/json/1.3/createApplication"
     token = TokenKind.SERVER
     idempotent = False
 
-    title: str = attrs.field(validator=_required)
+    title: str = attrs.field(validator=non_empty)
     icon: str | None = None
     authorize_all_tokens: bool | None = None
     """Let every API token of the account access the application."""
@@ -69,6 +67,8 @@ class UpdateApplication(Command[Ack]):
     """Change an application's title, icon (base64 PNG) or SDK settings.
 
     ``application`` defaults to the client's.
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/applications
     """
 
     path = "/json/1.3/updateApplication"
@@ -86,12 +86,14 @@ class DeleteApplication(Command[Ack]):
     """Delete an application.
 
     ``application`` is required here: the client's default is deliberately not used for a delete.
+
+    Source: documented, https://docs.pushwoosh.com/platform-docs/api-reference/applications
     """
 
     path = "/json/1.3/deleteApplication"
     token = TokenKind.SERVER
 
-    application: str = attrs.field(validator=_required)
+    application: str = attrs.field(validator=non_empty)
 
 
 def decode_setting(value: str | None) -> str | None:
@@ -134,7 +136,10 @@ class ApplicationSettings(OpenResult):
 
 @attrs.frozen(kw_only=True)
 class GetApplication(Command[ApplicationSettings]):
-    """Read an application's settings; ``application`` defaults to the client's."""
+    """Read an application's settings; ``application`` defaults to the client's.
+
+    Source: documented, https://docs.pushwoosh.com/platform-docs/api-reference/applications
+    """
 
     path = "/json/1.3/getApplication"
     token = TokenKind.SERVER
@@ -143,7 +148,7 @@ class GetApplication(Command[ApplicationSettings]):
 
 
 def _applications(value: Mapping[str, Any] | Iterable[Any] | None) -> Mapping[str, Any]:
-    # Documented as an object keyed by application code; a list of objects with a "code" is
+    # Read as an object keyed by application code; a list of objects with a "code" is
     # accepted too, since the shape was never captured.
     if value is None:
         return {}
@@ -167,17 +172,49 @@ class ApplicationList(OpenResult):
 
 @attrs.frozen(kw_only=True)
 class GetApplications(OpenCommand[ApplicationList]):
-    """List the account's applications.
+    """List the account's applications, with their names and codes.
 
-    Uncertain: the reply shape is inferred from a support script that reads
-    ``response.applications`` keys; ``page`` comes from older docs. Other request keys go in
+    The reply's ``applications`` object keyed by application code is inferred from a support
+    script that reads its keys, and ``page`` comes from older docs. Other request keys go in
     ``extra``, other reply keys land in the result's ``extra``.
+
+    Source: inferred, https://docs.pushwoosh.com/platform-docs/api-reference/messages/api-prerequisites
     """
 
     path = "/json/1.3/getApplications"
     token = TokenKind.SERVER
 
     page: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ApplicationProviders(OpenResult):
+    """Which platforms of the application are set up: ``providers`` (``{"ios": True, ...}``).
+
+    The iOS auto-configuration steps of the older docs answer ``step_data`` instead. Other reply
+    keys land in ``extra``.
+    """
+
+    providers: Mapping[str, bool] | None = attrs.field(default=None, converter=mapping)
+    step_data: Mapping[str, Any] | None = attrs.field(default=None, converter=mapping)
+
+
+@attrs.frozen(kw_only=True)
+class ConfigureApplication(OpenCommand[ApplicationProviders]):
+    """Configure one platform of an application: ``device_type`` (1 iOS, 3 Android, 7 macOS, ...).
+
+    The platform's own keys (``ios_key_file``, ``ios_gateway``, ``android_fcm_service_account``,
+    ...) go in ``extra``, as the page lists them per platform. ``application`` defaults to the
+    client's.
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/app-configuration
+    """
+
+    path = "/json/1.3/configureApplication"
+    token = TokenKind.SERVER
+
+    device_type: int
+    application: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -197,8 +234,10 @@ class ApplicationReply(OpenResult):
 class GetApplicationFile(OpenCommand[ApplicationReply]):
     """Fetch an application file.
 
-    Name only (third-party method checklists): every request field but ``application`` (the
-    client's default) goes in ``extra``; the reply is kept raw.
+    Only its name is known (method checklists): every request field but ``application`` (the
+    client's default) goes in ``extra``, and the reply is kept raw.
+
+    Source: inferred, https://github.com/yyoshiki41/go-pushwoosh
     """
 
     path = "/json/1.3/getApplicationFile"
@@ -211,25 +250,13 @@ class GetApplicationFile(OpenCommand[ApplicationReply]):
 class SetApplicationPlatformStatus(OpenCommand[ApplicationReply]):
     """Enable or disable a platform of an application.
 
-    Name only (third-party checklists): the platform and status keys are unknown, so pass them in
-    ``extra``; the reply is kept raw.
+    Only its name is known (method checklists): the platform and status keys are inferred, so
+    pass them in ``extra`` (the fake reads ``device_type`` and ``status``); the reply is kept raw.
+
+    Source: inferred, https://github.com/yyoshiki41/go-pushwoosh
     """
 
     path = "/json/1.3/setApplicationPlatformStatus"
-    token = TokenKind.SERVER
-
-    application: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class ConfigureApplication(OpenCommand[ApplicationReply]):
-    """Configure a platform of an application (per platform in old docs: iOS, Android, ...).
-
-    Name only (third-party checklists): the settings keys are unknown, so pass them in ``extra``;
-    the reply is kept raw.
-    """
-
-    path = "/json/1.3/configureApplication"
     token = TokenKind.SERVER
 
     application: str | None = None

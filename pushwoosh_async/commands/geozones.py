@@ -1,9 +1,10 @@
 """Geozones: location-triggered messages, their clusters, and the SDK's nearest-zone lookup.
 
-Only ``addGeoZone`` and ``getNearestZone`` are documented in full. For the other methods the
-catalogue has just the names; their parameters here follow Pushwoosh's older geozone docs and are
-unconfirmed, so each takes ``extra`` for keys it does not model, and their replies keep every key
-in ``extra``.
+``getNearestZone`` and ``addGeoZone``'s request are documented; the page names the other methods
+without their bodies. Those follow the one client library seen calling them, afonasev/PushWoosh
+(zones are deleted by the integer ids ``addGeoZone`` answers, clusters by the code
+``addGeoZoneCluster`` answers); each takes ``extra`` for keys it does not model, and their
+replies keep unmodelled keys in ``extra``.
 """
 
 from __future__ import annotations
@@ -15,8 +16,16 @@ from typing import Any, Final
 import attrs
 
 from pushwoosh_async._converter import structure_many, wire
-from pushwoosh_async.commands._base import Ack, Command, OpenCommand, OpenResult, Result, TokenKind
-from pushwoosh_async.commands._fields import mapping, non_empty, strings
+from pushwoosh_async.commands._base import (
+    Ack,
+    Command,
+    OpenCommand,
+    OpenObject,
+    OpenResult,
+    Result,
+    TokenKind,
+)
+from pushwoosh_async.commands._fields import ints, mapping, non_empty
 from pushwoosh_async.errors import ValidationError
 
 __all__ = [
@@ -27,11 +36,17 @@ __all__ = [
     "AddGeoZoneCluster",
     "DeleteGeoZone",
     "DeleteGeoZoneCluster",
+    "GeoZoneCluster",
+    "GeoZoneClusterAdded",
+    "GeoZoneClusterList",
     "GeoZoneDefinition",
-    "GeoZoneReply",
+    "GeoZoneGroup",
+    "GeoZoneList",
+    "GeoZonesAdded",
     "GetNearestZone",
     "ListGeoZoneClusters",
     "ListGeoZones",
+    "ListedGeoZone",
     "NearestZone",
     "Unbind",
     "UpdateGeoZone",
@@ -73,18 +88,21 @@ def _optional_coordinate(value: float | str | None) -> str | None:
 
 @attrs.frozen(kw_only=True)
 class NearestZone(Result):
-    """The geozone closest to a device; ``range`` and ``distance`` in metres."""
+    """The geozone closest to a device; ``range`` and ``distance`` in metres (all always sent)."""
 
-    name: str | None = None
-    lat: float | None = None
-    lng: float | None = None
-    range: int | None = None
-    distance: int | None = None
+    name: str
+    lat: float
+    lng: float
+    range: int
+    distance: int
 
 
 @attrs.frozen(kw_only=True)
 class GetNearestZone(Command[NearestZone]):
-    """The nearest geozone to a device's position (also records the device's location)."""
+    """The nearest geozone to a device's position (also records the device's location).
+
+    Source: documented, https://docs.pushwoosh.com/platform-docs/api-reference/geozones
+    """
 
     path = "/json/1.3/getNearestZone"
     token = TokenKind.DEVICE
@@ -127,25 +145,20 @@ def _definitions(
 
 
 @attrs.frozen(kw_only=True)
-class GeoZoneReply(OpenResult):
-    """A geozone method's reply, whose shape was not captured: every key lands in ``extra``.
+class GeoZonesAdded(Result):
+    """The ids of the new zones, in request order (wire ``GeoZones``)."""
 
-    A reply that is not a JSON object (a list of ids, say) is kept as ``extra["response"]``.
-    """
-
-    @classmethod
-    def unwrap(cls, data: Any) -> Any:
-        """Objects as they are; anything else under ``response``."""
-        if data is None or isinstance(data, Mapping):
-            return data
-        return {"response": data}
+    geozones: tuple[int, ...] = attrs.field(validator=non_empty, metadata=wire("GeoZones"))
 
 
 @attrs.frozen(kw_only=True)
-class AddGeoZone(Command[GeoZoneReply]):
-    """Create geozones. The reply (the new zones' ids) was not captured: see ``extra``.
+class AddGeoZone(Command[GeoZonesAdded]):
+    """Create geozones. Not idempotent: a repeat creates the zones twice.
 
-    Not idempotent: a repeat creates the zones twice.
+    The request is documented; the reply (``GeoZones``, the new ids) is inferred from a client
+    library that reads it.
+
+    Source: inferred, https://docs.pushwoosh.com/developer/api-reference/geozones
     """
 
     path = "/json/1.3/addGeoZone"
@@ -160,16 +173,19 @@ class AddGeoZone(Command[GeoZoneReply]):
 
 @attrs.frozen(kw_only=True)
 class UpdateGeoZone(OpenCommand[Ack]):
-    """Change a geozone. Parameters unconfirmed (older docs); unset fields are not sent.
+    """Change a geozone; unset fields are not sent.
 
-    ``geozone_id`` goes out as ``geoZoneId``; ``status`` is 1 (active) or 0 (paused). Anything
-    else goes in ``extra``.
+    The parameters are inferred from older geozone docs: ``geozone_id`` goes out as
+    ``geoZoneId``, ``status`` is 1 (active) or 0 (paused). Anything else goes in ``extra``.
+
+    Source: inferred, https://docs.pushwoosh.com/platform-docs/api-reference/geozones
     """
 
     path = "/json/1.3/updateGeoZone"
     token = TokenKind.SERVER
 
-    geozone_id: str = attrs.field(validator=non_empty, metadata=wire("geoZoneId"))
+    geozone_id: int | str = attrs.field(validator=non_empty, metadata=wire("geoZoneId"))
+    """The zone's id, as ``addGeoZone`` answered it."""
     name: str | None = None
     lat: str | None = attrs.field(default=None, converter=_optional_coordinate)
     lng: str | None = attrs.field(default=None, converter=_optional_coordinate)
@@ -184,19 +200,63 @@ class UpdateGeoZone(OpenCommand[Ack]):
 
 @attrs.frozen(kw_only=True)
 class DeleteGeoZone(OpenCommand[Ack]):
-    """Delete geozones by id. Parameters unconfirmed: ``geozones`` is sent as ``geoZones``."""
+    """Delete geozones by the ids ``addGeoZone`` answered (sent as ``geozones``).
+
+    The page names the method only; the body is inferred from a third-party client
+    (afonasev/PushWoosh, ``pushwoosh/client.py``). That client sends its ``application`` with
+    every call; an id names one zone, so it is not required here (put it in ``extra`` if needed).
+
+    Source: inferred, https://docs.pushwoosh.com/platform-docs/api-reference/geozones
+    """
 
     path = "/json/1.3/deleteGeoZone"
     token = TokenKind.SERVER
 
-    geozones: tuple[str, ...] = attrs.field(
-        converter=strings, validator=non_empty, metadata=wire("geoZones")
-    )
+    geozones: tuple[int, ...] = attrs.field(converter=ints, validator=non_empty)
 
 
 @attrs.frozen(kw_only=True)
-class ListGeoZones(OpenCommand[GeoZoneReply]):
-    """List an application's geozones. Parameters and reply shape unconfirmed (see ``extra``)."""
+class ListedGeoZone(OpenObject):
+    """One zone of a ``listGeoZones`` group; unmodelled keys (its ``id``, say) land in ``extra``."""
+
+    name: str | None = None
+    lat: float | None = None
+    lng: float | None = None
+    cooldown: int | None = None
+    range: int | None = None
+    preset_code: str | None = attrs.field(default=None, metadata=wire("presetCode"))
+    content: str | Mapping[str, str] | None = None
+
+
+@attrs.frozen(kw_only=True)
+class GeoZoneGroup(OpenObject):
+    """The zones of one cluster (``name``), as ``listGeoZones`` groups them."""
+
+    name: str | None = None
+    geo_zones: tuple[ListedGeoZone, ...] = attrs.field(default=(), metadata=wire("geoZones"))
+
+
+@attrs.frozen(kw_only=True)
+class GeoZoneList(OpenResult):
+    """An application's geozones grouped by cluster (the reply's ``clusters``, always sent)."""
+
+    clusters: tuple[GeoZoneGroup, ...]
+
+    @property
+    def zones(self) -> tuple[ListedGeoZone, ...]:
+        """Every zone, of every group."""
+        return tuple(zone for group in self.clusters for zone in group.geo_zones)
+
+
+@attrs.frozen(kw_only=True)
+class ListGeoZones(OpenCommand[GeoZoneList]):
+    """List an application's geozones, grouped by cluster.
+
+    The page names the method only; the request and the ``clusters`` reply are inferred from a
+    third-party client (afonasev/PushWoosh, ``pushwoosh/client.py``).
+
+    Source: inferred, https://docs.pushwoosh.com/platform-docs/api-reference/geozones
+    """
 
     path = "/json/1.3/listGeoZones"
     token = TokenKind.SERVER
@@ -205,10 +265,20 @@ class ListGeoZones(OpenCommand[GeoZoneReply]):
 
 
 @attrs.frozen(kw_only=True)
-class AddGeoZoneCluster(OpenCommand[GeoZoneReply]):
-    """Create a geozone cluster (zones sharing one ``cooldown``, in seconds).
+class GeoZoneClusterAdded(Result):
+    """The code of the new cluster (wire ``GeoZoneCluster``; always sent, never empty)."""
 
-    Parameters and reply unconfirmed (older docs); not idempotent.
+    cluster: str = attrs.field(validator=non_empty, metadata=wire("GeoZoneCluster"))
+
+
+@attrs.frozen(kw_only=True)
+class AddGeoZoneCluster(OpenCommand[GeoZoneClusterAdded]):
+    """Create a geozone cluster: zones sharing one ``cooldown``, in seconds. Not idempotent.
+
+    The page names the method only; ``name``, ``cooldown`` and the ``GeoZoneCluster`` reply are
+    inferred from a third-party client (afonasev/PushWoosh, ``pushwoosh/client.py``).
+
+    Source: inferred, https://docs.pushwoosh.com/platform-docs/api-reference/geozones
     """
 
     path = "/json/1.3/addGeoZoneCluster"
@@ -222,17 +292,46 @@ class AddGeoZoneCluster(OpenCommand[GeoZoneReply]):
 
 @attrs.frozen(kw_only=True)
 class DeleteGeoZoneCluster(OpenCommand[Ack]):
-    """Delete a geozone cluster by its code. Parameters unconfirmed: sent as ``cluster``."""
+    """Delete a geozone cluster by its code (sent as ``geoZoneCluster``).
+
+    The page names the method only; the body is inferred from a third-party client
+    (afonasev/PushWoosh, ``pushwoosh/client.py``).
+
+    Source: inferred, https://docs.pushwoosh.com/platform-docs/api-reference/geozones
+    """
 
     path = "/json/1.3/deleteGeoZoneCluster"
     token = TokenKind.SERVER
 
-    cluster: str = attrs.field(validator=non_empty)
+    cluster: str = attrs.field(validator=non_empty, metadata=wire("geoZoneCluster"))
 
 
 @attrs.frozen(kw_only=True)
-class ListGeoZoneClusters(OpenCommand[GeoZoneReply]):
-    """List an application's geozone clusters. Parameters and reply unconfirmed."""
+class GeoZoneCluster(OpenObject):
+    """One cluster of ``listGeoZoneClusters``; ``geozones`` is how many zones it holds."""
+
+    code: str | None = None
+    name: str | None = None
+    cooldown: int | None = None
+    geozones: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class GeoZoneClusterList(OpenResult):
+    """An application's geozone clusters (the reply's ``clusters``, always sent)."""
+
+    clusters: tuple[GeoZoneCluster, ...]
+
+
+@attrs.frozen(kw_only=True)
+class ListGeoZoneClusters(OpenCommand[GeoZoneClusterList]):
+    """List an application's geozone clusters.
+
+    The page names the method only; the ``clusters`` reply is inferred from a third-party client
+    (afonasev/PushWoosh, ``pushwoosh/client.py``).
+
+    Source: inferred, https://docs.pushwoosh.com/platform-docs/api-reference/geozones
+    """
 
     path = "/json/1.3/listGeoZoneClusters"
     token = TokenKind.SERVER

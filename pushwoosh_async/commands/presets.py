@@ -35,12 +35,6 @@ MIN_SEND_RATE = 100
 MAX_SEND_RATE = 1000
 
 
-def _required(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
-    if not value:
-        msg = f"{attribute.name} must not be empty"
-        raise ValidationError(msg)
-
-
 class ActionType(str, enum.Enum):
     """What opening the message does."""
 
@@ -128,8 +122,8 @@ def _segmentation(value: PresetSegmentation | Mapping[str, Any]) -> PresetSegmen
 class PresetCreated(OpenResult):
     """The reply of ``createPreset``.
 
-    The docs' example shows only the envelope; the preset's code is assumed to come as
-    ``code`` (unconfirmed). Other reply keys land in ``extra``.
+    The docs' example shows only the envelope, so nothing is required; the preset's code is read
+    from ``code`` when the reply carries one. Other reply keys land in ``extra``.
     """
 
     code: str | None = None
@@ -139,16 +133,20 @@ class PresetCreated(OpenResult):
 class CreatePreset(Command[PresetCreated]):
     """Save a message preset.
 
-    Give ``application_code`` or ``application_group_code`` (the client's default application is
-    not filled in: the wire name is ``applicationCode``). Not idempotent: a repeat saves a second
-    preset, so it is never retried.
+    ``application_code`` (wire ``applicationCode``) defaults to the client's application unless
+    ``application_group_code`` is given instead; giving both is refused. Not idempotent: a repeat
+    saves a second preset, so it is never retried.
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/presets-api
     """
 
     path = "/json/1.3/createPreset"
     token = TokenKind.SERVER
     idempotent = False
+    application_key = "applicationCode"
+    group_key = "applicationGroupCode"
 
-    name: str = attrs.field(validator=_required)
+    name: str = attrs.field(validator=non_empty)
     content: PresetContent = attrs.field(converter=_content)
     segmentation: PresetSegmentation = attrs.field(converter=_segmentation)
     application_code: str | None = attrs.field(default=None, metadata=wire("applicationCode"))
@@ -159,8 +157,8 @@ class CreatePreset(Command[PresetCreated]):
     scheduling: PresetScheduling | None = attrs.field(default=None, converter=_scheduling)
 
     def __attrs_post_init__(self) -> None:
-        if (self.application_code is None) == (self.application_group_code is None):
-            msg = "give application_code or application_group_code, exactly one"
+        if self.application_code is not None and self.application_group_code is not None:
+            msg = "give application_code or application_group_code, not both"
             raise ValidationError(msg)
 
 
@@ -169,8 +167,8 @@ class Preset(OpenResult):
     """A preset as ``getPreset`` returns it.
 
     The reply was not captured: the fields are assumed to mirror ``createPreset`` and are kept
-    as JSON; the data is read from a ``preset`` member if there is one. Other keys land in
-    ``extra``.
+    as JSON; the data is read from a ``preset`` member if there is one. Other keys (such as
+    ``campaignCode``) land in ``extra``.
     """
 
     code: str | None = None
@@ -190,12 +188,17 @@ class Preset(OpenResult):
 
 @attrs.frozen(kw_only=True)
 class GetPreset(OpenCommand[Preset]):
-    """Read a preset by its code (reply shape not captured: see :class:`Preset`)."""
+    """Read a preset by its code.
+
+    The request is documented; the reply's shape is inferred (see :class:`Preset`).
+
+    Source: inferred, https://docs.pushwoosh.com/developer/api-reference/presets-api
+    """
 
     path = "/json/1.3/getPreset"
     token = TokenKind.SERVER
 
-    preset_code: str = attrs.field(validator=_required)
+    preset_code: str = attrs.field(validator=non_empty)
 
 
 def _json_objects(value: Iterable[Mapping[str, Any]] | None) -> tuple[Mapping[str, Any], ...]:
@@ -220,7 +223,12 @@ class PresetList(OpenResult):
 
 @attrs.frozen(kw_only=True)
 class ListPresets(OpenCommand[PresetList]):
-    """List the presets of an application (``application`` defaults to the client's)."""
+    """List the presets of an application (``application`` defaults to the client's).
+
+    The request is documented; the reply's shape is inferred (see :class:`PresetList`).
+
+    Source: inferred, https://docs.pushwoosh.com/developer/api-reference/presets-api
+    """
 
     path = "/json/1.3/listPresets"
     token = TokenKind.SERVER
@@ -232,8 +240,10 @@ class ListPresets(OpenCommand[PresetList]):
 class DeletePreset(OpenCommand[Ack]):
     """Delete a preset.
 
-    Name only (third-party checklist): ``preset_code`` is assumed from ``getPreset``; put other
-    or differently named keys in ``extra``. The reply is assumed to carry no data.
+    Only its name is known (a third-party checklist): ``preset_code`` is inferred from
+    ``getPreset`` and the reply is assumed to carry no data; put other keys in ``extra``.
+
+    Source: inferred, https://docs.pushwoosh.com/developer/api-reference/presets-api
     """
 
     path = "/json/1.3/deletePreset"

@@ -98,3 +98,17 @@ class Account:
             for d in self.devices.values()
             if d.application == application and d.user_id == user_id
         ]
+
+    # --- applications, presets, geozones (issue 11) ------------------------------------------
+    application_details: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+    """Application code -> its settings (``title``, ``icon``, ``sdk_ios``, ``sdk_android``, ...)
+    and ``platforms``: device type -> ``{"enabled": bool, "settings": {...}}``. ``applications``
+    stays the set of codes that exist; an application without an entry here has the defaults."""
+    geozones: dict[int, dict[str, Any]] = attrs.field(factory=dict)
+    """Geozone id -> the zone as added (wire names, ``application`` and ``id`` included)."""
+    geozone_clusters: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+    """Cluster code -> ``{"application", "code", "name", "cooldown"}``."""
+    last_geozone_id: int = 0
+    """The id the last added geozone got (ids are never reused)."""
+    device_locations: dict[tuple[str, str], tuple[float, float]] = attrs.field(factory=dict)
+    """(application, hwid) -> the (lat, lng) ``getNearestZone`` last recorded."""

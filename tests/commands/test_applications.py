@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from pushwoosh_async.commands import Ack
 from pushwoosh_async.commands.applications import (
     ApplicationCreated,
     ApplicationList,
+    ApplicationProviders,
     ApplicationReply,
     ApplicationSettings,
     ConfigureApplication,
@@ -20,9 +22,9 @@ from pushwoosh_async.commands.applications import (
     UpdateApplication,
     decode_setting,
 )
-from pushwoosh_async.errors import ValidationError
+from pushwoosh_async.errors import DecodeError, ValidationError
 from tests.commands.wire import WireCase, v13_server
-from tests.support import APPLICATION, ok
+from tests.support import APPLICATION, mock_client, ok
 
 CASES = [
     WireCase(
@@ -99,13 +101,50 @@ CASES = [
         result=ApplicationReply(),
     ),
     WireCase(
-        "configureApplication",
-        ConfigureApplication(application="F00D1-2B3C4", extra={"platform": "ios"}),
-        **v13_server("configureApplication", {"application": "F00D1-2B3C4", "platform": "ios"}),
-        reply=ok({"ok": True}),
-        result=ApplicationReply(extra={"ok": True}),
+        "configureApplication-ios",
+        ConfigureApplication(
+            application="F00D1-2B3C4",
+            device_type=1,
+            extra={"ios_gateway": "1", "ios_key_file": "K"},
+        ),
+        **v13_server(
+            "configureApplication",
+            {
+                "device_type": 1,
+                "application": "F00D1-2B3C4",
+                "ios_gateway": "1",
+                "ios_key_file": "K",
+            },
+        ),
+        reply=ok({"providers": {"ios": True, "android": False}}),
+        result=ApplicationProviders(providers={"ios": True, "android": False}),
+    ),
+    WireCase(
+        "configureApplication-auto-step-default-app",
+        ConfigureApplication(device_type=1, extra={"step": "1"}),
+        **v13_server(
+            "configureApplication", {"device_type": 1, "application": APPLICATION, "step": "1"}
+        ),
+        reply=ok({"step_data": {"step": 2}}),
+        result=ApplicationProviders(step_data={"step": 2}),
     ),
 ]
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        pytest.param({}, id="no-application"),
+        pytest.param({"application": ""}, id="empty-application"),
+    ],
+)
+async def test_create_application_reply_without_its_code_is_a_decode_error(
+    reply: dict[str, str],
+) -> None:
+    """createApplication always answers the new code: a reply without one does not decode."""
+    async with mock_client(lambda _: httpx.Response(200, json=ok(reply))) as pw:
+        with pytest.raises(DecodeError, match="ApplicationCreated"):
+            await pw(CreateApplication(title="Shop"))
 
 
 def test_delete_application_needs_an_explicit_code_and_create_is_not_retried() -> None:

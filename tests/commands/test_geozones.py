@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
 from pushwoosh_async.commands import Ack
@@ -13,17 +14,23 @@ from pushwoosh_async.commands.geozones import (
     AddGeoZoneCluster,
     DeleteGeoZone,
     DeleteGeoZoneCluster,
+    GeoZoneCluster,
+    GeoZoneClusterAdded,
+    GeoZoneClusterList,
     GeoZoneDefinition,
-    GeoZoneReply,
+    GeoZoneGroup,
+    GeoZoneList,
+    GeoZonesAdded,
     GetNearestZone,
+    ListedGeoZone,
     ListGeoZoneClusters,
     ListGeoZones,
     NearestZone,
     UpdateGeoZone,
 )
-from pushwoosh_async.errors import ValidationError
+from pushwoosh_async.errors import DecodeError, ValidationError
 from tests.commands.wire import DEVICE_AUTH, NO_AUTH, WireCase, v13_server
-from tests.support import API, APPLICATION, example, ok
+from tests.support import API, APPLICATION, example, mock_client, ok
 
 EX = example("geozones.addGeoZone_getNearestZone.json")
 
@@ -61,7 +68,7 @@ CASES = [
         headers=NO_AUTH,
         body=EX["addGeoZone_request"],
         reply=ok({"GeoZones": [7]}),
-        result=GeoZoneReply(extra={"GeoZones": [7]}),
+        result=GeoZonesAdded(geozones=(7,)),
     ),
     # The partially documented methods.
     WireCase(
@@ -74,42 +81,95 @@ CASES = [
         reply=ok(),
         result=Ack(),
     ),
+    # The methods only a client library shows (afonasev/PushWoosh): its bodies and replies.
     WireCase(
-        "deleteGeoZone",
-        DeleteGeoZone(geozones=["42", "43"]),
-        **v13_server("deleteGeoZone", {"geoZones": ["42", "43"]}),
+        "deleteGeoZone-ids",
+        DeleteGeoZone(geozones=[42, "43"]),
+        **v13_server("deleteGeoZone", {"geozones": [42, 43]}),
         reply=ok(),
         result=Ack(),
     ),
     WireCase(
-        "listGeoZones-non-object-reply",
+        "listGeoZones-grouped-by-cluster",
         ListGeoZones(),
         **v13_server("listGeoZones", {"application": APPLICATION}),
-        reply=ok([{"id": 42}]),
-        result=GeoZoneReply(extra={"response": [{"id": 42}]}),
+        reply=ok(
+            {
+                "clusters": [
+                    {
+                        "name": "Cluster",
+                        "geoZones": [
+                            {
+                                "name": "Geozone 1",
+                                "lat": 52.26816,
+                                "lng": -109.6875,
+                                "cooldown": 86340,
+                                "range": 100,
+                                "presetCode": None,
+                                "content": {"default": "Push for Geozone 1"},
+                            }
+                        ],
+                    }
+                ]
+            }
+        ),
+        result=GeoZoneList(
+            clusters=(
+                GeoZoneGroup(
+                    name="Cluster",
+                    geo_zones=(
+                        ListedGeoZone(
+                            name="Geozone 1",
+                            lat=52.26816,
+                            lng=-109.6875,
+                            cooldown=86340,
+                            range=100,
+                            content={"default": "Push for Geozone 1"},
+                        ),
+                    ),
+                ),
+            )
+        ),
     ),
     WireCase(
         "addGeoZoneCluster",
         AddGeoZoneCluster(name="Stores", cooldown=600),
         **v13_server(
-            "addGeoZoneCluster", {"application": APPLICATION, "name": "Stores", "cooldown": 600}
+            "addGeoZoneCluster", {"name": "Stores", "cooldown": 600, "application": APPLICATION}
         ),
-        reply=ok({"GeoZoneCluster": "C-1"}),
-        result=GeoZoneReply(extra={"GeoZoneCluster": "C-1"}),
+        reply=ok({"GeoZoneCluster": "AE2C4-4E070"}),
+        result=GeoZoneClusterAdded(cluster="AE2C4-4E070"),
     ),
     WireCase(
-        "deleteGeoZoneCluster-extra",
-        DeleteGeoZoneCluster(cluster="C-1", extra={"application": APPLICATION}),
-        **v13_server("deleteGeoZoneCluster", {"cluster": "C-1", "application": APPLICATION}),
+        "deleteGeoZoneCluster",
+        DeleteGeoZoneCluster(cluster="AE2C4-4E070"),
+        **v13_server("deleteGeoZoneCluster", {"geoZoneCluster": "AE2C4-4E070"}),
         reply=ok(),
         result=Ack(),
     ),
     WireCase(
-        "listGeoZoneClusters-extra-null-reply",
+        "listGeoZoneClusters",
         ListGeoZoneClusters(extra={"offset": 10}),
         **v13_server("listGeoZoneClusters", {"application": APPLICATION, "offset": 10}),
-        reply=ok(None),
-        result=GeoZoneReply(),
+        reply=ok(
+            {
+                "clusters": [
+                    {
+                        "name": "Cluster on Times",
+                        "code": "AE2C4-4E070",
+                        "cooldown": 86400,
+                        "geozones": 1,
+                    }
+                ]
+            }
+        ),
+        result=GeoZoneClusterList(
+            clusters=(
+                GeoZoneCluster(
+                    name="Cluster on Times", code="AE2C4-4E070", cooldown=86400, geozones=1
+                ),
+            )
+        ),
     ),
 ]
 
@@ -150,3 +210,43 @@ def test_required_ids_are_refused_empty() -> None:
         DeleteGeoZone(geozones=[])
     with pytest.raises(ValidationError):
         DeleteGeoZoneCluster(cluster="")
+
+
+@pytest.mark.parametrize(
+    ("command", "reply", "result_type"),
+    [
+        pytest.param(
+            GetNearestZone(hwid="h", lat=1, lng=2),
+            {"name": "z", "lat": 1, "lng": 2, "range": 50},
+            "NearestZone",
+            id="getNearestZone-no-distance",
+        ),
+        pytest.param(
+            AddGeoZone(
+                geozones=[
+                    {"name": "z", "lat": 1, "lng": 2, "cooldown": 0, "range": 50, "content": "c"}
+                ]
+            ),
+            {},
+            "GeoZonesAdded",
+            id="addGeoZone-no-ids",
+        ),
+        pytest.param(ListGeoZones(), {}, "GeoZoneList", id="listGeoZones-no-clusters"),
+        pytest.param(
+            AddGeoZoneCluster(name="c"),
+            {"GeoZoneCluster": ""},
+            "GeoZoneClusterAdded",
+            id="addGeoZoneCluster-empty-code",
+        ),
+        pytest.param(
+            ListGeoZoneClusters(), None, "GeoZoneClusterList", id="listGeoZoneClusters-null"
+        ),
+    ],
+)
+async def test_a_reply_without_its_required_keys_is_a_decode_error(
+    command: Any, reply: Any, result_type: str
+) -> None:
+    """The keys every successful geozone reply carries are required: without them, DecodeError."""
+    async with mock_client(lambda _: httpx.Response(200, json=ok(reply))) as pw:
+        with pytest.raises(DecodeError, match=result_type):
+            await pw(command)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
 from pushwoosh_async.commands import Ack
@@ -23,7 +24,7 @@ from pushwoosh_async.commands.presets import (
 )
 from pushwoosh_async.errors import ValidationError
 from tests.commands.wire import WireCase, v13_server
-from tests.support import APPLICATION, ok
+from tests.support import APPLICATION, mock_client, ok
 
 CART_PRESET: dict[str, Any] = {
     "name": "Cart reminder",
@@ -74,6 +75,35 @@ CASES = [
         result=PresetCreated(code="PRESET-1"),
     ),
     WireCase(
+        "createPreset-default-app-fills-applicationCode",
+        CreatePreset(**{k: v for k, v in CART_PRESET.items() if k != "applicationCode"}),
+        **v13_server(
+            "createPreset",
+            {
+                **{k: v for k, v in CART_PRESET.items() if k != "applicationCode"},
+                "applicationCode": APPLICATION,
+            },
+        ),
+        reply=ok({"code": "PRESET-2"}),
+        result=PresetCreated(code="PRESET-2"),
+    ),
+    WireCase(
+        "createPreset-group-gets-no-default-app",
+        CreatePreset(
+            **{k: v for k, v in CART_PRESET.items() if k != "applicationCode"},
+            application_group_code="AAAAA-BBBBB",
+        ),
+        **v13_server(
+            "createPreset",
+            {
+                **{k: v for k, v in CART_PRESET.items() if k != "applicationCode"},
+                "applicationGroupCode": "AAAAA-BBBBB",
+            },
+        ),
+        reply=ok(),
+        result=PresetCreated(),
+    ),
+    WireCase(
         "getPreset-keeps-unknown-keys",
         GetPreset(preset_code="PRESET-1"),
         **v13_server("getPreset", {"preset_code": "PRESET-1"}),
@@ -118,8 +148,7 @@ CASES = [
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        pytest.param({"application_code": None}, "exactly one", id="no-application"),
-        pytest.param({"application_group_code": "G-1"}, "exactly one", id="application-and-group"),
+        pytest.param({"application_group_code": "G-1"}, "not both", id="application-and-group"),
         pytest.param({"scheduling": {"sendRate": 50}}, "100..1000", id="send-rate-50"),
         pytest.param({"scheduling": {"sendRate": 1001}}, "100..1000", id="send-rate-1001"),
         pytest.param({"segmentation": {"platforms": []}}, "empty", id="no-platforms"),
@@ -150,3 +179,18 @@ def test_create_is_not_retried_and_delete_needs_a_code() -> None:
     with pytest.raises(ValidationError, match="preset_code"):
         DeletePreset()
     assert DeletePreset(extra={"code": "P"}).extra == {"code": "P"}
+
+
+async def test_create_preset_without_any_application_is_refused_before_sending() -> None:
+    """No applicationCode, no group and no client default: refused, nothing is sent."""
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json=ok())
+
+    preset = CreatePreset(name="p", content={"message": "Hi"}, segmentation={"platforms": [1]})
+    async with mock_client(answer, application=None) as pw:
+        with pytest.raises(ValidationError, match="CreatePreset needs an application"):
+            await pw(preset)
+    assert sent == []

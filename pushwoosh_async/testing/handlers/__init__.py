@@ -14,9 +14,11 @@ from collections.abc import Mapping
 from typing import Final
 
 from pushwoosh_async.testing.handlers import (
+    applications,
     audience,
     device,
     events,
+    geozones,
     messages,
     presets,
     segmentation,
@@ -28,9 +30,11 @@ from pushwoosh_async.testing.handlers.table import Handler
 __all__ = ["HANDLERS", "Handler"]
 
 HANDLERS: Final[Mapping[str, Handler]] = {
+    **applications.HANDLERS,
     **audience.HANDLERS,
     **device.HANDLERS,
     **events.HANDLERS,
+    **geozones.HANDLERS,
     **messages.HANDLERS,
     **presets.HANDLERS,
     **segmentation.HANDLERS,
