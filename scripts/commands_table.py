@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout's package, whatever else is installed
 
 from pushwoosh_async import commands  # noqa: E402 (after the path is set)
+
 OUTPUT = ROOT / "docs" / "commands.md"
 
 
