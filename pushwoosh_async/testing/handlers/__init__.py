@@ -16,12 +16,16 @@ from typing import Final
 from pushwoosh_async.testing.handlers import (
     audience,
     device,
+    device_reports,
     events,
+    inbox,
     messages,
     presets,
     segmentation,
     statistics,
     tags,
+    testing_devices,
+    users,
 )
 from pushwoosh_async.testing.handlers.table import Handler
 
@@ -30,11 +34,15 @@ __all__ = ["HANDLERS", "Handler"]
 HANDLERS: Final[Mapping[str, Handler]] = {
     **audience.HANDLERS,
     **device.HANDLERS,
+    **device_reports.HANDLERS,
     **events.HANDLERS,
+    **inbox.HANDLERS,
     **messages.HANDLERS,
     **presets.HANDLERS,
     **segmentation.HANDLERS,
     **statistics.HANDLERS,
     **tags.HANDLERS,
+    **testing_devices.HANDLERS,
+    **users.HANDLERS,
 }
 """The modelled methods, by wire method name (``Command.method``)."""
