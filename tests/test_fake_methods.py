@@ -46,7 +46,8 @@ async def test_tags_are_created_listed_and_deleted(fake: FakePushwoosh) -> None:
     """addTag stores a typed tag, listTags shows it, a repeat is refused, deleteTag removes it."""
     unwrap(await call(fake, "addTag", tag={"name": "Plan", "type": 2}))
     assert (await call(fake, "addTag", tag={"name": "Plan", "type": 2}))["status_code"] == 210
-    assert unwrap(await call(fake, "listTags")) == {"tags": [{"name": "Plan", "type": 2}]}
+    listed = unwrap(await call(fake, "listTags"))
+    assert listed == {"tags": [{"name": "Plan", "type": 2, "isApplicationSpecific": False}]}
     unwrap(await call(fake, "deleteTag", tag={"name": "Plan"}))
     assert fake.state.tags == {}
 
@@ -93,10 +94,12 @@ async def test_statistics_job_is_pending_then_done(fake: FakePushwoosh) -> None:
 
 
 async def test_unregister_and_register_user(fake: FakePushwoosh) -> None:
-    """registerUser attaches a user id; unregisterDevice forgets the device."""
+    """registerUser sets a user id; unregisterDevice drops the token; deleteDevice forgets it."""
     unwrap(await call(fake, "registerUser", device=True, application=APP, hwid="h1", userId="u9"))
     assert fake.state.devices[APP, "h1"].user_id == "u9"
     unwrap(await call(fake, "unregisterDevice", device=True, application=APP, hwid="h1"))
+    assert fake.state.devices[APP, "h1"].push_token is None  # documented: the device stays
+    unwrap(await call(fake, "deleteDevice", device=True, application=APP, hwid="h1"))
     assert (APP, "h1") not in fake.state.devices
     again = await call(fake, "unregisterDevice", device=True, application=APP, hwid="h1")
     assert again["status_code"] == 210

@@ -32,7 +32,7 @@ class Recorder:
             await asyncio.sleep(self.delay)
         if self.replies:
             return self.replies.pop(0)
-        return web.json_response(ok({"Messages": ["C-1"]}))
+        return web.json_response(ok({"Messages": ["C-1"], "result": {}}))  # createMessage, getTags
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 """Device API: register and remove devices and users, tags, events, SDK reports (device token).
 
-Methods marked "from client code" in their docstring are known only from Pushwoosh's public SDKs
-and clients, not from its docs: they take unknown request keys in ``extra``, and their results keep
-unknown reply keys in ``extra``.
+Methods whose ``Source:`` line says ``SDK code`` are known only from Pushwoosh's own SDKs, not from
+its docs: they take unknown request keys in ``extra``, and their results keep unknown reply keys in
+``extra``.
 """
 
 from __future__ import annotations
@@ -63,6 +63,8 @@ class RegisterDevice(Command[Ack]):
 
     For SMS, ``hwid`` is the E.164 number and ``device_type`` 18; for WhatsApp, ``hwid`` is
     ``whatsapp:+<E.164>`` and ``device_type`` 21; neither needs a ``push_token``.
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/device-api
     """
 
     path = "/json/1.3/registerDevice"
@@ -97,6 +99,8 @@ class SetTags(Command[Ack]):
 
     The docs name ``hwid``; some revisions also accept ``userId`` instead (unconfirmed). For 50 or
     more devices use ``BulkSetTags``.
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/device-api
     """
 
     path = "/json/1.3/setTags"
@@ -114,14 +118,17 @@ class SetTags(Command[Ack]):
 
 @attrs.frozen(kw_only=True)
 class Tags(Result):
-    """Tag values of a device or user, by tag name."""
+    """Tag values of a device or user, by tag name (the reply's ``result``, always present)."""
 
-    values: Mapping[str, Any] = attrs.field(factory=dict, metadata=wire("result"))
+    values: Mapping[str, Any] = attrs.field(converter=json_object, metadata=wire("result"))
 
 
 @attrs.frozen(kw_only=True)
 class GetTags(Command[Tags]):
-    """Read the tag values of a device (``hwid``) or a user (``user_id``)."""
+    """Read the tag values of a device (``hwid``) or a user (``user_id``).
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/device-api
+    """
 
     path = "/json/1.3/getTags"
     token = TokenKind.DEVICE
@@ -159,6 +166,8 @@ class UnregisterDevice(OnDevice[Ack]):
     """Remove a device's push token. The device still counts in Total Devices and gets in-apps.
 
     For email addresses use ``deleteEmail``; to remove a user entirely use :class:`DeleteUser`.
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/device-api
     """
 
     path = "/json/1.3/unregisterDevice"
@@ -169,14 +178,15 @@ class UnregisterDevice(OnDevice[Ack]):
 class SetBadge(OnDeviceFromClientCode[Ack]):
     """Tell Pushwoosh a device's current badge, so server-side badge increments stay in sync (iOS).
 
-    From client code. The field name is uncertain: the PHP client sends ``badge``, the old Python
-    library ``badges``; this sends ``badge`` (use ``extra={"badges": n}`` for the other).
+    The wire field is ``badge`` (an integer, always sent): Pushwoosh's own iOS SDK sends that key.
+
+    Source: SDK code, https://github.com/Pushwoosh/pushwoosh-phonegap-plugin/blob/master/src/ios/PWSendBadgeRequest.m
     """
 
     path = "/json/1.3/setBadge"
     token = TokenKind.DEVICE
 
-    badge: int | None = None
+    badge: int
 
 
 @attrs.frozen(kw_only=True)
@@ -188,9 +198,11 @@ class ApplicationOpened(OpenResult):
 class ApplicationOpen(OnDeviceFromClientCode[ApplicationOpened]):
     """Record an app open; the first one creates the device record (no push token yet).
 
-    From client code. The SDKs also send the app package as ``package`` or ``android_package``
-    (which one is unclear): pass it in ``extra``. The reply is ``null`` or an undocumented object.
-    Not idempotent: a repeat counts a second open.
+    The SDKs also send the app package as ``package`` or ``android_package`` (which one is
+    unclear): pass it in ``extra``. The reply is ``null`` or an undocumented object. Not
+    idempotent: a repeat counts a second open.
+
+    Source: SDK code, https://github.com/Pushwoosh/pushwoosh-ios-sdk/blob/master/iOS_SDK/Pushwoosh/Pushwoosh/Network/Requests/Statistics/PWAppOpenRequest.m
     """
 
     path = "/json/1.3/applicationOpen"
@@ -223,7 +235,10 @@ class PushReport(OnDeviceFromClientCode[Ack]):
 
 @attrs.frozen(kw_only=True)
 class PushStat(PushReport):
-    """Record that a push was opened. From client code. Not idempotent: a repeat counts twice."""
+    """Record that a push was opened. Not idempotent: a repeat counts twice.
+
+    Source: SDK code, https://github.com/Pushwoosh/pushwoosh-ios-sdk/blob/master/iOS_SDK/Pushwoosh/Pushwoosh/Network/Requests/Statistics/Push%20Tracking/Push%20Stat/PWPushStatRequest.m
+    """
 
     path = "/json/1.3/pushStat"
     token = TokenKind.DEVICE
@@ -232,7 +247,10 @@ class PushStat(PushReport):
 
 @attrs.frozen(kw_only=True)
 class MessageDeliveryEvent(PushReport):
-    """Record that a push was delivered. From client code. Not idempotent: a repeat counts twice."""
+    """Record that a push was delivered. Not idempotent: a repeat counts twice.
+
+    Source: SDK code, https://github.com/Pushwoosh/pushwoosh-ios-sdk
+    """
 
     path = "/json/1.3/messageDeliveryEvent"
     token = TokenKind.DEVICE
@@ -241,9 +259,11 @@ class MessageDeliveryEvent(PushReport):
 
 @attrs.frozen(kw_only=True)
 class SetPurchase(OnDeviceFromClientCode[Ack]):
-    """Record an in-app purchase. From client code (the ``transactionDate`` format is not known).
+    """Record an in-app purchase (the ``transactionDate`` format is not known).
 
     Not idempotent: a repeat records a second purchase.
+
+    Source: SDK code, https://github.com/Pushwoosh/web-push-notifications
     """
 
     path = "/json/1.3/setPurchase"
@@ -267,7 +287,10 @@ class DeviceStatus(OpenResult):
 
 @attrs.frozen(kw_only=True)
 class CheckDevice(OnDeviceFromClientCode[DeviceStatus]):
-    """Check whether a device is registered. From client code."""
+    """Check whether a device is registered.
+
+    Source: SDK code, https://github.com/Pushwoosh/web-push-notifications
+    """
 
     path = "/json/1.3/checkDevice"
     token = TokenKind.DEVICE
@@ -275,9 +298,11 @@ class CheckDevice(OnDeviceFromClientCode[DeviceStatus]):
 
 @attrs.frozen(kw_only=True)
 class DeleteDevice(OnDeviceFromClientCode[Ack]):
-    """Delete a device record. From client code, labelled internal and liable to change.
+    """Delete a device record. Labelled internal in the SDK and liable to change.
 
     For GDPR-style deletion prefer :class:`DeleteUser`.
+
+    Source: SDK code, https://github.com/Pushwoosh/web-push-notifications
     """
 
     path = "/json/1.3/deleteDevice"
@@ -289,6 +314,8 @@ class RegisterUser(OnDevice[Ack]):
     """Link a device to a User ID (the hwid is used when ``user_id`` is unset).
 
     May be called before the device has a push token. For emails use ``registerEmailUser``.
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/user-centric-api
     """
 
     path = "/json/1.3/registerUser"
@@ -318,9 +345,11 @@ class Accepted(OpenResult):
 class DeleteUser(Command[Accepted]):
     """Delete a user and every linked device, email and phone number; drop them from journeys.
 
-    Asynchronous: success means "accepted". Pushwoosh's page shows a ``Token`` device-token
-    header; whether the body is wrapped in ``{"request": ...}`` is not confirmed (sent unwrapped,
-    like the other ``/api/v2`` bodies). An email as ``user_id`` works only if it is the User ID.
+    Asynchronous: success means "accepted" (HTTP 200). The page gives a ``Token`` device-token
+    header, ``Content-Type: application/json`` and a bare body (``application``, ``user_id``). An
+    email as ``user_id`` works only if it is the User ID.
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/user-centric-api
     """
 
     path = "/api/v2/device-api/deleteUser"
@@ -332,9 +361,9 @@ class DeleteUser(Command[Accepted]):
 
 @attrs.frozen(kw_only=True)
 class EventHit(Result):
-    """The hit ``postEvent`` recorded: its code (e.g. ``61BC9-84DD0``)."""
+    """The hit ``postEvent`` recorded: its code (e.g. ``61BC9-84DD0``), always in the reply."""
 
-    code: str | None = None
+    code: str = attrs.field(validator=non_empty)
 
 
 @attrs.frozen(kw_only=True)
@@ -343,6 +372,8 @@ class PostEvent(Command[EventHit]):
 
     ``hwid`` is what lets the user enter Customer Journeys; ``attributes`` is always sent, ``{}``
     when empty. Not idempotent: a repeat posts a second hit (and may trigger journeys again).
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/user-centric-api
     """
 
     path = "/json/1.3/postEvent"

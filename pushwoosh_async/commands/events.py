@@ -76,9 +76,9 @@ def _attributes(
 
 @attrs.frozen(kw_only=True)
 class EventCreated(Result):
-    """The id of the created event."""
+    """The id of the created event (always in the reply)."""
 
-    event: int | None = None
+    event: int
 
 
 @attrs.frozen(kw_only=True)
@@ -87,6 +87,8 @@ class CreateEvent(Command[EventCreated]):
 
     ``application`` defaults to the client's. A 403 means e.g. the account's events limit is
     reached.
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/events
     """
 
     path = "/json/1.3/createEvent"

@@ -1,7 +1,7 @@
 """Inbox: read a user's inbox and report what happened to a message (device token, in the header).
 
-Both methods are documented; the fields of one inbox message are not, so :class:`InboxMessage`
-models the ones Pushwoosh's SDKs read and keeps the rest in ``extra``.
+Both methods are documented, and so is one inbox message's shape (its reply example);
+:class:`InboxMessage` keeps keys it does not model in ``extra``.
 """
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ def _optional_device_type(value: int | None) -> int | None:
 class InboxMessage(OpenObject):
     """One inbox message.
 
-    Only ``order`` is named in the docs (it is the ``inbox_code`` :class:`InboxStatus` takes); the
-    other fields are named as the SDKs read them, and unknown keys land in ``extra``.
+    ``order`` is the ``inbox_code`` :class:`InboxStatus` takes; ``image`` is named as the SDKs read
+    it; unknown keys land in ``extra``. The docs write the timestamps as strings.
     """
 
     order: str | None = None
@@ -62,11 +62,14 @@ class InboxMessage(OpenObject):
     title: str | None = None
     image: str | None = None
     send_date: int | str | None = None
+    """When the message was put in the inbox (a Unix timestamp)."""
     rt: int | str | None = None
-    """Expiry (remove) time, as the SDKs read it."""
+    """When it is removed from the inbox (a Unix timestamp)."""
     status: int | None = None
+    """1 delivered, 2 read, 3 opened, 4 deleted by the user, 5 deleted in the Control Panel."""
     hash: str | None = None
-    action_type: int | None = None
+    action_type: int | str | None = None
+    """What opening it does, e.g. ``"RichMedia"``."""
     action_params: Any = None
 
 
@@ -81,14 +84,17 @@ def _codes(value: Iterable[str] | None) -> tuple[str, ...]:
 
 @attrs.frozen(kw_only=True)
 class InboxMessages(Result):
-    """One page of a user's inbox. ``next`` is the cursor for the following page (``""``: none)."""
+    """One page of a user's inbox. ``next`` is the cursor for the following page (``""``: none).
 
-    messages: tuple[InboxMessage, ...] = attrs.field(default=(), converter=_messages)
-    next: str = ""
-    deleted: tuple[str, ...] = attrs.field(default=(), converter=_codes)
+    Every key is in each documented reply, so a reply lacking one is a ``DecodeError``.
+    """
+
+    messages: tuple[InboxMessage, ...] = attrs.field(converter=_messages)
+    next: str
+    deleted: tuple[str, ...] = attrs.field(converter=_codes)
     """Codes of messages deleted in the Control Panel: drop them from a local copy."""
-    new_inbox: int = 0
-    """Messages created since ``last_request_time``."""
+    new_inbox: int
+    """How many inbox messages of the user are delivered and not yet read (usable as a badge)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -97,6 +103,8 @@ class GetInboxMessages(Command[InboxMessages]):
 
     ``user_id`` is the device's hwid when the user has no custom User ID. ``count=0`` returns
     every message.
+
+    Source: documented, https://docs.pushwoosh.com/platform-docs/api-reference/message-inbox
     """
 
     path = "/json/1.3/getInboxMessages"
@@ -108,6 +116,7 @@ class GetInboxMessages(Command[InboxMessages]):
     count: int | None = None
     last_request_time: int | None = None
     """Unix time of the previous request, for the new-message counter (Web SDK)."""
+    device_type: int | None = attrs.field(default=None, converter=_optional_device_type)
     application: str | None = None
 
 
@@ -117,6 +126,8 @@ class InboxStatus(Command[Ack]):
 
     ``inbox_code`` is the message's ``order`` from :class:`GetInboxMessages`; ``status`` takes an
     :class:`InboxMessageStatus` or its number.
+
+    Source: documented, https://docs.pushwoosh.com/platform-docs/api-reference/message-inbox
     """
 
     path = "/json/1.3/inboxStatus"

@@ -57,6 +57,12 @@ def _reported_type(value: TagType | int | None) -> TagType | int | None:
         return value
 
 
+def _request_id(_: Any, __: attrs.Attribute[Any], value: str) -> None:
+    if not value:
+        msg = f"request_id must be a non-empty string, got {value!r}"
+        raise ValidationError(msg)
+
+
 def _tag_name(_: Any, __: attrs.Attribute[Any], value: str) -> None:
     if not value:
         msg = "a tag name must not be empty"
@@ -92,14 +98,17 @@ def _tag_ref(value: TagRef | str | Mapping[str, Any]) -> TagRef:
 
 @attrs.frozen(kw_only=True)
 class TagResult(Result):
-    """``{"result": true}``: the tag change was accepted."""
+    """``{"result": true}``: the tag change was accepted (``result`` is always in the reply)."""
 
-    result: bool = False
+    result: bool
 
 
 @attrs.frozen(kw_only=True)
 class AddTag(Command[TagResult]):
-    """Create a tag. Older docs say Custom Plan / Private Offering accounts only."""
+    """Create a tag. The docs say Custom Plan accounts only.
+
+    Source: documented, https://docs.pushwoosh.com/platform-docs/api-reference/tags
+    """
 
     path = "/json/1.3/addTag"
     token = TokenKind.SERVER
@@ -109,7 +118,10 @@ class AddTag(Command[TagResult]):
 
 @attrs.frozen(kw_only=True)
 class DeleteTag(Command[TagResult]):
-    """Delete a tag and every value stored under it. ``tag`` may be given as its name."""
+    """Delete a tag and every value stored under it. ``tag`` may be given as its name.
+
+    Source: documented, https://docs.pushwoosh.com/platform-docs/api-reference/tags
+    """
 
     path = "/json/1.3/deleteTag"
     token = TokenKind.SERVER
@@ -135,14 +147,17 @@ def _tag_infos(value: Iterable[TagInfo | Mapping[str, Any]] | None) -> tuple[Tag
 
 @attrs.frozen(kw_only=True)
 class TagList(Result):
-    """Every tag of the account."""
+    """Every tag of the account (``tags`` is always in the reply)."""
 
-    tags: tuple[TagInfo, ...] = attrs.field(default=(), converter=_tag_infos)
+    tags: tuple[TagInfo, ...] = attrs.field(converter=_tag_infos)
 
 
 @attrs.frozen(kw_only=True)
 class ListTags(Command[TagList]):
-    """List the account's tags with their types."""
+    """List the account's tags with their types.
+
+    Source: documented, https://docs.pushwoosh.com/platform-docs/api-reference/tags
+    """
 
     path = "/json/1.3/listTags"
     token = TokenKind.SERVER
@@ -158,11 +173,11 @@ def _optional_devices(
 class BulkSetTagsLegacyJob(OpenResult):
     """The job the legacy ``bulkSetTags`` started; its outcome is read with ``getResults``.
 
-    Only ``request_id`` is known (from a third-party checklist); other reply keys land in
-    ``extra``.
+    Only ``request_id`` is known, and it is required (an empty one is refused); other reply keys
+    land in ``extra``.
     """
 
-    request_id: str | None = None
+    request_id: str = attrs.field(validator=_request_id)
 
 
 @attrs.frozen(kw_only=True)
@@ -172,6 +187,9 @@ class BulkSetTagsLegacy(OpenCommand[BulkSetTagsLegacyJob]):
     Uncertain: only ``application`` was captured from an old docs revision. ``devices`` is
     assumed to take the same entries as the v2 ``BulkSetTags``; anything else goes in ``extra``
     and is sent as given. Not idempotent (``append`` would apply twice), so never retried.
+    Inferred: the request beyond ``application`` and the ``request_id`` reply.
+
+    Source: inferred, https://docs.pushwoosh.com/platform-docs/api-reference/tags
     """
 
     path = "/json/1.3/bulkSetTags"

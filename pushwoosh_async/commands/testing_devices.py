@@ -28,14 +28,16 @@ def _optional_device_type(value: DeviceType | int | str | None) -> int | None:
 class CreateTestDevice(Command[Ack]):
     """Mark a device (by its push token) as a test device of an application.
 
-    The docs' example carries no token and the Android SDK calls it with the device token; the
-    catalogue says either token works. It is modelled as a server-token method (``auth`` in the
-    body), which suits a back end; to send it with the device token, subclass it with
-    ``token = TokenKind.DEVICE``. ``auto_created`` and ``language`` are seen in the Android SDK.
+    A Device API method: the device token goes in the ``Authorization: Token`` header and the body
+    carries no ``auth``. Inferred: the page lists no ``auth`` field (its neighbour
+    ``listTestDevices`` does) and Pushwoosh's SDKs send this call with the device token.
+    ``auto_created`` and ``language`` are seen in the Android SDK.
+
+    Source: inferred, https://docs.pushwoosh.com/developer/api-reference/test-devices
     """
 
     path = "/json/1.3/createTestDevice"
-    token = TokenKind.SERVER
+    token = TokenKind.DEVICE
 
     push_token: str = attrs.field(validator=non_empty)
     device_type: int = attrs.field(converter=_device_type)
@@ -66,18 +68,19 @@ def _devices(value: Iterable[TestDevice | Mapping[str, Any]]) -> tuple[TestDevic
 
 @attrs.frozen(kw_only=True)
 class TestDevices(Result):
-    """The test devices of an application."""
+    """The test devices of an application (``TestDevices`` is always in the reply)."""
 
     __test__ = False
 
-    devices: tuple[TestDevice, ...] = attrs.field(
-        default=(), converter=_devices, metadata=wire("TestDevices")
-    )
+    devices: tuple[TestDevice, ...] = attrs.field(converter=_devices, metadata=wire("TestDevices"))
 
 
 @attrs.frozen(kw_only=True)
 class ListTestDevices(Command[TestDevices]):
-    """List the test devices of an application."""
+    """List the test devices of an application.
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/test-devices
+    """
 
     path = "/json/1.3/listTestDevices"
     token = TokenKind.SERVER

@@ -1,7 +1,8 @@
-"""User-centric methods Pushwoosh does not document (named in a third-party checklist only).
+"""User-centric methods whose requests Pushwoosh's current pages do not give.
 
-Both requests are modelled by analogy with their documented neighbours and are unconfirmed;
-each takes ``extra`` for keys it does not model.
+``getUsersDetails`` is named on an older revision of the User Centric API page; ``unregisterUser``
+only in client checklists. Both requests are modelled by analogy with their documented neighbours
+and each takes ``extra`` for keys it does not model.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ class UnregisterUser(OpenCommand[Ack]):
     The catalogue knows neither the token nor the fields. It is modelled like ``registerUser``:
     device token in the header, ``application``, ``hwid`` and ``userId``. Subclass it with
     ``token = TokenKind.SERVER`` if Pushwoosh wants the server token.
+
+    Source: inferred, https://docs.pushwoosh.com/developer/api-reference/user-centric-api
     """
 
     path = "/json/1.3/unregisterUser"
@@ -42,8 +45,10 @@ class UnregisterUser(OpenCommand[Ack]):
 class GetUsersDetails(OpenCommand[ScheduledRequest]):
     """Schedule a report on users; poll ``GetResults`` with the returned ``request_id``.
 
-    Only the name and the asynchronous reply are known (third-party checklist); the request's
-    parameters are not, so pass them in ``extra``.
+    Inferred: the page revision names the method but the request's parameters and the
+    asynchronous ``request_id`` reply are not shown, so pass parameters in ``extra``.
+
+    Source: inferred, https://docs.pushwoosh.com/platform-docs/api-reference/user-centric-api
     """
 
     path = "/json/1.3/getUsersDetails"

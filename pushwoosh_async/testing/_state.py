@@ -87,6 +87,26 @@ class Account:
     posted_events: list[dict[str, Any]] = attrs.field(factory=list)
     """Every ``postEvent`` received, in order."""
 
+    # --- device, users, tags, events, test devices, inbox (the Device API sections) -----------
+    badges: dict[tuple[str, str], int] = attrs.field(factory=dict)
+    """(application, hwid) -> the badge ``setBadge`` last reported."""
+    last_opens: dict[tuple[str, str], dt.datetime] = attrs.field(factory=dict)
+    """(application, hwid) -> when ``applicationOpen`` last reported the app opened (UTC)."""
+    opens: list[dict[str, Any]] = attrs.field(factory=list)
+    """Every ``pushStat`` (a push opened), in order: ``application``, ``hwid``, ``hash``,
+    ``message`` (the code of the message whose hash it names, or ``None``) and ``at`` (UTC)."""
+    deliveries: list[dict[str, Any]] = attrs.field(factory=list)
+    """Every ``messageDeliveryEvent`` (a push delivered), in order, with the keys of ``opens``."""
+    purchases: list[dict[str, Any]] = attrs.field(factory=list)
+    """Every ``setPurchase``, in order: ``application``, ``hwid`` and the purchase's wire keys."""
+    test_devices: dict[tuple[str, str], dict[str, Any]] = attrs.field(factory=dict)
+    """(application, push token) -> ``name``, ``device_type``, ``description`` as created."""
+    tag_scopes: dict[str, bool] = attrs.field(factory=dict)
+    """Tag name -> whether ``addTag`` made it application-specific (``listTags`` reports it)."""
+    inbox_states: dict[tuple[str, str, str], int] = attrs.field(factory=dict)
+    """(application, user id or hwid, message code) -> inbox status (2 read, 3 opened, 4 deleted);
+    a message without an entry is delivered (1)."""
+
     def device(self, application: str, hwid: str) -> Device | None:
         """The device ``hwid`` of ``application``, if registered."""
         return self.devices.get((application, hwid))

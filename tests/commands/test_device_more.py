@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import respx
 
-from pushwoosh_async import GetTags, RegisterDevice, SetTags
+from pushwoosh_async import GetTags, PushwooshClient, RegisterDevice, SetTags
 from pushwoosh_async.commands import Ack, Tags
 from pushwoosh_async.commands.device import (
     Accepted,
@@ -26,8 +27,8 @@ from pushwoosh_async.commands.device import (
     UnregisterDevice,
 )
 from pushwoosh_async.enums import DeviceType
-from pushwoosh_async.errors import ValidationError
-from tests.commands.wire import WireCase, device_v2, v13_device
+from pushwoosh_async.errors import DecodeError, ValidationError
+from tests.commands.wire import WireCase, device_v2, send, v13_device
 from tests.support import APPLICATION, ok
 
 HWID = "5E0C7A1F-3B2D-4E8A-9C61-0D2F4B7A9E13"
@@ -106,9 +107,9 @@ CASES = [
         result=Ack(),
     ),
     WireCase(
-        "setBadge-extra",
-        SetBadge(hwid=HWID, extra={"badges": 3}),
-        **device_call("setBadge", {"hwid": HWID, "badges": 3}),
+        "setBadge-badge",
+        SetBadge(hwid=HWID, badge=3),
+        **device_call("setBadge", {"hwid": HWID, "badge": 3}),
         reply=ok(),
         result=Ack(),
     ),
@@ -230,8 +231,8 @@ CASES = [
         "postEvent-always-sends-attributes",
         PostEvent(user_id="u1", event="Login"),
         **device_call("postEvent", {"userId": "u1", "event": "Login", "attributes": {}}),
-        reply=ok(),
-        result=EventHit(),
+        reply=ok({"code": "61BC9-84DD1"}),
+        result=EventHit(code="61BC9-84DD1"),
     ),
     # deleteUser: the v2 device API path, unwrapped body (snake_case user_id), header token.
     WireCase(
@@ -242,6 +243,29 @@ CASES = [
         result=Accepted(),
     ),
 ]
+
+
+@pytest.mark.parametrize(
+    ("command", "reply"),
+    [
+        pytest.param(GetTags(hwid=HWID), ok({}), id="getTags-without-result"),
+        pytest.param(GetTags(hwid=HWID), ok(), id="getTags-null-response"),
+        pytest.param(PostEvent(hwid=HWID, event="Login"), ok({}), id="postEvent-without-code"),
+        pytest.param(PostEvent(hwid=HWID, event="Login"), ok({"code": ""}), id="postEvent-empty"),
+    ],
+)
+async def test_a_reply_without_its_required_key_is_a_decode_error(
+    pw: PushwooshClient, router: respx.Router, command: Any, reply: Any
+) -> None:
+    """getTags always answers ``result`` and postEvent a non-empty ``code``: anything less fails."""
+    with pytest.raises(DecodeError):
+        await send(pw, router, command, reply)
+
+
+def test_set_badge_needs_the_badge() -> None:
+    """setBadge without a badge number is a programming error, not a silent no-op."""
+    with pytest.raises(TypeError, match="badge"):
+        SetBadge(hwid=HWID)  # type: ignore[call-arg]
 
 
 def test_accepted_reads_any_body() -> None:

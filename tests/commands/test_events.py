@@ -14,7 +14,7 @@ from pushwoosh_async.commands.events import (
     EventAttributeType,
     EventCreated,
 )
-from pushwoosh_async.errors import Forbidden, ValidationError
+from pushwoosh_async.errors import DecodeError, Forbidden, ValidationError
 from tests.commands.wire import WireCase, send, v13_server
 from tests.support import APPLICATION, ok
 
@@ -78,6 +78,14 @@ def test_limits(kwargs: dict[str, Any], message: str) -> None:
     """A createEvent over the documented length limits, or with an unknown type, is refused."""
     with pytest.raises(ValidationError, match=message):
         CreateEvent(**kwargs)
+
+
+async def test_a_reply_without_the_event_id_is_a_decode_error(
+    pw: PushwooshClient, router: respx.Router
+) -> None:
+    """createEvent always answers the new event's id."""
+    with pytest.raises(DecodeError):
+        await send(pw, router, CreateEvent(name="E"), ok({}))
 
 
 def test_limits_are_inclusive() -> None:

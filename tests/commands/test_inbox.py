@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import respx
 
+from pushwoosh_async import PushwooshClient
 from pushwoosh_async.commands import Ack
 from pushwoosh_async.commands.inbox import (
     GetInboxMessages,
@@ -14,8 +16,8 @@ from pushwoosh_async.commands.inbox import (
     InboxMessageStatus,
     InboxStatus,
 )
-from pushwoosh_async.errors import ValidationError
-from tests.commands.wire import DEVICE_AUTH, WireCase, v13_device
+from pushwoosh_async.errors import DecodeError, ValidationError
+from tests.commands.wire import DEVICE_AUTH, WireCase, send, v13_device
 from tests.support import API, APPLICATION, example, ok
 
 HWID = "5E0C7A1F-3B2D-4E8A-9C61-0D2F4B7A9E13"
@@ -69,7 +71,41 @@ CASES = [
         headers=DEVICE_AUTH,
         body=EX["request"],
         reply=EX["response"],
-        result=InboxMessages(),
+        result=InboxMessages(messages=(), next="", deleted=(), new_inbox=0),
+    ),
+    # The documentation page's two request examples (their reply examples are truncated with
+    # "...", so they are not vendored under tests/data/documented).
+    WireCase(
+        "getInboxMessages-documented-device-type",
+        GetInboxMessages(application="XXXXX-XXXXX", user_id="user_name_1", device_type=1),
+        **v13_device(
+            "getInboxMessages",
+            {"application": "XXXXX-XXXXX", "userId": "user_name_1", "device_type": 1},
+        ),
+        reply=EX["response"],
+        result=InboxMessages(messages=(), next="", deleted=(), new_inbox=0),
+    ),
+    WireCase(
+        "getInboxMessages-documented-paging",
+        GetInboxMessages(
+            application="XXXXX-XXXXX",
+            user_id="user_name_1",
+            hwid="some_hwid",
+            last_code="",
+            count=20,
+        ),
+        **v13_device(
+            "getInboxMessages",
+            {
+                "application": "XXXXX-XXXXX",
+                "userId": "user_name_1",
+                "hwid": "some_hwid",
+                "last_code": "",
+                "count": 20,
+            },
+        ),
+        reply=EX["response"],
+        result=InboxMessages(messages=(), next="", deleted=(), new_inbox=0),
     ),
     # A page's messages are structured; keys not modelled land in the message's extra.
     WireCase(
@@ -116,6 +152,17 @@ CASES = [
     ),
     WireCase("inboxStatus-raw-int", inbox_status(2), **READ, reply=ok(), result=Ack()),
 ]
+
+
+@pytest.mark.parametrize("missing", ["messages", "next", "deleted", "new_inbox"])
+async def test_a_page_without_one_of_its_keys_is_a_decode_error(
+    pw: PushwooshClient, router: respx.Router, missing: str
+) -> None:
+    """Every documented key of an inbox page is required: a reply lacking one is refused."""
+    page = {"messages": [], "next": "", "deleted": [], "new_inbox": 0}
+    del page[missing]
+    with pytest.raises(DecodeError):
+        await send(pw, router, GetInboxMessages(user_id=HWID), ok(page))
 
 
 def test_inbox_status_is_a_closed_set() -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from typing import Any
 
+import pytest
+import respx
+
+from pushwoosh_async import PushwooshClient
 from pushwoosh_async.commands.tags import (
     AddTag,
     BulkSetTagsLegacy,
@@ -17,8 +21,8 @@ from pushwoosh_async.commands.tags import (
     TagType,
 )
 from pushwoosh_async.enums import ListOperator
-from pushwoosh_async.errors import ValidationError
-from tests.commands.wire import WireCase, v13_server
+from pushwoosh_async.errors import DecodeError, ValidationError
+from tests.commands.wire import WireCase, send, v13_server
 from tests.support import APPLICATION, ok
 
 CASES = [
@@ -104,6 +108,24 @@ CASES = [
         result=BulkSetTagsLegacyJob(request_id="REQ-1", extra={"status": "Pending"}),
     ),
 ]
+
+
+@pytest.mark.parametrize(
+    ("command", "reply"),
+    [
+        pytest.param(AddTag(tag={"name": "t", "type": 1}), ok({}), id="addTag-without-result"),
+        pytest.param(DeleteTag(tag="t"), ok(), id="deleteTag-null"),
+        pytest.param(ListTags(), ok({}), id="listTags-without-tags"),
+        pytest.param(BulkSetTagsLegacy(), ok({"status": "Pending"}), id="bulkSetTags-no-id"),
+        pytest.param(BulkSetTagsLegacy(), ok({"request_id": ""}), id="bulkSetTags-empty-id"),
+    ],
+)
+async def test_a_reply_without_its_required_key_is_a_decode_error(
+    pw: PushwooshClient, router: respx.Router, command: Any, reply: Any
+) -> None:
+    """``result``, ``tags`` and a non-empty ``request_id`` are always in these replies."""
+    with pytest.raises(DecodeError):
+        await send(pw, router, command, reply)
 
 
 def test_tag_type_accepts_raw_ints_and_refuses_unknown() -> None:

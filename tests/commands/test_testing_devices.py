@@ -1,9 +1,11 @@
-"""Test device commands: createTestDevice (modelled with the server token), listTestDevices."""
+"""Test device commands: createTestDevice (a Device API call), listTestDevices (server token)."""
 
 from __future__ import annotations
 
 import pytest
+import respx
 
+from pushwoosh_async import PushwooshClient
 from pushwoosh_async.commands import Ack, Command
 from pushwoosh_async.commands.testing_devices import (
     CreateTestDevice,
@@ -12,8 +14,8 @@ from pushwoosh_async.commands.testing_devices import (
     TestDevices,
 )
 from pushwoosh_async.enums import DeviceType
-from pushwoosh_async.errors import ValidationError
-from tests.commands.wire import NO_AUTH, WireCase, v13_server
+from pushwoosh_async.errors import DecodeError, ValidationError
+from tests.commands.wire import NO_AUTH, WireCase, send, v13_device
 from tests.support import API, APPLICATION, example, ok
 
 EX = example("test_devices.listTestDevices.json")
@@ -24,7 +26,7 @@ CASES = [
         CreateTestDevice(
             push_token="e3b0c442", device_type=DeviceType.IOS, name="QA iPhone", description="iOS"
         ),
-        **v13_server(
+        **v13_device(
             "createTestDevice",
             {
                 "application": APPLICATION,
@@ -58,6 +60,14 @@ CASES = [
         ),
     ),
 ]
+
+
+async def test_a_listing_without_test_devices_key_is_a_decode_error(
+    pw: PushwooshClient, router: respx.Router
+) -> None:
+    """listTestDevices always answers ``TestDevices``; a reply without it is not an empty list."""
+    with pytest.raises(DecodeError):
+        await send(pw, router, ListTestDevices(), ok({}))
 
 
 def test_create_test_device_needs_token_and_name() -> None:

@@ -17,13 +17,17 @@ from pushwoosh_async.testing.handlers import (
     applications,
     audience,
     device,
+    device_reports,
     events,
     geozones,
+    inbox,
     messages,
     presets,
     segmentation,
     statistics,
     tags,
+    testing_devices,
+    users,
 )
 from pushwoosh_async.testing.handlers.table import Handler
 
@@ -33,12 +37,16 @@ HANDLERS: Final[Mapping[str, Handler]] = {
     **applications.HANDLERS,
     **audience.HANDLERS,
     **device.HANDLERS,
+    **device_reports.HANDLERS,
     **events.HANDLERS,
     **geozones.HANDLERS,
+    **inbox.HANDLERS,
     **messages.HANDLERS,
     **presets.HANDLERS,
     **segmentation.HANDLERS,
     **statistics.HANDLERS,
     **tags.HANDLERS,
+    **testing_devices.HANDLERS,
+    **users.HANDLERS,
 }
 """The modelled methods, by wire method name (``Command.method``)."""
