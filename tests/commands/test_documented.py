@@ -35,6 +35,7 @@ from pushwoosh_async.codec import request_object
 from pushwoosh_async.commands import Command, OpenResult, TokenKind
 from pushwoosh_async.commands._base import KeyedSend
 from pushwoosh_async.commands._source import Confidence
+from pushwoosh_async.errors import DecodeError
 from pushwoosh_async.families import family_of
 from pushwoosh_async.testing._routes import find
 from tests.support import API_TOKEN, DEVICE_TOKEN
@@ -111,7 +112,12 @@ async def test_the_documented_request_is_what_the_client_sends(path: Path) -> No
     async with PushwooshClient(
         API_TOKEN, device_token=DEVICE_TOKEN, transport=httpx.MockTransport(answer)
     ) as pw:
-        result = await pw(command)
+        try:
+            result = await pw(command)
+        except DecodeError:
+            if reply is not None:
+                raise
+            result = None  # the page shows no reply: only the request is compared
 
     (request,) = seen
     assert request.method == verb
