@@ -8,6 +8,7 @@ from pushwoosh_async import BulkSetTags
 from pushwoosh_async.commands import BulkSetTagsJob, DeviceTags
 from pushwoosh_async.commands.audience import (
     BulkDevice,
+    BulkDeviceOutcome,
     BulkRegisterDevice,
     BulkRegisterDeviceResult,
     BulkSetTagsJobStatus,
@@ -60,15 +61,40 @@ CASES = [
         "bulkSetTags-status-get",
         BulkSetTagsStatus(request_id=REQUEST_ID),
         **server_get(f"/api/v2/audience/bulkSetTags/{REQUEST_ID}"),
-        reply={"status": "Pending", "done": 10},
-        result=BulkSetTagsJobStatus(status="Pending", extra={"done": 10}),
+        reply={"request_id": REQUEST_ID, "status": "Pending", "progress": 10, "eta": 3},
+        result=BulkSetTagsJobStatus(
+            request_id=REQUEST_ID, status="Pending", progress=10, extra={"eta": 3}
+        ),
     ),
+    # detailed=True is a JSON boolean in the query, as the page writes ?detailed=false.
     WireCase(
-        "bulkSetTags-status-extra-in-query",
-        BulkSetTagsStatus(request_id="r-1", extra={"verbose": "1"}),
-        **server_get("/api/v2/audience/bulkSetTags/r-1?verbose=1"),
-        reply={"status": "x"},
-        result=BulkSetTagsJobStatus(status="x"),
+        "bulkSetTags-status-detailed",
+        BulkSetTagsStatus(request_id="r-1", detailed=True, extra={"verbose": "1"}),
+        **server_get("/api/v2/audience/bulkSetTags/r-1?detailed=true&verbose=1"),
+        reply={
+            "request_id": "r-1",
+            "status": "Completed",
+            "progress": 100,
+            "devices_success": 1,
+            "devices_not_found": 1,
+            "devices_failed": 0,
+            "devices": [
+                {"hwid": HWID, "status": "done"},
+                {"user_id": "u-9", "status": "not_found", "errors": ["user not found"]},
+            ],
+        },
+        result=BulkSetTagsJobStatus(
+            request_id="r-1",
+            status="Completed",
+            progress=100,
+            devices_success=1,
+            devices_not_found=1,
+            devices_failed=0,
+            devices=(
+                BulkDeviceOutcome(hwid=HWID, status="done"),
+                BulkDeviceOutcome(user_id="u-9", status="not_found", errors=("user not found",)),
+            ),
+        ),
     ),
     # Unwrapped body with auth and the client's application; unknown reply keys in extra.
     WireCase(
