@@ -154,6 +154,10 @@ class Command(Generic[R]):
     """Set on paginated listings: how ``pw.paginate`` reads the next page."""
     provenance: ClassVar[Source | None] = None
     """The page the method was checked against: the docstring's ``Source:`` line."""
+    needs_application: ClassVar[bool] = True
+    """Whether a command with an ``application`` field must send one: the client's default fills
+    it in, and without a default the command is refused. ``False`` where the docs make it
+    optional (then it is sent only if set or defaulted)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -64,14 +64,16 @@ class CreateFilter(Command[FilterCreated]):
     (current docs), or the legacy ``conditions`` (``[[tag, operator, values], ...]``) joined by
     ``operator``. ``expiration_date`` (date or ``YYYY-MM-DD``): the filter is deleted then unless
     a preset or RSS feed uses it. The docs say ``application`` matters only for a High-Speed
-    setup; the client's default is sent like everywhere else. ``conditions``/``operator`` are the
-    older page's shape (https://docs.pushwoosh.com/platform-docs/api-reference/filters).
+    setup; the client's default is sent like everywhere else, and without one it is left out.
+    ``conditions``/``operator`` are the older page's shape
+    (https://docs.pushwoosh.com/platform-docs/api-reference/filters).
 
     Source: documented, https://docs.pushwoosh.com/developer/api-reference/segmentation-filters-api/
     """
 
     path = "/json/1.3/createFilter"
     token = TokenKind.SERVER
+    needs_application = False  # optional on the page: omitted when neither set nor defaulted
 
     name: str = attrs.field(validator=_required)
     filter_expression: str | None = None
