@@ -9,9 +9,8 @@ reply and error shapes). This module applies them, for every side of the wire:
   route with its token rule); :func:`body` renders the bytes a sender puts on the socket;
   :func:`decode` reads a reply into data and warnings or raises the typed error;
   ``Encoder.result`` structures the data into the command's result type;
-* the fake Pushwoosh: :func:`path_pattern` matches a request's path, :func:`token_rule` says
-  where its token must be, :func:`request_object` unwraps its body, :func:`reply_body` and
-  :func:`error_body` answer in the family's shapes;
+* the fake: :func:`path_pattern` matches a request's path, :func:`token_rule` says where its
+  token must be, :func:`request_object` unwraps it, :func:`reply_body`/:func:`error_body` answer;
 * the tests, which check all of the above against literal, documented bytes.
 
 Reading replies is deliberately tolerant: whatever the family, a reply is read by its shape
@@ -166,11 +165,12 @@ class Encoder:
             raise refusal(type(command).__name__, command) from None
         keys = self.application_keys
         if keys is not None and keys[0] not in payload and keys[1] not in payload:
-            if self.application is None:
+            if self.application is not None:
+                payload[keys[0]] = self.application
+            elif type(command).needs_application:
                 name = type(command).__name__
                 msg = f"{name} needs an application: set it on the command or the client"
                 raise ValidationError(msg)
-            payload[keys[0]] = self.application
         if not self.placeholders and self.route.http_method != "GET":
             url = self.route.url
         else:

@@ -56,7 +56,13 @@ async def test_filters_and_presets(fake: FakePushwoosh) -> None:
     """Filters and presets live in the account and are listed back."""
     unwrap(await call(fake, "createFilter", name="VIP", filter_expression=EVERYONE))
     listed = unwrap(await call(fake, "listFilters", application=APP))
-    assert listed == {"filters": [{"name": "VIP", "filter_expression": EVERYONE}]}
+    (entry,) = listed["filters"]
+    assert entry == {
+        "code": entry["code"],  # the documented listing carries the filter's code
+        "name": "VIP",
+        "filter_expression": EVERYONE,
+        "expiration_date": None,
+    }
     unwrap(await call(fake, "deleteFilter", name="VIP"))
     preset = {"content": {"message": "Hi"}, "segmentation": {"platforms": [1]}}
     code = unwrap(await call(fake, "createPreset", name="P", applicationCode=APP, **preset))["code"]

@@ -162,6 +162,10 @@ class Command(Generic[R]):
     calls it ``applicationCode``)."""
     group_key: ClassVar[str] = "applications_group"
     """The wire key that names an application group instead: when it is set, none is filled."""
+    needs_application: ClassVar[bool] = True
+    """Whether a command with an ``application`` field must send one: the client's default fills
+    it in, and without a default the command is refused. ``False`` where the docs make it
+    optional (then it is sent only if set or defaulted)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

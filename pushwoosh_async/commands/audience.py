@@ -23,6 +23,7 @@ from pushwoosh_async.errors import ValidationError
 
 __all__ = [
     "BulkDevice",
+    "BulkDeviceOutcome",
     "BulkRegisterDevice",
     "BulkRegisterDeviceResult",
     "BulkSetTags",
@@ -61,10 +62,13 @@ def _devices(value: Iterable[DeviceTags | Mapping[str, Any]]) -> tuple[DeviceTag
 
 @attrs.frozen(kw_only=True)
 class BulkSetTagsJob(Result):
-    """The server-side job ``bulkSetTags`` started; poll it by ``request_id``."""
+    """The server-side job ``bulkSetTags`` started; poll it by ``request_id``.
 
-    request_id: str
-    status: str = ""
+    Both keys are always in the documented reply: one without them is a DecodeError.
+    """
+
+    request_id: str = attrs.field(validator=non_empty)
+    status: str
 
 
 @attrs.frozen(kw_only=True)
@@ -72,7 +76,9 @@ class BulkSetTags(Command[BulkSetTagsJob]):
     """Set tags on many devices in one asynchronous job.
 
     Not idempotent (``append`` would apply twice) and it has no de-duplication key, so it is
-    never retried.
+    never retried. The page asks for at least 50 devices per call (not enforced here).
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/audience-api/
     """
 
     path = "/api/v2/audience/bulkSetTags"
@@ -86,14 +92,40 @@ class BulkSetTags(Command[BulkSetTagsJob]):
 
 
 @attrs.frozen(kw_only=True)
+class BulkDeviceOutcome(OpenObject):
+    """What a ``bulkSetTags`` job did to one device entry (in a ``detailed`` status)."""
+
+    status: str = ""
+    """``done``, ``not_found`` or ``failed``."""
+    hwid: str | None = None
+    user_id: str | None = None
+    push_token: str | None = None
+    errors: tuple[str, ...] = ()
+
+
+def _outcomes(
+    value: Iterable[BulkDeviceOutcome | Mapping[str, Any]] | None,
+) -> tuple[BulkDeviceOutcome, ...] | None:
+    return None if value is None else structure_many(value, BulkDeviceOutcome)
+
+
+@attrs.frozen(kw_only=True)
 class BulkSetTagsJobStatus(OpenResult):
     """The state of a ``bulkSetTags`` job.
 
-    Only ``status`` is known (``"Pending"`` is the one value seen); progress and result keys
-    were not captured and land in ``extra``.
+    ``status`` (``Pending``, ``Completed`` or ``Failed``) is required. The counts and the per-device
+    ``devices`` list (given for ``detailed=True``) are inferred names, see
+    :class:`BulkSetTagsStatus`; other keys land in ``extra``.
     """
 
-    status: str = ""
+    status: str = attrs.field(validator=non_empty)
+    request_id: str | None = None
+    progress: int | None = None
+    """Percent done."""
+    devices_success: int | None = None
+    devices_not_found: int | None = None
+    devices_failed: int | None = None
+    devices: tuple[BulkDeviceOutcome, ...] | None = attrs.field(default=None, converter=_outcomes)
 
 
 def _request_id(_: Any, __: attrs.Attribute[Any], value: str) -> None:
@@ -106,8 +138,13 @@ def _request_id(_: Any, __: attrs.Attribute[Any], value: str) -> None:
 class BulkSetTagsStatus(OpenCommand[BulkSetTagsJobStatus]):
     """Poll a ``bulkSetTags`` job by the ``request_id`` it answered.
 
-    The path is confirmed by a public proxy; how the server token travels on this GET was not
-    captured (the audience family's rule is applied). Extra query parameters go in ``extra``.
+    The page documents ``GET .../bulkSetTags/{request_id}?detailed=false`` (``detailed=True`` asks
+    for a per-device outcome list). Inferred: the stored copies of the page break off before its
+    header table and reply, so the server token goes the way every other body-less Pushwoosh v2
+    call takes it, ``Authorization: Token <server token>`` (the family's GET rule), and the reply
+    keys beyond ``status`` are recalled names. Extra query parameters go in ``extra``.
+
+    Source: inferred, https://docs.pushwoosh.com/platform-docs/api-reference/tags
     """
 
     path = "/api/v2/audience/bulkSetTags/{request_id}"
@@ -116,6 +153,7 @@ class BulkSetTagsStatus(OpenCommand[BulkSetTagsJobStatus]):
     token = TokenKind.SERVER
 
     request_id: str = attrs.field(validator=_request_id)
+    detailed: bool | None = None
 
 
 def _platform(value: DeviceType | int) -> int:
@@ -144,7 +182,7 @@ def _bulk_devices(value: Iterable[BulkDevice | Mapping[str, Any]]) -> tuple[Bulk
 
 @attrs.frozen(kw_only=True)
 class BulkRegisterDeviceResult(OpenResult):
-    """The reply of ``bulkRegisterDevice``: not captured.
+    """The reply of ``bulkRegisterDevice``: not documented.
 
     Assumed to resemble ``bulkSetTags`` (a ``request_id`` and ``status``); every other key lands
     in ``extra``.
@@ -158,8 +196,10 @@ class BulkRegisterDeviceResult(OpenResult):
 class BulkRegisterDevice(OpenCommand[BulkRegisterDeviceResult]):
     """Register many devices (with their tags) in one call.
 
-    Request fields are from the docs; the reply is not captured (see the result). Not
-    idempotent (``append`` would apply twice), so never retried. Unmodelled keys go in ``extra``.
+    Not idempotent (``append`` would apply twice), so never retried. Unmodelled keys go in
+    ``extra``. Inferred: the page documents the request; its reply is not shown (see the result).
+
+    Source: inferred, https://docs.pushwoosh.com/developer/api-reference/audience-api/
     """
 
     path = "/api/v2/audience/bulkRegisterDevice"

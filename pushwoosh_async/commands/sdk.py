@@ -1,9 +1,9 @@
 """Device API calls the Pushwoosh SDKs make for themselves (device token, in the header).
 
 None of these is in Pushwoosh's docs: names, fields and replies come from the public SDKs (Android,
-iOS, Web), so every command takes unknown request keys in ``extra`` and every result with data
-keeps unknown reply keys in ``extra``. Nested objects the SDKs treat as opaque (in-apps, pop-up
-forms, ``push_devices``) are plain JSON objects here.
+iOS, Web; each class's ``Source:`` line names the file), so every command takes unknown request
+keys in ``extra`` and every result with data keeps unknown reply keys in ``extra``. Nested objects
+the SDKs treat as opaque (in-apps, pop-up forms, ``push_devices``) are plain JSON objects here.
 """
 
 from __future__ import annotations
@@ -85,7 +85,10 @@ class InApps(OpenResult):
 
 @attrs.frozen(kw_only=True)
 class GetInApps(OnDeviceFromClientCode[InApps]):
-    """Fetch the in-app resources for a device. From SDK code; resource fields are not modelled."""
+    """Fetch the in-app resources for a device. From SDK code; resource fields are not modelled.
+
+    Source: SDK code, https://github.com/Pushwoosh/pushwoosh-android-sdk/blob/master/Sources/pushwoosh/src/main/java/com/pushwoosh/inapp/network/GetInAppsRequest.java
+    """
 
     path = "/json/1.3/getInApps"
     token = TokenKind.DEVICE
@@ -98,6 +101,8 @@ class TriggerInAppAction(OnDeviceFromClientCode[Ack]):
     """Report an in-app action (the SDKs send ``action="show"``). From SDK code.
 
     Not idempotent: a repeat counts a second display.
+
+    Source: SDK code, https://github.com/Pushwoosh/pushwoosh-android-sdk/blob/master/Sources/pushwoosh/src/main/java/com/pushwoosh/inapp/network/TriggerInAppActionRequest.java
     """
 
     path = "/json/1.3/triggerInAppAction"
@@ -117,22 +122,35 @@ class TriggerInAppAction(OnDeviceFromClientCode[Ack]):
 class RichMediaAction(OnDeviceFromClientCode[Ack]):
     """Report a rich media interaction. Not idempotent: a repeat counts twice.
 
-    From SDK code: ``action_type`` values are not known, and the further attributes the SDKs add
-    go in ``extra``.
+    Fields as the Android and iOS SDKs send them (snake_case on the wire); what the integer
+    ``action_type`` values mean is not in SDK code. ``action_attributes`` is a JSON string.
+
+    Source: SDK code, https://github.com/Pushwoosh/pushwoosh-android-sdk/blob/master/Sources/pushwoosh/src/main/java/com/pushwoosh/inapp/network/RichMediaActionRequest.java
     """
 
     path = "/json/1.3/richMediaAction"
     token = TokenKind.DEVICE
     idempotent = False
 
-    action_type: str | int
+    action_type: int
+    rich_media_code: str | None = None
+    inapp_code: str | None = None
+    message_hash: str | None = None
+    action_attributes: str | None = None
 
 
 @attrs.frozen(kw_only=True)
 class SetMADID(OnDeviceFromClientCode[Ack]):
-    """Set a device's mobile advertising id (Android SDK); ``madid=None`` sends ``null``."""
+    """Set a device's mobile advertising id; ``madid=None`` sends ``null``.
 
-    path = "/json/1.3/setMADID"
+    Both SDKs post it unwrapped to the Device API v2 path (``/api/v2/device-api/setMADID``) on
+    ``https://tracking.svc-nue.pushwoosh.com``; this goes to the client's API host (point a
+    client's ``base_url`` at the tracking host if your account needs it).
+
+    Source: SDK code, https://github.com/Pushwoosh/pushwoosh-ios-sdk/blob/master/iOS_SDK/Pushwoosh/PushwooshCore/Networking/Requests/Advertising/PWSetAdvertisingIdRequest.m
+    """
+
+    path = "/api/v2/device-api/setMADID"
     token = TokenKind.DEVICE
 
     madid: str | None = attrs.field(metadata=wire(always=True))
@@ -154,7 +172,10 @@ class Config(OpenResult):
 
 @attrs.frozen(kw_only=True)
 class GetConfig(OnDeviceFromClientCode[Config]):
-    """Read the Web SDK configuration of the named features. From Web SDK code."""
+    """Read the Web SDK configuration of the named features. From Web SDK code.
+
+    Source: SDK code, https://github.com/Pushwoosh/web-push-notifications/blob/master/src/modules/ApiClient/ApiClient.types.ts
+    """
 
     path = "/json/1.3/getConfig"
     token = TokenKind.DEVICE
@@ -169,6 +190,8 @@ class PageVisit(OnDeviceFromClientCode[Ack]):
     From Web SDK code, which posts it to the ``page_visit`` ``entrypoint`` that :class:`GetConfig`
     returns; this command goes to the client's API host (point a client's ``base_url`` at the
     entrypoint's host if they differ).
+
+    Source: SDK code, https://github.com/Pushwoosh/web-push-notifications/blob/master/src/modules/ApiClient/ApiClient.types.ts
     """
 
     path = "/json/1.3/pageVisit"
@@ -189,7 +212,10 @@ class PopupForms(OpenResult):
 
 @attrs.frozen(kw_only=True)
 class GetPopupForms(OnDeviceFromClientCode[PopupForms]):
-    """List the web pop-up forms for a device. From Web SDK code; form fields are not modelled."""
+    """List the web pop-up forms for a device. From Web SDK code; form fields are not modelled.
+
+    Source: SDK code, https://github.com/Pushwoosh/web-push-notifications/blob/master/src/modules/ApiClient/ApiClient.types.ts
+    """
 
     path = "/json/1.3/getPopupForms"
     token = TokenKind.DEVICE
@@ -206,7 +232,10 @@ class PopupFormContent(OpenResult):
 
 @attrs.frozen(kw_only=True)
 class GetPopupFormContent(OnDeviceFromClientCode[PopupFormContent]):
-    """Read one web pop-up form by code. From Web SDK code."""
+    """Read one web pop-up form by code. From Web SDK code.
+
+    Source: SDK code, https://github.com/Pushwoosh/web-push-notifications/blob/master/src/modules/ApiClient/ApiClient.types.ts
+    """
 
     path = "/json/1.3/getPopupFormContent"
     token = TokenKind.DEVICE
@@ -231,7 +260,10 @@ def _popup_event(value: PopupFormEvent | int) -> PopupFormEvent:
 
 @attrs.frozen(kw_only=True)
 class RecordPopupFormEvent(OnDeviceFromClientCode[Ack]):
-    """Record a pop-up form visit or impression. From Web SDK code. Not idempotent."""
+    """Record a pop-up form visit or impression. From Web SDK code. Not idempotent.
+
+    Source: SDK code, https://github.com/Pushwoosh/web-push-notifications/blob/master/src/modules/ApiClient/ApiClient.types.ts
+    """
 
     path = "/json/1.3/recordPopupFormEvent"
     token = TokenKind.DEVICE
@@ -249,7 +281,10 @@ class MergeUser(FromClientCode[Ack]):
     """Move ``old_user_id``'s devices to ``new_user_id`` (Android SDK).
 
     From SDK code: ``merge=True`` is read as "merge the old user's events and tags into the new
-    one", ``False`` as "drop them"; ``ts`` is assumed to be a Unix timestamp.
+    one", ``False`` as "drop them"; ``ts`` is what both SDKs send: the Unix time plus the device's
+    UTC offset (local time as a timestamp).
+
+    Source: SDK code, https://github.com/Pushwoosh/pushwoosh-android-sdk/blob/master/Sources/pushwoosh/src/main/java/com/pushwoosh/inapp/network/MergeUserRequest.java
     """
 
     path = "/json/1.3/mergeUser"
@@ -277,7 +312,10 @@ class RegisterNumber(FromClientCode[Ack]):
 class RegisterSmsNumber(RegisterNumber):
     """Register a phone number for SMS.
 
-    From SDK code; ``RegisterDevice`` with ``device_type`` 18 is the documented way.
+    From SDK code: the Web SDK types the request (``number``, ``userId``, ``ts_offset``) but itself
+    registers numbers with ``registerDevice`` and ``device_type`` 18, the documented way.
+
+    Source: SDK code, https://github.com/Pushwoosh/web-push-notifications/blob/master/src/modules/ApiClient/ApiClient.types.ts
     """
 
     path = "/json/1.3/registerSmsNumber"
@@ -288,8 +326,11 @@ class RegisterSmsNumber(RegisterNumber):
 class RegisterWhatsappNumber(RegisterNumber):
     """Register a phone number for WhatsApp.
 
-    From SDK code (whether ``number`` takes the ``whatsapp:`` prefix is unknown);
-    ``RegisterDevice`` with ``device_type`` 21 is the documented way.
+    From SDK code: the Web SDK types the request but itself registers numbers with
+    ``registerDevice`` and ``device_type`` 21, the documented way; it accepts an optional
+    ``whatsapp:`` prefix on the number.
+
+    Source: SDK code, https://github.com/Pushwoosh/web-push-notifications/blob/master/src/modules/ApiClient/ApiClient.types.ts
     """
 
     path = "/json/1.3/registerWhatsappNumber"
@@ -300,9 +341,13 @@ class RegisterWhatsappNumber(RegisterNumber):
 class MultiRegisterDevice(FromClientCode[Ack]):
     """Register several channels of one user in one call. From SDK code.
 
-    Note ``user_id`` is snake_case on the wire here and ``timezone`` a string (presumably an IANA
-    name). The shape of a ``push_devices`` entry is not known: pass the JSON objects as the SDK
-    builds them.
+    Note ``user_id`` is snake_case on the wire here and ``timezone`` a string (the Web SDK sends
+    the UTC offset in seconds, as text). Each ``tags`` value is an operation object,
+    ``{"operation": 0-3, "value": ..., "values": [...]}`` (0 set, 1 append, 2 remove,
+    3 increment); a ``push_devices`` entry is ``{"hwid", "platform", "push_token", "app_version",
+    "os_version", "sdk_version", "platformData"}``. Both are passed as JSON objects.
+
+    Source: SDK code, https://github.com/Pushwoosh/web-push-notifications/blob/master/src/modules/Api/Api.types.ts
     """
 
     path = "/json/1.3/multiRegisterDevice"

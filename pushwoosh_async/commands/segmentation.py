@@ -51,9 +51,9 @@ def _conditions(value: Iterable[Iterable[Any]] | None) -> tuple[tuple[Any, ...],
 
 @attrs.frozen(kw_only=True)
 class FilterCreated(Result):
-    """The name of the filter ``createFilter`` made."""
+    """The name of the filter ``createFilter`` made (always in the documented reply)."""
 
-    name: str = ""
+    name: str = attrs.field(validator=_required)
 
 
 @attrs.frozen(kw_only=True)
@@ -64,11 +64,16 @@ class CreateFilter(Command[FilterCreated]):
     (current docs), or the legacy ``conditions`` (``[[tag, operator, values], ...]``) joined by
     ``operator``. ``expiration_date`` (date or ``YYYY-MM-DD``): the filter is deleted then unless
     a preset or RSS feed uses it. The docs say ``application`` matters only for a High-Speed
-    setup; the client's default is sent like everywhere else.
+    setup; the client's default is sent like everywhere else, and without one it is left out.
+    ``conditions``/``operator`` are the older page's shape
+    (https://docs.pushwoosh.com/platform-docs/api-reference/filters).
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/segmentation-filters-api/
     """
 
     path = "/json/1.3/createFilter"
     token = TokenKind.SERVER
+    needs_application = False  # optional on the page: omitted when neither set nor defaulted
 
     name: str = attrs.field(validator=_required)
     filter_expression: str | None = None
@@ -105,14 +110,17 @@ def _filters(value: Iterable[FilterInfo | Mapping[str, Any]] | None) -> tuple[Fi
 
 @attrs.frozen(kw_only=True)
 class FilterList(Result):
-    """The filters of an application."""
+    """The filters of an application (``filters`` is always in the documented reply)."""
 
-    filters: tuple[FilterInfo, ...] = attrs.field(default=(), converter=_filters)
+    filters: tuple[FilterInfo, ...] = attrs.field(converter=_filters)
 
 
 @attrs.frozen(kw_only=True)
 class ListFilters(Command[FilterList]):
-    """List the filters of an application (required by the newest docs; the client's default)."""
+    """List the filters of an application (required by the newest docs; the client's default).
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/segmentation-filters-api/
+    """
 
     path = "/json/1.3/listFilters"
     token = TokenKind.SERVER
@@ -122,7 +130,10 @@ class ListFilters(Command[FilterList]):
 
 @attrs.frozen(kw_only=True)
 class DeleteFilter(Command[Ack]):
-    """Delete a filter by name."""
+    """Delete a filter by name.
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/segmentation-filters-api/
+    """
 
     path = "/json/1.3/deleteFilter"
     token = TokenKind.SERVER
@@ -145,20 +156,20 @@ def _format(value: ExportFormat | str | None) -> ExportFormat | None:
         raise ValidationError(msg) from None
 
 
-def _task_id(value: str | int | None) -> str | None:
-    # The docs type task_id as string or integer; it is kept as a string either way.
-    return None if value is None else str(value)
-
-
-def _task_id_text(value: str | int) -> str:
-    return str(value)
+def _task_id_text(value: str | int | None) -> str:
+    # The docs type task_id as string or integer; it is kept as a string either way. A null id
+    # becomes "", which the validator refuses.
+    return "" if value is None else str(value)
 
 
 @attrs.frozen(kw_only=True)
 class ExportTask(Result):
-    """The export job ``exportSegment`` started; poll it with ``ExportSegmentResult``."""
+    """The export job ``exportSegment`` started; poll it with ``ExportSegmentResult``.
 
-    task_id: str | None = attrs.field(default=None, converter=_task_id)
+    ``task_id`` is what the page says the reply carries: a reply without one is a DecodeError.
+    """
+
+    task_id: str = attrs.field(converter=_task_id_text, validator=_required)
 
 
 @attrs.frozen(kw_only=True)
@@ -166,7 +177,11 @@ class ExportSegment(Command[ExportTask]):
     """Start exporting the devices of a segment given as a segmentation-language expression.
 
     ``export_csv=False`` only counts devices (as Pushwoosh's pypwtools does); ``export_data``
-    restricts the exported columns.
+    restricts the exported columns. Inferred: the page names ``filterExpression``, ``exportData``,
+    ``format`` and the ``task_id`` reply, but its field table was not readable in full, and
+    ``exportCsv`` comes from pypwtools.
+
+    Source: inferred, https://docs.pushwoosh.com/platform-docs/api-reference/filters
     """
 
     path = "/api/v2/audience/exportSegment"
@@ -210,7 +225,13 @@ class ExportStatus(OpenResult):
 
 @attrs.frozen(kw_only=True)
 class ExportSegmentResult(Command[ExportStatus]):
-    """Poll a segment export by the ``task_id`` ``ExportSegment`` answered (pypwtools: 1/s)."""
+    """Poll a segment export by the ``task_id`` ``ExportSegment`` answered (pypwtools: 1/s).
+
+    Inferred: the page documents the ``task_id`` request and the ``filename`` link of the reply;
+    ``status``, ``progress`` and ``devices_count`` are read as pypwtools reads them.
+
+    Source: inferred, https://docs.pushwoosh.com/platform-docs/api-reference/filters
+    """
 
     path = "/api/v2/audience/exportSegment/result"
     method = "exportSegment/result"
@@ -221,9 +242,12 @@ class ExportSegmentResult(Command[ExportStatus]):
 
 @attrs.frozen(kw_only=True)
 class ExportSegmentLegacyJob(Result):
-    """The job the legacy ``exportSegment`` started; read its outcome with ``getResults``."""
+    """The job the legacy ``exportSegment`` started; read its outcome with ``getResults``.
 
-    request_id: str | None = None
+    ``request_id`` is always in the documented reply: a reply without one is a DecodeError.
+    """
+
+    request_id: str = attrs.field(validator=_required)
 
 
 @attrs.frozen(kw_only=True)
@@ -231,6 +255,8 @@ class ExportSegmentLegacy(Command[ExportSegmentLegacyJob]):
     """Export a segment through the old v1.3 endpoint (current docs point to ``ExportSegment``).
 
     ``devices_filter`` is a segmentation-language expression, e.g. ``T("Language", EQ, "ru")``.
+
+    Source: documented, https://docs.pushwoosh.com/platform-docs/api-reference/filters
     """
 
     path = "/json/1.3/exportSegment"
@@ -255,8 +281,10 @@ class CompiledFilter(OpenResult):
 class CompileFilter(OpenCommand[CompiledFilter]):
     """Compile (dry-run) a filter expression.
 
-    Seen only in Pushwoosh's old Python library (the Advanced Tags guide); whether it still
-    exists is unknown. Other request keys go in ``extra``.
+    Seen only in Pushwoosh's old Python library (its ``CompileFilterCommand``, "from the Advanced
+    Tags guide"); whether it still exists is unknown. Other request keys go in ``extra``.
+
+    Source: SDK code, https://github.com/Pushwoosh/pushwoosh-python-lib/blob/master/pypushwoosh/command.py
     """
 
     path = "/json/1.3/compileFilter"

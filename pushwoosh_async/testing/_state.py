@@ -106,6 +106,24 @@ class Account:
     inbox_states: dict[tuple[str, str, str], int] = attrs.field(factory=dict)
     """(application, user id or hwid, message code) -> inbox status (2 read, 3 opened, 4 deleted);
     a message without an entry is delivered (1)."""
+    # --- segmentation, audience and SDK calls (helper "segments", issue 11) ---
+    in_apps: list[dict[str, Any]] = attrs.field(factory=list)
+    """The in-app resources ``getInApps`` answers; tests fill it (``in_apps.append({...})``)."""
+    web_config: dict[str, Any] = attrs.field(factory=dict)
+    """Web SDK feature name -> its configuration, as ``getConfig`` answers; tests fill it."""
+    popup_forms: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+    """Pop-up form code -> the form; its ``json``/``html`` keys are what ``getPopupFormContent``
+    answers, the other keys what ``getPopupForms`` lists. Tests fill it."""
+    inapp_actions: list[dict[str, Any]] = attrs.field(factory=list)
+    """Every ``triggerInAppAction`` received, in order."""
+    rich_media_actions: list[dict[str, Any]] = attrs.field(factory=list)
+    """Every ``richMediaAction`` received, in order."""
+    page_visits: list[dict[str, Any]] = attrs.field(factory=list)
+    """Every ``pageVisit`` received, in order."""
+    popup_form_events: list[dict[str, Any]] = attrs.field(factory=list)
+    """Every ``recordPopupFormEvent`` received, in order."""
+    advertising_ids: dict[tuple[str, str], str | None] = attrs.field(factory=dict)
+    """(application, hwid) -> the advertising id ``setMADID`` set (``None`` once cleared)."""
 
     def device(self, application: str, hwid: str) -> Device | None:
         """The device ``hwid`` of ``application``, if registered."""

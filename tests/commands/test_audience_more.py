@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import httpx
 import pytest
 
 from pushwoosh_async import BulkSetTags
 from pushwoosh_async.commands import BulkSetTagsJob, DeviceTags
 from pushwoosh_async.commands.audience import (
     BulkDevice,
+    BulkDeviceOutcome,
     BulkRegisterDevice,
     BulkRegisterDeviceResult,
     BulkSetTagsJobStatus,
     BulkSetTagsStatus,
 )
 from pushwoosh_async.enums import DeviceType
-from pushwoosh_async.errors import ValidationError
+from pushwoosh_async.errors import DecodeError, ValidationError
 from tests.commands.wire import WireCase, audience_v2, server_get
-from tests.support import APPLICATION
+from tests.support import APPLICATION, mock_client
 
 REQUEST_ID = "3f2b9d0e-6a1c-4b7e-8f21-9c0d5e4a3b12"
 HWID = "5E0C7A1F-3B2D-4E8A-9C61-0D2F4B7A9E13"
+BULK = BulkSetTags(devices=[DeviceTags(hwid=HWID, tags={"Plan": "pro"})])
 
 CASES = [
     # The catalogue example: unwrapped body, server token as ``auth``, no header.
@@ -60,15 +65,40 @@ CASES = [
         "bulkSetTags-status-get",
         BulkSetTagsStatus(request_id=REQUEST_ID),
         **server_get(f"/api/v2/audience/bulkSetTags/{REQUEST_ID}"),
-        reply={"status": "Pending", "done": 10},
-        result=BulkSetTagsJobStatus(status="Pending", extra={"done": 10}),
+        reply={"request_id": REQUEST_ID, "status": "Pending", "progress": 10, "eta": 3},
+        result=BulkSetTagsJobStatus(
+            request_id=REQUEST_ID, status="Pending", progress=10, extra={"eta": 3}
+        ),
     ),
+    # detailed=True is a JSON boolean in the query, as the page writes ?detailed=false.
     WireCase(
-        "bulkSetTags-status-extra-in-query",
-        BulkSetTagsStatus(request_id="r-1", extra={"verbose": "1"}),
-        **server_get("/api/v2/audience/bulkSetTags/r-1?verbose=1"),
-        reply={"status": "x"},
-        result=BulkSetTagsJobStatus(status="x"),
+        "bulkSetTags-status-detailed",
+        BulkSetTagsStatus(request_id="r-1", detailed=True, extra={"verbose": "1"}),
+        **server_get("/api/v2/audience/bulkSetTags/r-1?detailed=true&verbose=1"),
+        reply={
+            "request_id": "r-1",
+            "status": "Completed",
+            "progress": 100,
+            "devices_success": 1,
+            "devices_not_found": 1,
+            "devices_failed": 0,
+            "devices": [
+                {"hwid": HWID, "status": "done"},
+                {"user_id": "u-9", "status": "not_found", "errors": ["user not found"]},
+            ],
+        },
+        result=BulkSetTagsJobStatus(
+            request_id="r-1",
+            status="Completed",
+            progress=100,
+            devices_success=1,
+            devices_not_found=1,
+            devices_failed=0,
+            devices=(
+                BulkDeviceOutcome(hwid=HWID, status="done"),
+                BulkDeviceOutcome(user_id="u-9", status="not_found", errors=("user not found",)),
+            ),
+        ),
     ),
     # Unwrapped body with auth and the client's application; unknown reply keys in extra.
     WireCase(
@@ -132,3 +162,21 @@ def test_bulk_register_is_not_retried_and_status_is_a_named_get() -> None:
     assert BulkRegisterDevice.idempotent is False
     assert BulkSetTagsStatus.method == "bulkSetTags status"
     assert BulkSetTagsStatus.http_method == "GET"
+
+
+@pytest.mark.parametrize(
+    ("command", "reply"),
+    [
+        pytest.param(BULK, {"status": "Pending"}, id="bulkSetTags-no-request-id"),
+        pytest.param(BULK, {"request_id": "", "status": "Pending"}, id="bulkSetTags-empty-id"),
+        pytest.param(BULK, {"request_id": "r"}, id="bulkSetTags-no-status"),
+        pytest.param(BulkSetTagsStatus(request_id="r"), {"progress": 5}, id="status-no-status"),
+    ],
+)
+async def test_replies_without_their_documented_keys_are_decode_errors(
+    command: Any, reply: Any
+) -> None:
+    """A bulk reply missing the documented request_id or status is a DecodeError."""
+    async with mock_client(lambda _: httpx.Response(200, json=reply)) as pw:
+        with pytest.raises(DecodeError):
+            await pw(command)

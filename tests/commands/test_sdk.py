@@ -28,7 +28,7 @@ from pushwoosh_async.commands.sdk import (
     TriggerInAppAction,
 )
 from pushwoosh_async.errors import ValidationError
-from tests.commands.wire import WireCase, v13_device
+from tests.commands.wire import WireCase, device_v2, v13_device
 from tests.support import APPLICATION, ok
 
 HWID = "5E0C7A1F-3B2D-4E8A-9C61-0D2F4B7A9E13"
@@ -87,11 +87,23 @@ CASES = [
     WireCase(
         "richMediaAction",
         RichMediaAction(
-            hwid=HWID, action_type=1, extra={"richMediaCode": "R-1", "inappCode": "I-1"}
+            hwid=HWID,
+            action_type=1,
+            rich_media_code="R-1",
+            inapp_code="I-1",
+            message_hash="r7Hd",
+            action_attributes='{"url": "https://shop.example"}',
         ),
         **sdk_call(
             "richMediaAction",
-            {"hwid": HWID, "action_type": 1, "richMediaCode": "R-1", "inappCode": "I-1"},
+            {
+                "hwid": HWID,
+                "action_type": 1,
+                "rich_media_code": "R-1",
+                "inapp_code": "I-1",
+                "message_hash": "r7Hd",
+                "action_attributes": '{"url": "https://shop.example"}',
+            },
         ),
         reply=ok(),
         result=Ack(),
@@ -99,15 +111,18 @@ CASES = [
     WireCase(
         "setMADID",
         SetMADID(hwid=HWID, madid="38400000-8cf0"),
-        **sdk_call("setMADID", {"hwid": HWID, "madid": "38400000-8cf0"}),
-        reply=ok(),
+        # Unwrapped on the Device API v2 path, as both SDKs send it.
+        **device_v2(
+            "setMADID", {"hwid": HWID, "madid": "38400000-8cf0", "application": APPLICATION}
+        ),
+        reply={},
         result=Ack(),
     ),
     WireCase(
         "setMADID-null-clears",
         SetMADID(hwid=HWID, madid=None),
-        **sdk_call("setMADID", {"hwid": HWID, "madid": None}),
-        reply=ok(),
+        **device_v2("setMADID", {"hwid": HWID, "madid": None, "application": APPLICATION}),
+        reply={},
         result=Ack(),
     ),
     WireCase(

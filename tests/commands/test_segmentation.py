@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
+import httpx
 import pytest
 
 from pushwoosh_async.commands import Ack
@@ -25,9 +27,9 @@ from pushwoosh_async.commands.segmentation import (
     FilterList,
     ListFilters,
 )
-from pushwoosh_async.errors import ValidationError
+from pushwoosh_async.errors import DecodeError, ValidationError
 from tests.commands.wire import WireCase, audience_v2, v13_server
-from tests.support import APPLICATION, ok
+from tests.support import APPLICATION, mock_client, ok
 
 EXPRESSION = 'A("ABCDE-12345", ["iOS"]) * T("Plan", EQ, "pro")'
 ZIP = "https://example-export-host/exports/export_segment_ABCDE-12345_1717243200.zip"
@@ -190,3 +192,41 @@ def test_names_and_export_formats() -> None:
     assert ExportSegmentLegacy.method == "exportSegment (legacy v1.3)"
     with pytest.raises(ValidationError, match="XML"):
         ExportSegment(filter_expression="e", format="XML")
+
+
+@pytest.mark.parametrize(
+    ("command", "reply"),
+    [
+        pytest.param(CreateFilter(name="x", filter_expression="e"), ok({}), id="createFilter"),
+        pytest.param(ListFilters(), ok({}), id="listFilters"),
+        pytest.param(ExportSegment(filter_expression="e"), {}, id="exportSegment"),
+        pytest.param(ExportSegment(filter_expression="e"), {"task_id": ""}, id="empty-task"),
+        pytest.param(ExportSegmentLegacy(devices_filter="e"), ok({}), id="legacy-export"),
+        pytest.param(
+            ExportSegmentLegacy(devices_filter="e"), ok({"request_id": ""}), id="empty-request"
+        ),
+    ],
+)
+async def test_replies_without_their_documented_keys_are_decode_errors(
+    command: Any, reply: Any
+) -> None:
+    """A reply missing (or emptying) a key the docs always show is a DecodeError, not a default."""
+    async with mock_client(lambda _: httpx.Response(200, json=reply)) as pw:
+        with pytest.raises(DecodeError):
+            await pw(command)
+
+
+async def test_create_filter_leaves_an_unset_application_out() -> None:
+    """createFilter's application is optional: without a default none is sent (and no refusal);
+    a command whose application is required still refuses to go without one."""
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=ok({"name": "x"}))
+
+    async with mock_client(answer, application=None) as pw:
+        await pw(CreateFilter(name="x", filter_expression='A("X")'))
+        with pytest.raises(ValidationError, match="needs an application"):
+            await pw(ListFilters())
+    assert "application" not in json.loads(seen[0].content)["request"]

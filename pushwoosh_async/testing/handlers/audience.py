@@ -1,8 +1,15 @@
-"""Audience (v2): tags for many devices at once, as a job."""
+"""Audience (v2): tags for many devices, and many devices registered, each as a job.
+
+Both apply their changes when received and report a job that reads ``Pending`` once, then
+``Completed`` with per-device outcomes. The job's full outcome (every entry, ``done`` or
+``not_found``) is in ``fake.state.jobs[request_id].result``; the status GET answers the counts.
+The docs give ``bulkRegisterDevice`` no status call: the fake answers its ``request_id`` on the
+``bulkSetTags`` status GET too (an assumption, stated here).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from pushwoosh_async.testing._request import Refusal, Request
 from pushwoosh_async.testing._state import Account, Device, Job
@@ -10,32 +17,56 @@ from pushwoosh_async.testing.handlers.table import Handler
 
 __all__ = ["HANDLERS"]
 
+AUDIENCE_JOBS: Final = ("bulkSetTags", "bulkRegisterDevice")
+_TAG_TYPES: Final = {bool: 5, int: 1, float: 6, list: 3}
+"""A new tag's type from its first value (``create_missing_tags``); anything else: string (2)."""
 
-def bulk_set_tags(call: Request) -> dict[str, Any]:
-    """Apply tags to many devices now, and report a job that reads pending once, then done."""
-    application = call.application()
+
+def _invalid() -> Refusal:
+    return Refusal(400, "invalid request", http_status=400)
+
+
+def _entries(call: Request) -> list[dict[str, Any]]:
     entries = call.body.get("devices")
     if not isinstance(entries, list) or not entries:
-        raise Refusal(400, "invalid request", http_status=400)
-    for entry in entries:
-        for device in _bulk_targets(call.account, application, entry):
-            _apply(device, entry.get("tags") or {}, entry.get("list_operator", "set"))
+        raise _invalid()
+    if not all(isinstance(e, dict) and isinstance(e.get("tags", {}), dict) for e in entries):
+        raise _invalid()
+    return entries
+
+
+def _start(call: Request, kind: str, outcomes: list[dict[str, Any]]) -> dict[str, Any]:
     request_id = call.codes()
-    call.account.jobs[request_id] = Job(request_id, "bulkSetTags", polls_left=1)
+    job = Job(request_id, kind, polls_left=1, result={"devices": outcomes})
+    call.account.jobs[request_id] = job
     return {"request_id": request_id, "status": "Pending"}
 
 
-def bulk_set_tags_status(call: Request) -> dict[str, Any]:
-    """The status of a ``bulkSetTags`` job."""
-    job = call.account.jobs.get(call.path_args.get("request_id", ""))
-    if job is None:
-        raise Refusal(404, "request not found", http_status=404)
-    return {"request_id": job.request_id, "status": job.poll()}
+# --- bulkSetTags -----------------------------------------------------------------------------
 
 
-def _bulk_targets(account: Account, application: str, entry: Any) -> list[Device]:
-    if not isinstance(entry, dict) or not isinstance(entry.get("tags"), dict):
-        raise Refusal(400, "invalid request", http_status=400)
+def bulk_set_tags(call: Request) -> dict[str, Any]:
+    """Apply tags to every device each entry names (hwid, user_id or push_token)."""
+    application = call.application()
+    entries = _entries(call)
+    if any("tags" not in e for e in entries):
+        raise _invalid()
+    outcomes = []
+    for entry in entries:
+        targets = _bulk_targets(call.account, application, entry)
+        for device in targets:
+            _apply(device, entry["tags"], entry.get("list_operator", "set"))
+        if call.body.get("create_missing_tags") is True:
+            _define(call.account, entry["tags"])
+        outcomes.append({**_identity(entry), "status": "done" if targets else "not_found"})
+    return _start(call, "bulkSetTags", outcomes)
+
+
+def _identity(entry: dict[str, Any]) -> dict[str, Any]:
+    return {k: entry[k] for k in ("hwid", "user_id", "push_token") if k in entry}
+
+
+def _bulk_targets(account: Account, application: str, entry: dict[str, Any]) -> list[Device]:
     if "hwid" in entry:
         device = account.device(application, entry["hwid"])
         return [device] if device else []
@@ -48,7 +79,7 @@ def _bulk_targets(account: Account, application: str, entry: Any) -> list[Device
     ]
 
 
-def _apply(device: Device, tags: dict[str, Any], operator: str) -> None:
+def _apply(device: Device, tags: dict[str, Any], operator: str | None) -> None:
     for name, value in tags.items():
         current = device.tags.get(name)
         if operator == "append" and isinstance(value, list):
@@ -59,7 +90,60 @@ def _apply(device: Device, tags: dict[str, Any], operator: str) -> None:
             device.tags[name] = value
 
 
+def _define(account: Account, tags: dict[str, Any]) -> None:
+    for name, value in tags.items():
+        account.tags.setdefault(name, _TAG_TYPES.get(type(value), 2))
+
+
+def bulk_set_tags_status(call: Request) -> dict[str, Any]:
+    """A bulk job's status: Pending once, then Completed with its counts.
+
+    The fake does not see the query string, so it never lists the per-device ``devices``
+    (``detailed=true``); read them from ``fake.state.jobs``.
+    """
+    job = call.account.jobs.get(call.path_args.get("request_id", ""))
+    if job is None or job.kind not in AUDIENCE_JOBS:
+        raise Refusal(404, "request not found", http_status=404)
+    status = job.poll()
+    if status != "Completed":
+        return {"request_id": job.request_id, "status": status, "progress": 0}
+    outcomes = job.result["devices"]
+    return {
+        "request_id": job.request_id,
+        "status": status,
+        "progress": 100,
+        "devices_success": sum(o["status"] == "done" for o in outcomes),
+        "devices_not_found": sum(o["status"] == "not_found" for o in outcomes),
+        "devices_failed": sum(o["status"] == "failed" for o in outcomes),
+    }
+
+
+# --- bulkRegisterDevice ----------------------------------------------------------------------
+
+
+def bulk_register_device(call: Request) -> dict[str, Any]:
+    """Register (or update) every device listed, with its push token, platform and tags."""
+    application = call.application()
+    entries = _entries(call)
+    for entry in entries:
+        if not all(isinstance(entry.get(k), str) and entry[k] for k in ("hwid", "push_token")):
+            raise _invalid()
+        if not isinstance(entry.get("platform"), int):
+            raise _invalid()
+    outcomes = []
+    for entry in entries:
+        key = (application, entry["hwid"])
+        device = call.account.devices.get(key) or Device(application, entry["hwid"], 0)
+        device.device_type = entry["platform"]
+        device.push_token = entry["push_token"]
+        _apply(device, entry.get("tags") or {}, entry.get("list_operator"))
+        call.account.devices[key] = device
+        outcomes.append({"hwid": entry["hwid"], "status": "done"})
+    return _start(call, "bulkRegisterDevice", outcomes)
+
+
 HANDLERS: dict[str, Handler] = {
     "bulkSetTags": bulk_set_tags,
     "bulkSetTags status": bulk_set_tags_status,
+    "bulkRegisterDevice": bulk_register_device,
 }
