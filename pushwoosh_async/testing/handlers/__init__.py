@@ -15,9 +15,13 @@ from typing import Final
 
 from pushwoosh_async.testing.handlers import (
     audience,
+    channels,
     device,
+    email,
     events,
+    live_activities,
     messages,
+    messaging_v2,
     presets,
     segmentation,
     statistics,
@@ -29,9 +33,13 @@ __all__ = ["HANDLERS", "Handler"]
 
 HANDLERS: Final[Mapping[str, Handler]] = {
     **audience.HANDLERS,
+    **channels.HANDLERS,
     **device.HANDLERS,
+    **email.HANDLERS,
     **events.HANDLERS,
+    **live_activities.HANDLERS,
     **messages.HANDLERS,
+    **messaging_v2.HANDLERS,
     **presets.HANDLERS,
     **segmentation.HANDLERS,
     **statistics.HANDLERS,
