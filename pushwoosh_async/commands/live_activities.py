@@ -71,6 +71,10 @@ def _live_activity(value: LiveActivity | Mapping[str, Any]) -> LiveActivity:
     return structure_one(value, LiveActivity)
 
 
+def _optional_activity(value: LiveActivity | Mapping[str, Any] | None) -> LiveActivity | None:
+    return None if value is None else structure_one(value, LiveActivity)
+
+
 def _recipients(value: Iterable[str] | None) -> tuple[str, ...] | None:
     listed = strings(value)
     if listed is not None and not 0 < len(listed) <= MAX_RECIPIENTS:
@@ -102,17 +106,22 @@ class LiveActivityStart(OpenObject):
 class LiveActivityUpdate(OpenObject):
     """An update (or the end) of the Live Activity ``live_activity_id``.
 
-    ``live_activity.event`` is ``update`` or ``end``. An older version of the page addresses the
-    activity by its ``live_activity_push_tokens`` instead of its id: give one of the two.
+    ``live_activity.event`` is ``update`` or ``end``. An older version of the page names the
+    block ``ios_live_activity`` and addresses the activity by its ``live_activity_push_tokens``
+    instead of its id: give one block and one of the two targets.
     """
 
-    live_activity: LiveActivity = attrs.field(converter=_live_activity)
+    live_activity: LiveActivity | None = attrs.field(default=None, converter=_optional_activity)
+    ios_live_activity: LiveActivity | None = attrs.field(default=None, converter=_optional_activity)
     live_activity_id: str | None = None
     live_activity_push_tokens: tuple[str, ...] | None = attrs.field(
         default=None, converter=_recipients
     )
 
     def __attrs_post_init__(self) -> None:
+        if (self.live_activity is None) == (self.ios_live_activity is None):
+            msg = "a Live Activity update takes one of live_activity or ios_live_activity"
+            raise ValidationError(msg)
         if self.live_activity_id is None and self.live_activity_push_tokens is None:
             msg = "a Live Activity update needs live_activity_id or live_activity_push_tokens"
             raise ValidationError(msg)

@@ -120,6 +120,14 @@ def test_live_activity_sends_are_not_retried() -> None:
             lambda: LiveActivityUpdate(live_activity={"content-state": {}}), id="update-no-target"
         ),
         pytest.param(lambda: LiveActivity(content_state="x"), id="content-state-not-an-object"),
+        pytest.param(
+            lambda: LiveActivityUpdate(
+                live_activity={"content-state": {}},
+                ios_live_activity={"content-state": {}},
+                live_activity_id="a",
+            ),
+            id="update-two-blocks",
+        ),
     ],
 )
 def test_live_activity_validation(make: Any) -> None:
