@@ -18,6 +18,7 @@ from pushwoosh_async.commands import (
     geozones,
     inbox,
     journeys,
+    live_activities,
     messages,
     messaging_v2,
     presets,
@@ -48,6 +49,7 @@ from pushwoosh_async.commands.events import *  # noqa: F403
 from pushwoosh_async.commands.geozones import *  # noqa: F403
 from pushwoosh_async.commands.inbox import *  # noqa: F403
 from pushwoosh_async.commands.journeys import *  # noqa: F403
+from pushwoosh_async.commands.live_activities import *  # noqa: F403
 from pushwoosh_async.commands.messages import *  # noqa: F403
 from pushwoosh_async.commands.messaging_v2 import *  # noqa: F403
 from pushwoosh_async.commands.presets import *  # noqa: F403
@@ -61,6 +63,7 @@ from pushwoosh_async.commands.users import *  # noqa: F403
 SECTIONS: Final = (
     messages,
     messaging_v2,
+    live_activities,
     device,
     sdk,
     inbox,
@@ -118,6 +121,7 @@ __all__ += events.__all__
 __all__ += geozones.__all__
 __all__ += inbox.__all__
 __all__ += journeys.__all__
+__all__ += live_activities.__all__
 __all__ += messages.__all__
 __all__ += messaging_v2.__all__
 __all__ += presets.__all__

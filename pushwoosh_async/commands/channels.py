@@ -157,14 +157,12 @@ def _codes(value: Iterable[str] | None) -> tuple[str, ...]:
 
 @attrs.frozen(kw_only=True)
 class ChannelMessageResult(OpenResult):
-    """The message codes (``Messages``), one per notification.
+    """The message codes (``Messages``), one per notification; a reply without them is refused.
 
-    Documented for SMS; for WhatsApp and Kakao assumed by analogy. Other keys land in ``extra``.
+    Documented for SMS and WhatsApp; for Kakao assumed by analogy. Other keys land in ``extra``.
     """
 
-    message_codes: tuple[str, ...] = attrs.field(
-        default=(), converter=_codes, metadata=wire("Messages")
-    )
+    message_codes: tuple[str, ...] = attrs.field(converter=_codes, metadata=wire("Messages"))
 
 
 @attrs.frozen(kw_only=True)
@@ -179,7 +177,10 @@ class ChannelSend(Command[ChannelMessageResult]):
 
 @attrs.frozen(kw_only=True)
 class CreateSMSMessage(ChannelSend):
-    """Send or schedule one SMS. Not idempotent and never retried."""
+    """Send or schedule one SMS. Not idempotent and never retried.
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/sms
+    """
 
     path = "/json/1.3/createSMSMessage"
 
@@ -188,7 +189,10 @@ class CreateSMSMessage(ChannelSend):
 
 @attrs.frozen(kw_only=True)
 class CreateWhatsAppMessage(ChannelSend):
-    """Send or schedule one WhatsApp message. Not idempotent and never retried."""
+    """Send or schedule one WhatsApp message. Not idempotent and never retried.
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/whatsapp
+    """
 
     path = "/json/1.3/createWhatsAppMessage"
 
@@ -197,7 +201,12 @@ class CreateWhatsAppMessage(ChannelSend):
 
 @attrs.frozen(kw_only=True)
 class CreateKakaoMessage(ChannelSend):
-    """Send or schedule Kakao messages. Not idempotent and never retried."""
+    """Send or schedule Kakao messages. Not idempotent and never retried.
+
+    The request is the Kakao page's; its reply (``Messages``) is inferred from the SMS page.
+
+    Source: inferred, https://docs.pushwoosh.com/developer/api-reference/kakao
+    """
 
     path = "/json/1.3/createKakaoMessage"
 

@@ -125,6 +125,8 @@ class CreateEmailMessage(KeyedSend[Ack]):
     ``devices`` are ignored). Not idempotent: like ``createMessage``, every email gets a
     ``transactionId`` once per send (yours wins), Pushwoosh's de-duplication key for a day, which
     is what makes a retry after a lost reply safe.
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/email-api/
     """
 
     path = "/json/1.3/createEmailMessage"
@@ -137,7 +139,14 @@ class CreateEmailMessage(KeyedSend[Ack]):
 
 @attrs.frozen(kw_only=True)
 class RegisterEmail(Command[Ack]):
-    """Subscribe an email address to an application (``tags`` as the Web SDK sends them)."""
+    """Subscribe an email address to an application (``tags`` as the Web SDK sends them).
+
+    ``tz_offset`` is the subscriber's offset from UTC in seconds (3600 for UTC+1), as the email
+    subscribers guide shows it. The guide's example carries a server token in the body; the help
+    centre and the SDKs send the Device API token: the token placement is inferred.
+
+    Source: inferred, https://docs.pushwoosh.com/platform-docs/send-messages/emails/get-email-subscribers
+    """
 
     path = "/json/1.3/registerEmail"
     token = TokenKind.DEVICE
@@ -155,7 +164,10 @@ class RegisterEmail(Command[Ack]):
 class RegisterEmailUser(OpenCommand[Ack]):
     """Link a user id to an email already registered with ``registerEmail``.
 
-    Seen in Pushwoosh's SDKs only; other keys go in ``extra``.
+    Named by the email subscribers guide; its fields are inferred from Pushwoosh's SDKs. Other
+    keys go in ``extra``.
+
+    Source: inferred, https://docs.pushwoosh.com/platform-docs/send-messages/emails/get-email-subscribers
     """
 
     path = "/json/1.3/registerEmailUser"
@@ -169,7 +181,10 @@ class RegisterEmailUser(OpenCommand[Ack]):
 
 @attrs.frozen(kw_only=True)
 class SetEmailTags(OpenCommand[Ack]):
-    """Set tags on an email subscriber. Seen in Pushwoosh's SDKs only; other keys in ``extra``."""
+    """Set tags on an email subscriber; other keys in ``extra``.
+
+    Source: SDK code, https://github.com/Pushwoosh/pushwoosh-android-sdk
+    """
 
     path = "/json/1.3/setEmailTags"
     token = TokenKind.DEVICE
@@ -183,7 +198,10 @@ class SetEmailTags(OpenCommand[Ack]):
 class DeleteEmail(OpenCommand[Ack]):
     """Remove an email subscription (the user id and other devices stay).
 
-    Seen in client code only; other keys go in ``extra``.
+    Not on the Email API page: the request (``email``, ``application``) and its empty reply are
+    inferred from client code. Other keys go in ``extra``.
+
+    Source: inferred, https://docs.pushwoosh.com/developer/api-reference/email-api/
     """
 
     path = "/json/1.3/deleteEmail"
@@ -195,9 +213,12 @@ class DeleteEmail(OpenCommand[Ack]):
 
 @attrs.frozen(kw_only=True)
 class BouncedEmailsRequest(OpenResult):
-    """The scheduled request ``getBouncedEmails`` started: fetch its data with ``getResults``."""
+    """The scheduled request ``getBouncedEmails`` started: fetch its data with ``getResults``.
 
-    request_id: str | None = None
+    ``request_id`` is always in the reply: a reply without it (or with an empty one) is refused.
+    """
+
+    request_id: str = attrs.field(validator=non_empty)
 
 
 @attrs.frozen(kw_only=True)
@@ -206,6 +227,9 @@ class GetBouncedEmails(OpenCommand[BouncedEmailsRequest]):
 
     Known from the scheduled-requests page only: no request field besides the token is
     documented, so filters (an application, a date range) can only be guessed, in ``extra``.
+    The reply (``request_id``) is the page's; the request beyond the token is inferred.
+
+    Source: inferred, https://docs.pushwoosh.com/developer/api-reference/statistics-api/scheduled-requests
     """
 
     path = "/json/1.3/getBouncedEmails"

@@ -322,9 +322,8 @@ class CreateMessageResult(Result):
     the message was accepted, but it has no code to look it up by.
     """
 
-    message_codes: tuple[str, ...] = attrs.field(
-        default=(), converter=_codes, metadata=wire("Messages")
-    )
+    message_codes: tuple[str, ...] = attrs.field(converter=_codes, metadata=wire("Messages"))
+    """Always in a successful reply: a reply without ``Messages`` is a ``DecodeError``."""
     unknown_devices: Mapping[str, tuple[str, ...]] = attrs.field(
         factory=dict, converter=_code_lists, metadata=wire("UnknownDevices")
     )
@@ -337,6 +336,8 @@ class CreateMessage(KeyedSend[CreateMessageResult]):
     Not idempotent: every notification gets a ``transactionId`` (Pushwoosh's de-duplication key),
     generated once per send unless you set one, which is what makes a retry after a lost reply
     safe. ``application`` defaults to the client's; ``applications_group`` replaces it.
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/messages-api/
     """
 
     path = "/json/1.3/createMessage"
@@ -351,7 +352,9 @@ class CreateMessage(KeyedSend[CreateMessageResult]):
 class DeleteMessage(Command[Ack]):
     """Delete a scheduled message that has not been sent yet.
 
-    Seen in public clients only; the reply is assumed to carry no data.
+    The request is the legacy reference's; that the reply carries no data is inferred.
+
+    Source: inferred, https://docs.pushwoosh.com/docs/deletemessage
     """
 
     path = "/json/1.3/deleteMessage"
@@ -402,7 +405,13 @@ class MessageDetails(OpenResult):
 
 @attrs.frozen(kw_only=True)
 class GetMessageDetails(Command[MessageDetails]):
-    """Details of a message by its code (or id). Seen in public clients only."""
+    """Details of a message by its code (or id).
+
+    The current reference does not list it: the request (``message``) and the reply's fields are
+    inferred from public client code.
+
+    Source: inferred, https://docs.pushwoosh.com/developer/api-reference/messages-api/
+    """
 
     path = "/json/1.3/getMessageDetails"
     token = TokenKind.SERVER
@@ -452,8 +461,11 @@ class CreateTargetedMessage(OpenCommand[CreateTargetedMessageResult]):
     ``devices_filter`` is seglang, e.g. ``A("ABCDE-12345") * T("age", BETWEEN, [17, 20])``: without
     an ``A(...)`` term the message can reach every application of the account. The message keys sit
     at the top level (no ``notifications`` list); the platform blocks are those of
-    :class:`Notification`. Known only in part (old docs and public clients): unlisted keys go in
-    ``extra``. Not idempotent and has no de-duplication key, so it is never retried.
+    :class:`Notification`. The legacy reference gives the request; the reply's ``messageCode`` is
+    inferred from a public client. Unlisted keys go in ``extra``. Not idempotent and has no
+    de-duplication key, so it is never retried.
+
+    Source: inferred, https://pushwoosh.readme.io/reference/createtargetedmessage
     """
 
     path = "/json/1.3/createTargetedMessage"
@@ -491,7 +503,10 @@ class CancelMessage(OpenCommand[RawResult]):
 
     No request field or reply has been seen, so the request is whatever ``extra`` holds (e.g.
     ``extra={"message": code}``, a guess by analogy with ``deleteMessage``) and the reply is kept
-    raw. Prefer the documented :class:`~pushwoosh_async.commands.messaging_v2.Cancel`.
+    raw. Prefer the documented :class:`~pushwoosh_async.commands.messaging_v2.Cancel`. Both the
+    request and the reply are inferred; the page documents neither.
+
+    Source: inferred, https://docs.pushwoosh.com/developer/api-reference/messages-api/
     """
 
     path = "/json/1.3/cancelMessage"
@@ -536,24 +551,37 @@ def _history_rows(
     return () if value is None else structure_many(value, PushHistoryEntry)
 
 
+def _cursor(value: str | int | None) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
 @attrs.frozen(kw_only=True)
 class PushHistory(OpenResult):
-    """Sent messages (``rows``); other reply keys, e.g. a paging cursor, land in ``extra``."""
+    """Sent messages (``rows``) and the cursor of the next page, if any; other keys in ``extra``."""
 
     rows: tuple[PushHistoryEntry, ...] = attrs.field(default=(), converter=_history_rows)
+    last_notification_id: str | None = attrs.field(
+        default=None, converter=_cursor, metadata=wire("lastNotificationID")
+    )
+    """Send it back as ``GetPushHistory.last_notification_id`` for the next rows."""
 
 
 def _next_history(command: GetPushHistory, page: Any) -> GetPushHistory | None:
-    # lastNotificationID as a cursor is from older docs (unconfirmed).
-    return attrs.evolve(command, last_notification_id=page.rows[-1].id) if page.rows else None
+    if not page.rows:
+        return None
+    cursor = page.last_notification_id or _cursor(page.rows[-1].id)
+    return attrs.evolve(command, last_notification_id=cursor)
 
 
 @attrs.frozen(kw_only=True)
 class GetPushHistory(OpenCommand[PushHistory]):
     """Legacy history of sent messages (``messages:list`` is the documented replacement).
 
-    Fields from a public client's method list and older docs (``source`` and the
-    ``lastNotificationID`` cursor unconfirmed); others go in ``extra``.
+    Pages by ``lastNotificationID``: the reply's cursor, sent back to read the next rows. The
+    request fields are the legacy reference's; the reply's ``rows`` keys and the cursor are
+    inferred from public clients. Other keys go in ``extra``.
+
+    Source: inferred, https://docs.pushwoosh.com/docs/getpushhistory
     """
 
     path = "/json/1.3/getPushHistory"

@@ -25,7 +25,7 @@ class Device:
 
 @attrs.define
 class Message:
-    """A message ``createMessage`` created: its notification as sent, and what it reached."""
+    """A message of any channel (push, email, SMS, ..., v2): as sent, and what it reached."""
 
     code: str
     application: str
@@ -44,6 +44,15 @@ class Message:
     ``kakao``, or ``v2`` (Messaging API v2 ``notify``). Statistics count messages of each."""
     created: dt.datetime = attrs.field(factory=lambda: dt.datetime.now(dt.timezone.utc))
     """When the fake received it (UTC); date-ranged statistics select messages by it."""
+    # messaging (issue 11): cancellation and what a message was sent as.
+    cancelled: bool = False
+    """Cancelled while still scheduled (v1.3 ``cancelMessage`` or v2 ``cancel``): never sent."""
+    method: str = "createMessage"
+    """The wire method that created it (``createMessage``, ``notify``, ``startLiveActivity``...)."""
+    users: tuple[str, ...] = ()
+    """The user ids it targeted explicitly (``users`` / v2 ``users.list``)."""
+    scheduled: bool = False
+    """Held for a future send time (a ``send_date`` or ``schedule`` ahead): it can be cancelled."""
 
 
 @attrs.define
@@ -86,6 +95,11 @@ class Account:
     """(application, event name) -> its definition as created."""
     posted_events: list[dict[str, Any]] = attrs.field(factory=list)
     """Every ``postEvent`` received, in order."""
+    # messaging (issue 11): email bounces and iOS Live Activities.
+    bounced_emails: set[str] = attrs.field(factory=set)
+    """Email addresses that bounced; tests fill it, ``getBouncedEmails`` reports it."""
+    live_activities: dict[str, list[str]] = attrs.field(factory=dict)
+    """Live Activity id -> the codes of the messages that started and updated it, in order."""
 
     # --- device, users, tags, events, test devices, inbox (the Device API sections) -----------
     badges: dict[tuple[str, str], int] = attrs.field(factory=dict)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import httpx
 import pytest
+import respx
 
+from pushwoosh_async import PushwooshClient
 from pushwoosh_async._converter import structure_one
 from pushwoosh_async.commands import Command
 from pushwoosh_async.commands.channels import (
@@ -18,7 +21,7 @@ from pushwoosh_async.commands.channels import (
     SMSNotification,
     WhatsAppNotification,
 )
-from pushwoosh_async.errors import ValidationError
+from pushwoosh_async.errors import DecodeError, ValidationError
 from tests.commands.wire import WireCase, v13_server
 from tests.support import APPLICATION, ok
 
@@ -209,3 +212,13 @@ def test_validation(make: Any, message: str) -> None:
     """A channel message breaking a documented rule is refused before anything is sent."""
     with pytest.raises(ValidationError, match=message):
         make()
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+async def test_reply_without_messages_is_a_decode_error(
+    pw: PushwooshClient, router: respx.Router, case: WireCase
+) -> None:
+    """A channel send always answers its codes (``Messages``): a reply without them is refused."""
+    router.route().mock(return_value=httpx.Response(200, json=ok({})))
+    with pytest.raises(DecodeError):
+        await pw(case.command)

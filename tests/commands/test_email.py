@@ -23,7 +23,7 @@ from pushwoosh_async.commands.email import (
     RegisterEmailUser,
     SetEmailTags,
 )
-from pushwoosh_async.errors import ValidationError
+from pushwoosh_async.errors import DecodeError, ValidationError
 from tests.commands.wire import UUID, WireCase, v13_device, v13_server
 from tests.support import APPLICATION, ok
 
@@ -220,3 +220,15 @@ async def test_create_email_message_is_retried_with_the_same_transaction_id(
     ids = [b["request"]["notifications"][0]["transactionId"] for b in bodies]
     assert len(ids) == 2
     assert ids[0] == ids[1]
+
+
+@pytest.mark.parametrize(
+    "response", [pytest.param({}, id="missing"), pytest.param({"request_id": ""}, id="empty")]
+)
+async def test_bounced_emails_reply_without_request_id_is_a_decode_error(
+    pw: PushwooshClient, router: respx.Router, response: Any
+) -> None:
+    """getBouncedEmails always answers a request_id: a reply without one is refused."""
+    router.route().mock(return_value=httpx.Response(200, json=ok(response)))
+    with pytest.raises(DecodeError):
+        await pw(GetBouncedEmails())

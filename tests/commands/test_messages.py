@@ -8,8 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from pushwoosh_async import CreateMessage, DeleteMessage, GetMessageDetails, Notification
+import httpx
+import pytest
+import respx
+
+from pushwoosh_async import (
+    CreateMessage,
+    DeleteMessage,
+    GetMessageDetails,
+    Notification,
+    PushwooshClient,
+)
 from pushwoosh_async.commands import Ack, CreateMessageResult, MessageDetails
+from pushwoosh_async.errors import DecodeError
 from tests.commands.wire import UUID, WireCase, v13_server
 from tests.support import APPLICATION, ok
 
@@ -132,3 +143,12 @@ CASES = [
         for suffix, response in (("", DETAILS), ("-nested", {"message": DETAILS}))
     ),
 ]
+
+
+async def test_create_message_reply_without_messages_is_a_decode_error(
+    pw: PushwooshClient, router: respx.Router
+) -> None:
+    """A successful createMessage reply always lists the codes: one without them is refused."""
+    router.route().mock(return_value=httpx.Response(200, json=ok({"UnknownDevices": []})))
+    with pytest.raises(DecodeError):
+        await pw(CreateMessage(notifications=[Notification(content="Hi", users=["u"])]))

@@ -98,7 +98,7 @@ CASES = [
                     extra={"platforms": [1, 3]},
                 ),
             ),
-            extra={"lastNotificationID": "2068991743"},
+            last_notification_id="2068991743",
         ),
     ),
     WireCase(

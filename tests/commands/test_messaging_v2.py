@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import httpx
 import pytest
+import respx
 
+from pushwoosh_async import PushwooshClient
 from pushwoosh_async.commands import Ack
 from pushwoosh_async.commands.messaging_v2 import (
     Cancel,
@@ -16,8 +19,9 @@ from pushwoosh_async.commands.messaging_v2 import (
     Payload,
     Schedule,
     Segment,
+    Transactional,
 )
-from pushwoosh_async.errors import ValidationError
+from pushwoosh_async.errors import DecodeError, ValidationError
 from tests.commands.wire import WireCase, messaging_v2
 
 CODE = "9A41-77B0C2D3-E4F5A6B7"
@@ -67,7 +71,24 @@ WIRE_SEGMENT = {
     "schedule": {"at": "2025-06-07T09:00:00Z", "tz": "UTC"},
 }
 FROM_DICTS = Notify(segment=WIRE_SEGMENT)
-TRANSACTIONAL = {"application": "ABCDE-12345", "hwids": {"list": ["h1"]}}
+TRANSACTIONAL_WIRE: dict[str, Any] = {
+    "schedule": {"after": "90s"},
+    "application": "ABCDE-12345",
+    "platforms": ["IOS"],
+    "users": {"list": ["customer-1042"]},
+    "payload": {"content": {"localized_content": {"default": {"ios": SALE}}}},
+    "message_type": "MESSAGE_TYPE_TRANSACTIONAL",
+    "return_unknown_identifiers": True,
+}
+TRANSACTIONAL = Transactional(
+    schedule=Schedule(after=dt.timedelta(seconds=90)),
+    application="ABCDE-12345",
+    platforms=["IOS"],
+    users=["customer-1042"],
+    payload=Payload(content={"localized_content": {"default": {"ios": SALE}}}),
+    message_type=MessageType.TRANSACTIONAL,
+    return_unknown_identifiers=True,
+)
 
 CASES = [
     WireCase(
@@ -85,9 +106,20 @@ CASES = [
         result=NotifyResult(message_code=CODE, extra={"status": "queued"}),
     ),
     WireCase(
-        "notify-transactional-as-given",
+        "notify-transactional-typed",
         Notify(transactional=TRANSACTIONAL),
-        **messaging_v2("notify", {"transactional": TRANSACTIONAL}),
+        **messaging_v2("notify", {"transactional": TRANSACTIONAL_WIRE}),
+        reply={"result": {"message_code": CODE, "unknown_identifiers": {"users": []}}},
+        result=NotifyResult(message_code=CODE, extra={"unknown_identifiers": {"users": []}}),
+    ),
+    # Wire dicts work, and keys the model lacks (test_devices) ride in extra as given.
+    WireCase(
+        "notify-transactional-from-wire-dicts",
+        Notify(transactional={"schedule": {}, "hwids": {"list": ["h1"]}, "test_devices": True}),
+        **messaging_v2(
+            "notify",
+            {"transactional": {"schedule": {}, "hwids": {"list": ["h1"]}, "test_devices": True}},
+        ),
         reply={"result": {"message_code": CODE}},
         result=NotifyResult(message_code=CODE),
     ),
@@ -118,9 +150,21 @@ def test_wire_dicts_become_values_with_extra() -> None:
     [
         pytest.param(Notify, id="neither-segment-nor-transactional"),
         pytest.param(
-            lambda: Notify(segment={"schedule": {}}, transactional={"hwids": ["h"]}),
+            lambda: Notify(
+                segment={"schedule": {}}, transactional={"schedule": {}, "hwids": ["h"]}
+            ),
             id="segment-and-transactional",
         ),
+        pytest.param(
+            lambda: Transactional(schedule={}, hwids=["h"], users=["u"]),
+            id="transactional-two-lists",
+        ),
+        pytest.param(lambda: Transactional(schedule={}), id="transactional-no-list"),
+        pytest.param(lambda: Transactional(schedule={}, hwids=[]), id="transactional-empty-list"),
+        pytest.param(
+            lambda: Schedule(at="2025-06-07T09:00:00Z", after="60s"), id="schedule-at-and-after"
+        ),
+        pytest.param(lambda: Schedule(after=-1), id="schedule-negative-delay"),
         pytest.param(
             lambda: Segment(schedule=Schedule(), code="a", expression='T("x", EQ, 1)'),
             id="code-and-expression",
@@ -150,3 +194,26 @@ def test_cancel_needs_a_code() -> None:
     """cancel with an empty message code is refused."""
     with pytest.raises(ValidationError):
         Cancel(message_code="")
+
+
+def test_schedule_delay_is_a_protobuf_duration() -> None:
+    """A delay in seconds or as a timedelta is sent as "<seconds>s"."""
+    assert Schedule(after=dt.timedelta(minutes=2)).after == "120s"
+    assert Schedule(after=1.5).after == "1.5s"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        pytest.param({"result": {}}, id="no-message-code"),
+        pytest.param({"result": {"message_code": ""}}, id="empty-message-code"),
+        pytest.param({}, id="no-result"),
+    ],
+)
+async def test_notify_reply_without_a_code_is_a_decode_error(
+    pw: PushwooshClient, router: respx.Router, reply: Any
+) -> None:
+    """notify always answers result.message_code: a reply without it is refused."""
+    router.route().mock(return_value=httpx.Response(200, json=reply))
+    with pytest.raises(DecodeError):
+        await pw(Notify(transactional=TRANSACTIONAL))
