@@ -7,7 +7,15 @@ from typing import Any
 
 import attrs
 
-__all__ = ["Account", "Device", "Job", "Message"]
+__all__ = [
+    "Account",
+    "CampaignRecord",
+    "Device",
+    "Interaction",
+    "Job",
+    "JourneyRecord",
+    "Message",
+]
 
 
 @attrs.define
@@ -86,6 +94,15 @@ class Account:
     """(application, event name) -> its definition as created."""
     posted_events: list[dict[str, Any]] = attrs.field(factory=list)
     """Every ``postEvent`` received, in order."""
+    # --- statistics, campaigns, journeys -------------------------------------------------------
+    opens: list[Interaction] = attrs.field(factory=list)
+    """Pushes opened (``pushStat``), in order: what statistics count as ``open``."""
+    deliveries: list[Interaction] = attrs.field(factory=list)
+    """Pushes delivered (``messageDeliveryEvent``), in order: counted as ``delivery``."""
+    campaigns: dict[str, CampaignRecord] = attrs.field(factory=dict)
+    """Campaign code -> the campaign ``createCampaign`` made, in creation order."""
+    journeys: dict[str, JourneyRecord] = attrs.field(factory=dict)
+    """Journey uuid -> its definition, status and the users in it."""
 
     def device(self, application: str, hwid: str) -> Device | None:
         """The device ``hwid`` of ``application``, if registered."""
@@ -98,3 +115,43 @@ class Account:
             for d in self.devices.values()
             if d.application == application and d.user_id == user_id
         ]
+
+
+# --- statistics, campaigns, journeys -------------------------------------------------------------
+
+
+@attrs.frozen
+class Interaction:
+    """One device's interaction with one message (an open, a delivery), and when it happened."""
+
+    message_code: str
+    hwid: str
+    at: dt.datetime = attrs.field(factory=lambda: dt.datetime.now(dt.timezone.utc))
+
+
+@attrs.define
+class CampaignRecord:
+    """A campaign of one application; messages sent with its code count in its statistics."""
+
+    code: str
+    application: str
+    name: str
+    description: str | None = None
+
+
+@attrs.define
+class JourneyRecord:
+    """A customer journey: its definition as last sent, its status and who is in it."""
+
+    uuid: str
+    title: str
+    params: dict[str, Any]
+    points: list[dict[str, Any]] = attrs.field(factory=list)
+    comments: list[dict[str, Any]] = attrs.field(factory=list)
+    status: str = "STATUS_DRAFT"
+    users: list[str] = attrs.field(factory=list)
+    """Who entered through the API entry point (user ids, or hwids), in order; drops remove."""
+    entries: list[dict[str, Any]] = attrs.field(factory=list)
+    """Every accepted start-by-API payload, with its ``request_uuid``."""
+    dropped: list[str] = attrs.field(factory=list)
+    """Users taken out of the journey (``journey drop users``), in order."""

@@ -15,8 +15,11 @@ from typing import Final
 
 from pushwoosh_async.testing.handlers import (
     audience,
+    campaigns,
     device,
     events,
+    journeys,
+    message_stats,
     messages,
     presets,
     segmentation,
@@ -29,8 +32,11 @@ __all__ = ["HANDLERS", "Handler"]
 
 HANDLERS: Final[Mapping[str, Handler]] = {
     **audience.HANDLERS,
+    **campaigns.HANDLERS,
     **device.HANDLERS,
     **events.HANDLERS,
+    **journeys.HANDLERS,
+    **message_stats.HANDLERS,
     **messages.HANDLERS,
     **presets.HANDLERS,
     **segmentation.HANDLERS,
