@@ -76,7 +76,9 @@ def test_wait_reads_scheduled_statistics_once_ready() -> None:
 
     result = run_virtual(main())
     assert isinstance(result, ScheduledResults)
-    assert result.extra == {"sent": 12, "opened": 0}
+    assert result.formatter == "hourly"
+    assert [(row.action, row.count) for row in result.rows] == [("send", 12)]
+    assert result.conversion == {"send": 12, "delivery": 0, "open": 0, "events": []}
 
 
 def test_wait_follows_a_segment_export() -> None:

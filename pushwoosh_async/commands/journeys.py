@@ -2,6 +2,10 @@
 
 Served by ``https://journey.pushwoosh.com`` with an unwrapped JSON body and the server token as
 ``Authorization: Api <token>``; errors come back gRPC-Gateway style (``{"code", "message"}``).
+Pages: https://docs.pushwoosh.com/developer/api-reference/customer-journey-api/ (overview,
+lifecycle, create and update, journey object) and
+https://docs.pushwoosh.com/developer/api-reference/customer-journey-statistics (statistics,
+dropping users).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pushwoosh_async.errors import ValidationError
 __all__ = [
     "Journey",
     "JourneyDropUsers",
+    "JourneyEntry",
     "JourneyInfo",
     "JourneyPointStats",
     "JourneyReply",
@@ -78,26 +83,29 @@ def _journey_params(value: Mapping[str, Any]) -> dict[str, Any]:
 
 @attrs.frozen(kw_only=True)
 class JourneyInfo:
-    """A journey's identity and state; ``params`` holds ``application_code`` among others."""
+    """A journey's identity and state; ``params`` holds ``application_code`` among others.
 
-    uuid: str | None = None
+    ``uuid`` is always there: a journey object without it is a ``DecodeError``.
+    """
+
+    uuid: str
     title: str | None = None
     status: JourneyStatus | str | None = attrs.field(default=None, converter=_status)
     params: Mapping[str, Any] | None = attrs.field(default=None, converter=mapping)
 
 
-def _info(value: JourneyInfo | Mapping[str, Any] | None) -> JourneyInfo | None:
-    return None if value is None else structure_one(value, JourneyInfo)
+def _info(value: JourneyInfo | Mapping[str, Any]) -> JourneyInfo:
+    return structure_one(value, JourneyInfo)
 
 
 @attrs.frozen(kw_only=True)
 class Journey(Result):
     """A journey as the gateway returns it.
 
-    ``info``, and its canvas ``points`` and ``comments`` as JSON objects.
+    ``info`` (always in the reply), and its canvas ``points`` and ``comments`` as JSON objects.
     """
 
-    info: JourneyInfo | None = attrs.field(default=None, converter=_info)
+    info: JourneyInfo = attrs.field(converter=_info)
     points: tuple[dict[str, Any], ...] = attrs.field(default=(), converter=_reply_objects)
     comments: tuple[dict[str, Any], ...] = attrs.field(default=(), converter=_reply_objects)
 
@@ -116,7 +124,10 @@ class _Transition(Command[Journey]):
 
 @attrs.frozen(kw_only=True)
 class JourneygatewayStart(_Transition):
-    """Start (run) a journey; the reply is the journey, now ``STATUS_RUNNING``."""
+    """Start (run) a journey; the reply is the journey, now ``STATUS_RUNNING``.
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/customer-journey-api/lifecycle/
+    """
 
     path = "/api/v3/journeygateway/start"
     method = "journeygateway/start"
@@ -124,7 +135,10 @@ class JourneygatewayStart(_Transition):
 
 @attrs.frozen(kw_only=True)
 class JourneygatewayPause(_Transition):
-    """Pause a running journey; the reply is the journey, now ``STATUS_PAUSED``."""
+    """Pause a running journey; the reply is the journey, now ``STATUS_PAUSED``.
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/customer-journey-api/lifecycle/
+    """
 
     path = "/api/v3/journeygateway/pause"
     method = "journeygateway/pause"
@@ -132,7 +146,10 @@ class JourneygatewayPause(_Transition):
 
 @attrs.frozen(kw_only=True)
 class JourneygatewayFinish(_Transition):
-    """Finish a journey (it cannot be started again); the reply has ``STATUS_FINISHED``."""
+    """Finish a journey (it cannot be started again); the reply has ``STATUS_FINISHED``.
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/customer-journey-api/lifecycle/
+    """
 
     path = "/api/v3/journeygateway/finish"
     method = "journeygateway/finish"
@@ -140,7 +157,10 @@ class JourneygatewayFinish(_Transition):
 
 @attrs.frozen(kw_only=True)
 class JourneygatewayDraft(_Transition):
-    """Turn a journey back into a draft; the reply has ``STATUS_DRAFT``."""
+    """Turn a journey back into a draft; the reply has ``STATUS_DRAFT``.
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/customer-journey-api/lifecycle/
+    """
 
     path = "/api/v3/journeygateway/draft"
     method = "journeygateway/draft"
@@ -148,7 +168,10 @@ class JourneygatewayDraft(_Transition):
 
 @attrs.frozen(kw_only=True)
 class JourneygatewayArchive(_Transition):
-    """Archive a journey; the reply has ``STATUS_ARCHIVED``."""
+    """Archive a journey; the reply has ``STATUS_ARCHIVED``.
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/customer-journey-api/lifecycle/
+    """
 
     path = "/api/v3/journeygateway/archive"
     method = "journeygateway/archive"
@@ -163,6 +186,8 @@ class JourneygatewayCreate(Command[Journey]):
 
     ``params`` must hold ``application_code``. ``points`` are the canvas nodes as JSON objects,
     wired to each other through their outputs' ``info.next_point_uuid``. Not idempotent.
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/customer-journey-api/create-update/
     """
 
     path = "/api/v3/journeygateway"
@@ -180,8 +205,13 @@ class JourneygatewayCreate(Command[Journey]):
 class JourneygatewayUpdate(OpenCommand[Journey]):
     """Replace a journey's definition (``PUT``; the ``uuid`` goes in the path).
 
-    The docs say the body is "the journey object" without spelling it out; it is assumed to have
-    the fields of :class:`JourneygatewayCreate`. Other keys go in ``extra``.
+    A replace, not a patch: the whole definition is sent, so ``title`` and ``params`` (with
+    ``application_code``) are required as for :class:`JourneygatewayCreate`, and points or
+    comments left out are gone afterwards. Inferred: the update's body fields (the page says the
+    update takes the journey object and replaces the journey; the fields are Create's). Other keys
+    go in ``extra``.
+
+    Source: inferred, https://docs.pushwoosh.com/developer/api-reference/customer-journey-api/create-update/
     """
 
     path = "/api/v3/journeygateway/{uuid}"
@@ -190,8 +220,8 @@ class JourneygatewayUpdate(OpenCommand[Journey]):
     token = TokenKind.SERVER
 
     uuid: str = attrs.field(validator=non_empty)
-    title: str | None = None
-    params: Mapping[str, Any] | None = attrs.field(default=None, converter=mapping)
+    title: str
+    params: Mapping[str, Any] = attrs.field(converter=_journey_params)
     points: tuple[dict[str, Any], ...] | None = attrs.field(default=None, converter=_objects)
     comments: tuple[dict[str, Any], ...] | None = attrs.field(default=None, converter=_objects)
 
@@ -234,10 +264,22 @@ def _payload(value: JourneyStartPayload | Mapping[str, Any]) -> JourneyStartPayl
 
 
 @attrs.frozen(kw_only=True)
-class JourneyStartByAPI(Command[JourneyReply]):
+class JourneyEntry(Result):
+    """An accepted entry request: the users enter asynchronously, under ``request_uuid``.
+
+    ``request_uuid`` is always in the reply (a reply without it is a ``DecodeError``).
+    """
+
+    request_uuid: str = attrs.field(validator=non_empty)
+
+
+@attrs.frozen(kw_only=True)
+class JourneyStartByAPI(Command[JourneyEntry]):
     """Send users into a running journey through its (single, active) API entry point.
 
-    Not idempotent: a repeat enters the users again. The reply body is not documented.
+    Not idempotent: a repeat enters the users again. Validation errors come back as HTTP 400.
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/customer-journey-api/start-by-api/
     """
 
     path = "/api/journey/{id}/start/external"
@@ -289,7 +331,10 @@ class JourneyStats(Result):
 
 @attrs.frozen(kw_only=True)
 class JourneyStatistics(Command[JourneyStats]):
-    """Statistics of a journey's points (``GET``; the id goes in the path)."""
+    """Statistics of a journey's points (``GET``; the id goes in the path).
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/customer-journey-statistics
+    """
 
     path = "/api/journey/{id}/statistics/external"
     method = "journey statistics"
@@ -305,7 +350,10 @@ class JourneyDropUsers(Command[JourneyReply]):
     """Take users out of the given journeys, or of all of them (``all_journeys=True``).
 
     One revision of the page shows ``Authorization: Bearer`` for this endpoint; the overview's
-    ``Api`` scheme is used, as for every journey call. The reply body is not documented.
+    ``Api`` scheme is used, as for every journey call. Inferred: the reply body (not shown;
+    kept in ``extra``).
+
+    Source: inferred, https://docs.pushwoosh.com/developer/api-reference/customer-journey-statistics
     """
 
     path = "/api/journey/drop-users/external"

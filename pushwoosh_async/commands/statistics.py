@@ -1,9 +1,14 @@
 """Statistics: scheduled v1.3 reports polled with ``getResults``, and the v2 message statistics.
 
-The scheduled methods (``getMsgStats``, ``getAppStats``, ...) only start a job and return a
-:class:`ScheduledRequest`; pass its ``request_id`` to :class:`GetResults` until the data is there
-(Pushwoosh documents no "not ready" signal). ``messages:list`` and ``totalsByIntervals`` answer at
-once, with the server token in the ``Authorization`` header.
+The scheduled methods (``getMsgStats``, ``getAppStats``, ``getCampaignStats``, ...) only start a
+job and return a :class:`ScheduledRequest`; pass its ``request_id`` to :class:`GetResults` until
+the data is there (Pushwoosh documents no "not ready" signal), or let ``pw.wait`` do it.
+``messages:list`` and ``totalsByIntervals`` answer at once, with the server token in the
+``Authorization`` header.
+
+Pages: https://docs.pushwoosh.com/developer/api-reference/statistics-api/ (v1, campaign, events
+and tags, message statistics) and
+https://docs.pushwoosh.com/developer/api-reference/scheduled-requests (``getResults``).
 """
 
 from __future__ import annotations
@@ -96,20 +101,34 @@ def _objects(value: Iterable[Mapping[str, Any]]) -> tuple[dict[str, Any], ...]:
 # --- scheduled (v1.3) ------------------------------------------------------------------------
 
 
+def _request_id(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    if not value:
+        msg = f"{attribute.name} must not be empty"
+        raise ValidationError(msg)
+
+
 @attrs.frozen(kw_only=True)
 class ScheduledRequest(Result):
-    """A scheduled statistics job: poll :class:`GetResults` with its ``request_id``."""
+    """A scheduled statistics job: poll :class:`GetResults` with its ``request_id``.
 
-    request_id: str = ""
+    ``request_id`` is always in the reply: a reply without it (or with an empty one) is a
+    ``DecodeError``, not a job that can never be read.
+    """
+
+    request_id: str = attrs.field(validator=_request_id)
 
 
 @attrs.frozen(kw_only=True)
 class StatsRow:
-    """One row of a scheduled report: an action counted in one time bucket."""
+    """One row of a scheduled report: an action counted in one time bucket.
+
+    ``platformid`` is set in per-platform and campaign reports (``getCampaignStats``).
+    """
 
     datetime: str | None = None
     action: str | None = None
     count: int = attrs.field(default=0, converter=_count)
+    platformid: int | None = None
 
 
 def _rows(value: Iterable[StatsRow | Mapping[str, Any]]) -> tuple[StatsRow, ...]:
@@ -124,10 +143,10 @@ def _entries(value: Iterable[Mapping[str, Any]]) -> tuple[dict[str, Any], ...]:
 class ScheduledResults(OpenResult):
     """What ``getResults`` returns; the shape depends on the method that started the job.
 
-    ``getMsgStats``/``getMsgPlatformsStats`` fill ``formatter``, ``rows`` and ``conversion``;
-    ``getAppStats`` returns ``applications``/``devices``/``messages`` blocks (in ``extra``);
-    ``getEventStatistics`` returns a list of ``{date, count}`` objects (in ``entries``). Keys not
-    modelled here are kept in ``extra``.
+    ``getMsgStats``/``getMsgPlatformsStats``/``getCampaignStats`` fill ``formatter``, ``rows`` and
+    ``conversion``; ``getAppStats`` returns ``applications``/``devices``/``messages`` blocks (in
+    ``extra``); ``getEventStatistics`` returns a list of ``{date, count}`` objects (in
+    ``entries``). Keys not modelled here are kept in ``extra``.
     """
 
     formatter: str | None = None
@@ -147,7 +166,10 @@ class ScheduledResults(OpenResult):
 
 @attrs.frozen(kw_only=True)
 class GetResults(Command[ScheduledResults]):
-    """Read the output of a scheduled statistics job by its ``request_id``."""
+    """Read the output of a scheduled statistics job by its ``request_id``.
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/scheduled-requests
+    """
 
     path = "/json/1.3/getResults"
     token = TokenKind.SERVER
@@ -170,7 +192,10 @@ SCHEDULED: Final = JobSpec(
 
 @attrs.frozen(kw_only=True)
 class GetMsgStats(Command[ScheduledRequest]):
-    """Schedule the statistics of one message. Deprecated by Pushwoosh: use TotalsByIntervals."""
+    """Schedule the statistics of one message. Deprecated by Pushwoosh: use TotalsByIntervals.
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/statistics-api/statistics-api-v1
+    """
 
     path = "/json/1.3/getMsgStats"
     token = TokenKind.SERVER
@@ -182,7 +207,10 @@ class GetMsgStats(Command[ScheduledRequest]):
 
 @attrs.frozen(kw_only=True)
 class GetMsgPlatformsStats(Command[ScheduledRequest]):
-    """Schedule one message's statistics per platform. Deprecated: use TotalsByIntervals."""
+    """Schedule one message's statistics per platform. Deprecated: use TotalsByIntervals.
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/statistics-api/statistics-api-v1
+    """
 
     path = "/json/1.3/getMsgPlatformsStats"
     token = TokenKind.SERVER
@@ -199,6 +227,8 @@ class GetAppStats(Command[ScheduledRequest]):
 
     ``datefrom``/``dateto`` are sent as ``YYYY-MM-DD HH:MM:SS`` (aware datetimes in UTC). The
     bucket size follows the period: yearly over a year, ... minutely under three hours.
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/statistics-api/application-subscriber-statistics
     """
 
     path = "/json/1.3/getAppStats"
@@ -220,10 +250,12 @@ class SubscribersStats(OpenResult):
 
 @attrs.frozen(kw_only=True)
 class GetApplicationSubscribersStats(OpenCommand[SubscribersStats]):
-    """Subscriber counts of an application.
+    """Subscriber counts of an application, grouped by device type.
 
-    Partially documented: parameters beyond ``application`` and the reply's shape are unknown (use
-    ``extra`` both ways).
+    The request (``application``) is documented; the reply's shape is inferred (not shown), so
+    it is kept whole in ``extra``.
+
+    Source: inferred, https://docs.pushwoosh.com/developer/api-reference/statistics-api/statistics-api-v1
     """
 
     path = "/json/1.3/getApplicationSubscribersStats"
@@ -233,16 +265,22 @@ class GetApplicationSubscribersStats(OpenCommand[SubscribersStats]):
 
 
 @attrs.frozen(kw_only=True)
-class GetCampaignStats(OpenCommand[ScheduledRequest]):
-    """Schedule campaign statistics.
+class GetCampaignStats(Command[ScheduledRequest]):
+    """Schedule the statistics of one campaign over a period; ``getResults`` reads the rows.
 
-    Only the method's name is documented: its parameters are unknown, so pass them in ``extra``
-    (e.g. ``{"campaign": ..., "datefrom": ...}``).
+    ``campaign`` is the campaign code; ``datefrom``/``dateto`` are sent as ``YYYY-MM-DD
+    HH:MM:SS`` (a datetime is formatted, an aware one in UTC). All three are required.
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/statistics-api/campaign-statistics
     """
 
     path = "/json/1.3/getCampaignStats"
     token = TokenKind.SERVER
     job = SCHEDULED
+
+    campaign: str = attrs.field(validator=non_empty)
+    datefrom: str = attrs.field(converter=_timestamp)
+    dateto: str = attrs.field(converter=_timestamp)
 
 
 @attrs.frozen(kw_only=True)
@@ -268,6 +306,8 @@ class GetEventStatistics(Command[ScheduledRequest]):
     """Schedule hourly hit counts of an event.
 
     ``getResults`` then returns ``[{date, count}]`` (in :attr:`ScheduledResults.entries`).
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/statistics-api/events-and-tags-statistics
     """
 
     path = "/json/1.3/getEventStatistics"
@@ -287,7 +327,10 @@ class GetEventStatistics(Command[ScheduledRequest]):
 class GetTagStats(OpenCommand[ScheduledRequest]):
     """Schedule tag statistics.
 
-    Only the method's name is documented: its parameters are unknown, so pass them in ``extra``.
+    The scheduled-requests page lists the method without its parameters: they are inferred, so
+    pass them in ``extra`` (the fake reads ``application`` and ``tag``).
+
+    Source: inferred, https://docs.pushwoosh.com/developer/api-reference/scheduled-requests
     """
 
     path = "/json/1.3/getTagStats"
@@ -376,10 +419,10 @@ def _summaries(value: Iterable[MessageSummary | Mapping[str, Any]]) -> tuple[Mes
 
 @attrs.frozen(kw_only=True)
 class MessagesPage(Result):
-    """One page of sent messages, and how many match in all."""
+    """One page of sent messages, and how many match in all (both always in the reply)."""
 
-    total: int = 0
-    items: tuple[MessageSummary, ...] = attrs.field(default=(), converter=_summaries)
+    total: int
+    items: tuple[MessageSummary, ...] = attrs.field(converter=_summaries)
 
 
 @attrs.frozen(kw_only=True)
@@ -387,7 +430,10 @@ class MessagesList(Command[MessagesPage]):
     """List sent messages with optional details and metrics, a page at a time.
 
     The filters' ``application`` is required and is not filled from the client's default (it sits
-    inside ``filters``). The ``Authorization: Token`` prefix is assumed (the page shows none).
+    inside ``filters``). Pages are numbered from 1. The ``Authorization: Token`` prefix is
+    assumed (the page shows none).
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/statistics-api/message-statistics-api
     """
 
     path = "/api/v2/messages:list"
@@ -453,9 +499,12 @@ def _conversion(value: Conversion | Mapping[str, Any] | None) -> Conversion | No
 
 @attrs.frozen(kw_only=True)
 class MessageTotals(Result):
-    """Hourly metrics per platform and the conversion totals of one message."""
+    """Hourly metrics per platform and the conversion totals of one message.
 
-    metrics: tuple[IntervalMetrics, ...] = attrs.field(default=(), converter=_metrics)
+    ``metrics`` is always in the reply (a reply without it is a ``DecodeError``).
+    """
+
+    metrics: tuple[IntervalMetrics, ...] = attrs.field(converter=_metrics)
     conversion: Conversion | None = attrs.field(default=None, converter=_conversion)
 
 
@@ -463,9 +512,10 @@ class MessageTotals(Result):
 class TotalsByIntervals(Command[MessageTotals]):
     """Hourly statistics of one message (push, SMS or WhatsApp); replaces ``getMsgStats``.
 
-    Documented: https://docs.pushwoosh.com/developer/api-reference/statistics-api/statistics-api-v2
-    (``message_code`` required, ``platforms`` optional, a bare JSON body). The
+    ``message_code`` is required, ``platforms`` optional; the body is bare JSON. The
     ``Authorization: Token`` prefix is assumed (the page shows none).
+
+    Source: documented, https://docs.pushwoosh.com/developer/api-reference/statistics-api/statistics-api-v2
     """
 
     path = "/api/v2/statistics/messages/totalsByIntervals"
@@ -513,15 +563,16 @@ def _next_log(command: GetMessageLog, page: MessageLog) -> GetMessageLog | None:
 class GetMessageLog(OpenCommand[MessageLog]):
     """Message events (sent, delivered, opened, inbox ...) per device. Custom Plan only.
 
-    Fields and the ``{"error": ...}`` refusals (which ``codec.decode`` raises as
-    ``ArgumentError``): https://docs.pushwoosh.com/platform-docs/api-reference/statistics-api/statistics-api-v2
+    The fields and the ``{"error": ...}`` refusals (which ``codec.decode`` raises as
+    ``ArgumentError``) are documented. Inferred: the path and auth (the page lists the method
+    without its URL; ``/api/v2/statistics/getMessageLog`` with the server token as
+    ``Authorization: Token`` and a ``{"request": ...}`` body follow its neighbours) and the key
+    holding the rows (the reply is not shown; the first list in it is read). Subclass with
+    another ``path`` if Pushwoosh serves it elsewhere. Give at least one of ``message_id``,
+    ``message_code``, ``campaign_code``, ``hwid``, ``user_id`` or ``date_from`` with ``date_to``
+    (at most 30 days, ``YYYY-MM-DD HH:MM:SS``). Unmodelled keys go in ``extra``.
 
-    UNCONFIRMED PATH AND AUTH: the docs list this method on the "Statistics API v2" page without
-    its URL; ``/api/v2/statistics/getMessageLog`` (server token as ``Authorization: Token``, body
-    ``{"request": ...}``) is inferred from its neighbours there. Subclass with another ``path``
-    if Pushwoosh serves it elsewhere. Give at least one of ``message_id``, ``message_code``,
-    ``campaign_code``, ``hwid``, ``user_id`` or ``date_from`` with ``date_to`` (at most 30 days,
-    ``YYYY-MM-DD HH:MM:SS``). Unmodelled keys go in ``extra``.
+    Source: inferred, https://docs.pushwoosh.com/platform-docs/api-reference/statistics-api/statistics-api-v2
     """
 
     path = "/api/v2/statistics/getMessageLog"

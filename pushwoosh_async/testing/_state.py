@@ -7,7 +7,15 @@ from typing import Any
 
 import attrs
 
-__all__ = ["Account", "Device", "Job", "Message"]
+__all__ = [
+    "Account",
+    "CampaignRecord",
+    "Device",
+    "Interaction",
+    "Job",
+    "JourneyRecord",
+    "Message",
+]
 
 
 @attrs.define
@@ -106,11 +114,6 @@ class Account:
     """(application, hwid) -> the badge ``setBadge`` last reported."""
     last_opens: dict[tuple[str, str], dt.datetime] = attrs.field(factory=dict)
     """(application, hwid) -> when ``applicationOpen`` last reported the app opened (UTC)."""
-    opens: list[dict[str, Any]] = attrs.field(factory=list)
-    """Every ``pushStat`` (a push opened), in order: ``application``, ``hwid``, ``hash``,
-    ``message`` (the code of the message whose hash it names, or ``None``) and ``at`` (UTC)."""
-    deliveries: list[dict[str, Any]] = attrs.field(factory=list)
-    """Every ``messageDeliveryEvent`` (a push delivered), in order, with the keys of ``opens``."""
     purchases: list[dict[str, Any]] = attrs.field(factory=list)
     """Every ``setPurchase``, in order: ``application``, ``hwid`` and the purchase's wire keys."""
     test_devices: dict[tuple[str, str], dict[str, Any]] = attrs.field(factory=dict)
@@ -138,6 +141,15 @@ class Account:
     """Every ``recordPopupFormEvent`` received, in order."""
     advertising_ids: dict[tuple[str, str], str | None] = attrs.field(factory=dict)
     """(application, hwid) -> the advertising id ``setMADID`` set (``None`` once cleared)."""
+    # --- statistics, campaigns, journeys -------------------------------------------------------
+    opens: list[Interaction] = attrs.field(factory=list)
+    """Pushes opened (``pushStat``), in order: what statistics count as ``open``."""
+    deliveries: list[Interaction] = attrs.field(factory=list)
+    """Pushes delivered (``messageDeliveryEvent``), in order: counted as ``delivery``."""
+    campaigns: dict[str, CampaignRecord] = attrs.field(factory=dict)
+    """Campaign code -> the campaign ``createCampaign`` made, in creation order."""
+    journeys: dict[str, JourneyRecord] = attrs.field(factory=dict)
+    """Journey uuid -> its definition, status and the users in it."""
 
     def device(self, application: str, hwid: str) -> Device | None:
         """The device ``hwid`` of ``application``, if registered."""
@@ -164,3 +176,43 @@ class Account:
     """The id the last added geozone got (ids are never reused)."""
     device_locations: dict[tuple[str, str], tuple[float, float]] = attrs.field(factory=dict)
     """(application, hwid) -> the (lat, lng) ``getNearestZone`` last recorded."""
+
+
+# --- statistics, campaigns, journeys -------------------------------------------------------------
+
+
+@attrs.frozen
+class Interaction:
+    """One device's interaction with one message (an open, a delivery), and when it happened."""
+
+    message_code: str
+    hwid: str
+    at: dt.datetime = attrs.field(factory=lambda: dt.datetime.now(dt.timezone.utc))
+
+
+@attrs.define
+class CampaignRecord:
+    """A campaign of one application; messages sent with its code count in its statistics."""
+
+    code: str
+    application: str
+    name: str
+    description: str | None = None
+
+
+@attrs.define
+class JourneyRecord:
+    """A customer journey: its definition as last sent, its status and who is in it."""
+
+    uuid: str
+    title: str
+    params: dict[str, Any]
+    points: list[dict[str, Any]] = attrs.field(factory=list)
+    comments: list[dict[str, Any]] = attrs.field(factory=list)
+    status: str = "STATUS_DRAFT"
+    users: list[str] = attrs.field(factory=list)
+    """Who entered through the API entry point (user ids, or hwids), in order; drops remove."""
+    entries: list[dict[str, Any]] = attrs.field(factory=list)
+    """Every accepted start-by-API payload, with its ``request_uuid``."""
+    dropped: list[str] = attrs.field(factory=list)
+    """Users taken out of the journey (``journey drop users``), in order."""

@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import respx
 
+from pushwoosh_async import PushwooshClient
 from pushwoosh_async.commands.journeys import (
     Journey,
     JourneyDropUsers,
+    JourneyEntry,
     JourneygatewayArchive,
     JourneygatewayCreate,
     JourneygatewayDraft,
@@ -25,8 +28,8 @@ from pushwoosh_async.commands.journeys import (
     JourneyStats,
     JourneyStatus,
 )
-from pushwoosh_async.errors import ValidationError
-from tests.commands.wire import WireCase, journey, printed
+from pushwoosh_async.errors import DecodeError, ValidationError
+from tests.commands.wire import WireCase, journey, printed, send
 from tests.support import APPLICATION, example
 
 EX = example("customer_journey.examples.json")
@@ -93,8 +96,17 @@ CASES = [
     ),
     WireCase(
         "journeygateway-update-put-uuid-in-path",
-        JourneygatewayUpdate(uuid=UUID, title="Renamed", extra={"comments": []}),
-        **journey("PUT", f"/api/v3/journeygateway/{UUID}", {"title": "Renamed", "comments": []}),
+        JourneygatewayUpdate(
+            uuid=UUID,
+            title="Renamed",
+            params={"application_code": APPLICATION},
+            extra={"comments": []},
+        ),
+        **journey(
+            "PUT",
+            f"/api/v3/journeygateway/{UUID}",
+            {"title": "Renamed", "params": {"application_code": APPLICATION}, "comments": []},
+        ),
         reply=EX["lifecycle_response"],
         result=RUNNING,
     ),
@@ -107,8 +119,8 @@ CASES = [
             ),
         ),
         **documented(EX["start_by_api_call"], EX["start_by_api_request"]),
-        reply={"accepted": True},
-        result=JourneyReply(extra={"accepted": True}),
+        reply={"request_uuid": "9f8b7c6d-5e4f-3a2b-1c0d-9e8f7a6b5c4d"},
+        result=JourneyEntry(request_uuid="9f8b7c6d-5e4f-3a2b-1c0d-9e8f7a6b5c4d"),
     ),
     WireCase(
         "journey-statistics-get-example",
@@ -150,8 +162,8 @@ def test_lifecycle_commands_are_named_by_their_path(action: str, command_type: t
 
 def test_unknown_status_is_kept_raw() -> None:
     """A journey status newer than the library is kept as the raw string."""
-    assert JourneyInfo(status="STATUS_NEW").status == "STATUS_NEW"
-    assert JourneyInfo(status="STATUS_PAUSED").status is JourneyStatus.PAUSED
+    assert JourneyInfo(uuid=UUID, status="STATUS_NEW").status == "STATUS_NEW"
+    assert JourneyInfo(uuid=UUID, status="STATUS_PAUSED").status is JourneyStatus.PAUSED
 
 
 def test_create_needs_an_application_code() -> None:
@@ -196,3 +208,35 @@ def test_names_are_the_catalogue_names() -> None:
     assert JourneyStartByAPI.method == "journey start by API"
     assert JourneyStatistics.method == "journey statistics"
     assert JourneyDropUsers.method == "journey drop users"
+
+
+def test_update_is_a_replace_so_title_and_params_are_required() -> None:
+    """A PUT replaces the journey: title and params.application_code are required, as on create."""
+    with pytest.raises(TypeError):
+        JourneygatewayUpdate(uuid=UUID, title="t")  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        JourneygatewayUpdate(uuid=UUID, params={"application_code": APPLICATION})  # type: ignore[call-arg]
+    with pytest.raises(ValidationError, match="application_code"):
+        JourneygatewayUpdate(uuid=UUID, title="t", params={})
+    with pytest.raises(ValidationError):
+        JourneygatewayUpdate(uuid=UUID, title="", params={"application_code": APPLICATION})
+
+
+@pytest.mark.parametrize(
+    ("command", "reply"),
+    [
+        pytest.param(JourneygatewayStart(uuid=UUID), {"points": []}, id="journey-without-info"),
+        pytest.param(
+            JourneygatewayStart(uuid=UUID), {"info": {"title": "t"}}, id="info-without-uuid"
+        ),
+        pytest.param(
+            JourneyStartByAPI(id=UUID, payload={"users": ["u"]}), {}, id="entry-without-uuid"
+        ),
+    ],
+)
+async def test_a_reply_without_its_required_keys_is_a_decode_error(
+    pw: PushwooshClient, router: respx.Router, command: Any, reply: Any
+) -> None:
+    """A journey object without info.uuid, or an entry without request_uuid, is a DecodeError."""
+    with pytest.raises(DecodeError):
+        await send(pw, router, command, reply)

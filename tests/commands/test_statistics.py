@@ -36,7 +36,7 @@ from pushwoosh_async.commands.statistics import (
     SubscribersStats,
     TotalsByIntervals,
 )
-from pushwoosh_async.errors import ValidationError
+from pushwoosh_async.errors import DecodeError, ValidationError
 from tests.commands.wire import NO_AUTH, WireCase, printed, send, statistics_v2, v13_server
 from tests.support import API, APPLICATION, example, ok
 
@@ -135,10 +135,12 @@ CASES = [
         {"message": "m", "platforms": [1, 3]},
     ),
     scheduled(
-        "getCampaignStats-extra",
-        GetCampaignStats(extra={"campaign": "C-1"}),
+        "getCampaignStats-period",
+        GetCampaignStats(
+            campaign="C-1", datefrom=dt.datetime(2024, 5, 1), dateto="2024-05-10 23:59:59"
+        ),
         "getCampaignStats",
-        {"campaign": "C-1"},
+        {"campaign": "C-1", "datefrom": "2024-05-01 00:00:00", "dateto": "2024-05-10 23:59:59"},
     ),
     scheduled(
         "getTagStats-extra", GetTagStats(extra={"tag": "Plan"}), "getTagStats", {"tag": "Plan"}
@@ -298,3 +300,42 @@ def test_get_message_log_needs_a_selector_and_a_sane_limit() -> None:
     with pytest.raises(ValidationError, match="limit"):
         GetMessageLog(user_id="u", limit=100_001)
     assert GetMessageLog(hwid="h1").hwid == "h1"
+
+
+def test_get_campaign_stats_needs_a_campaign_and_a_period() -> None:
+    """getCampaignStats takes campaign, datefrom and dateto, all required (docs)."""
+    with pytest.raises(ValidationError):
+        GetCampaignStats(campaign="", datefrom="2024-05-01 00:00:00", dateto="2024-05-02 00:00:00")
+    with pytest.raises(TypeError):
+        GetCampaignStats(campaign="C-1")  # type: ignore[call-arg]
+    tz = dt.timezone(dt.timedelta(hours=3))
+    command = GetCampaignStats(
+        campaign="C-1",
+        datefrom=dt.datetime(2024, 5, 1, 3, tzinfo=tz),
+        dateto=dt.datetime(2024, 5, 2),
+    )
+    assert (command.datefrom, command.dateto) == ("2024-05-01 00:00:00", "2024-05-02 00:00:00")
+
+
+@pytest.mark.parametrize(
+    ("command", "reply"),
+    [
+        pytest.param(GetAppStats(datefrom="a", dateto="b"), ok({}), id="scheduled-no-request_id"),
+        pytest.param(
+            GetMsgStats(message="m"), ok({"request_id": ""}), id="scheduled-empty-request_id"
+        ),
+        pytest.param(
+            MessagesList(filters={"application": APPLICATION}), {"items": []}, id="list-no-total"
+        ),
+        pytest.param(
+            MessagesList(filters={"application": APPLICATION}), {"total": 0}, id="list-no-items"
+        ),
+        pytest.param(TotalsByIntervals(message_code="m"), {"conversion": {}}, id="no-metrics"),
+    ],
+)
+async def test_a_reply_without_its_required_keys_is_a_decode_error(
+    pw: PushwooshClient, router: respx.Router, command: Command[Any], reply: Any
+) -> None:
+    """A reply lacking a key the docs always show (request_id, total, items, metrics) fails."""
+    with pytest.raises(DecodeError):
+        await send(pw, router, command, reply)

@@ -1,1 +1,1 @@
-"""End-to-end tests: the library against its own fake, one file per section."""
+"""End-to-end tests of the fake account, one file per section, through the library's client."""

@@ -1,17 +1,18 @@
 """What the SDKs report about a device: its badge, app opens, push deliveries and opens, purchases.
 
 ``pushStat`` and ``messageDeliveryEvent`` are recorded in ``account.opens`` and
-``account.deliveries`` (one entry per report: ``application``, ``hwid``, ``hash``, ``message``,
-``at``). The fake's push payload hash is the message code, so ``message`` is the code of the
-message the hash names (``None`` for a hash the account never sent): statistics count them by it.
+``account.deliveries`` as :class:`~pushwoosh_async.testing._state.Interaction` records (message
+code, hwid, when), which the statistics methods count. The fake's push payload hash is the
+message code; a report of a hash the account never sent is accepted and counts for nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Final
+from typing import Final
 
 from pushwoosh_async.testing._request import Refusal, Request
+from pushwoosh_async.testing._state import Interaction
 from pushwoosh_async.testing.handlers.device import known_device, register_device
 from pushwoosh_async.testing.handlers.table import Handler
 
@@ -42,27 +43,21 @@ def application_open(call: Request) -> None:
     call.account.last_opens[application, hwid] = _now()
 
 
-def _push_report(call: Request) -> dict[str, Any]:
+def _push_report(call: Request, into: list[Interaction]) -> None:
     device = known_device(call)
-    push_hash = call.text("hash")
-    message = call.account.messages.get(push_hash)
-    return {
-        "application": device.application,
-        "hwid": device.hwid,
-        "hash": push_hash,
-        "message": message.code if message is not None else None,
-        "at": _now(),
-    }
+    message = call.account.messages.get(call.text("hash"))
+    if message is not None:
+        into.append(Interaction(message.code, device.hwid, _now()))
 
 
 def push_stat(call: Request) -> None:
     """Record that a push was opened on the device."""
-    call.account.opens.append(_push_report(call))
+    _push_report(call, call.account.opens)
 
 
 def message_delivery_event(call: Request) -> None:
     """Record that a push was delivered to the device."""
-    call.account.deliveries.append(_push_report(call))
+    _push_report(call, call.account.deliveries)
 
 
 def set_purchase(call: Request) -> None:

@@ -12,9 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from pushwoosh_async.testing._request import Refusal, Request
-from pushwoosh_async.testing._state import Device, Job
+from pushwoosh_async.testing._state import Device
 from pushwoosh_async.testing.handlers.messages import notifications_of
 from pushwoosh_async.testing.handlers.outbox import EMAIL_DEVICE_TYPE, Audience, is_future, record
+from pushwoosh_async.testing.handlers.scheduled import schedule
 from pushwoosh_async.testing.handlers.table import Handler
 
 __all__ = ["HANDLERS"]
@@ -92,12 +93,8 @@ def delete_email(call: Request) -> None:
 
 def get_bounced_emails(call: Request) -> dict[str, Any]:
     """Schedule the bounced-addresses report; ``getResults`` reads it once done."""
-    request_id = call.codes()
     bounced = [{"email": address} for address in sorted(call.account.bounced_emails)]
-    call.account.jobs[request_id] = Job(
-        request_id, "getBouncedEmails", polls_left=1, result={"entries": bounced}
-    )
-    return {"request_id": request_id}
+    return schedule(call, "getBouncedEmails", {"entries": bounced})
 
 
 HANDLERS: dict[str, Handler] = {

@@ -12,6 +12,7 @@ from typing import Any, Final
 from pushwoosh_async.testing._request import Refusal, Request
 from pushwoosh_async.testing._state import Job
 from pushwoosh_async.testing.handlers import seglang
+from pushwoosh_async.testing.handlers.scheduled import schedule
 from pushwoosh_async.testing.handlers.table import Handler
 
 __all__ = ["HANDLERS"]
@@ -141,7 +142,9 @@ def export_segment_result(call: Request) -> dict[str, Any]:
 def export_segment_legacy(call: Request) -> dict[str, Any]:
     """The v1.3 export: a scheduled request whose outcome ``getResults`` reads."""
     expression = call.text("devices_filter")
-    return {"request_id": _export_job(call, LEGACY_EXPORT, expression, http=False)}
+    count = _count(call, expression, http=False)
+    report = {"devices_count": count, "filename": f"{EXPORTS}/{call.codes()}.zip"}
+    return schedule(call, LEGACY_EXPORT, report)
 
 
 HANDLERS: dict[str, Handler] = {

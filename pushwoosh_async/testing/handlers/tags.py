@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from pushwoosh_async.testing._request import Refusal, Request
-from pushwoosh_async.testing._state import Job
+from pushwoosh_async.testing.handlers.scheduled import schedule
 from pushwoosh_async.testing.handlers.table import Handler
 
 __all__ = ["HANDLERS", "apply_tags"]
@@ -153,14 +153,8 @@ def bulk_set_tags_legacy(call: Request) -> dict[str, Any]:
             apply_tags(call, device.tags, entry.get("tags"))
         found += len(devices)
         missing += not devices
-    request_id = call.codes()
-    call.account.jobs[request_id] = Job(
-        request_id,
-        "bulkSetTags (legacy v1.3)",
-        polls_left=1,
-        result={"devices_found": found, "devices_not_found": missing},
-    )
-    return {"request_id": request_id}
+    report = {"devices_found": found, "devices_not_found": missing}
+    return schedule(call, "bulkSetTags (legacy v1.3)", report)
 
 
 def _entry_devices(call: Request, application: str, entry: Mapping[str, Any]) -> list[Any]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from pushwoosh_async.testing._request import Refusal, Request
-from pushwoosh_async.testing._state import Device, Job
+from pushwoosh_async.testing._state import Device
+from pushwoosh_async.testing.handlers.scheduled import schedule
 from pushwoosh_async.testing.handlers.table import Handler
 
 __all__ = ["HANDLERS"]
@@ -50,11 +51,7 @@ def get_users_details(call: Request) -> dict[str, Any]:
         for user, devices in users.items()
         if wanted is None or user in wanted
     ]
-    request_id = call.codes()
-    call.account.jobs[request_id] = Job(
-        request_id, "getUsersDetails", polls_left=1, result={"users": report}
-    )
-    return {"request_id": request_id}
+    return schedule(call, "getUsersDetails", {"users": report})
 
 
 HANDLERS: dict[str, Handler] = {
