@@ -2,24 +2,21 @@
 
 Each command class names its path (with placeholders), HTTP verb and token kind; its family's row
 and ``codec.py`` say where the token goes. The fake matches requests against the same classes and
-rules the client renders them with, so it answers every command the library has, at least with a
-well-formed default reply built from the command's result type.
+rules the client renders them with; ``handlers/`` models what each of them does.
 """
 
 from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Any
 
 import attrs
 
-from pushwoosh_async._converter import CONVERTER
 from pushwoosh_async.codec import path_pattern, token_rule
 from pushwoosh_async.commands import ALL, Result, TokenKind
 from pushwoosh_async.families import Family, TokenRule, family_of
 
-__all__ = ["Endpoint", "default_reply", "endpoints", "find"]
+__all__ = ["Endpoint", "endpoints", "find"]
 
 
 @attrs.frozen
@@ -65,11 +62,3 @@ def find(http_method: str, path: str) -> tuple[Endpoint | None, dict[str, str], 
         if endpoint.http_method == http_method:
             return endpoint, match.groupdict(), True
     return None, {}, known
-
-
-def default_reply(result_type: type[Result]) -> Any:
-    """A well-formed reply for a method the fake does not model: the result type's defaults."""
-    try:
-        return CONVERTER.unstructure(result_type())
-    except TypeError:  # a required field: no neutral default exists
-        return {}

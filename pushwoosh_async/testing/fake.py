@@ -29,7 +29,7 @@ from pushwoosh_async import codec
 from pushwoosh_async.commands import TokenKind
 from pushwoosh_async.families import AuthPlacement, ErrorShape, Family, family_of
 from pushwoosh_async.testing._request import Refusal, Request
-from pushwoosh_async.testing._routes import Endpoint, default_reply, find
+from pushwoosh_async.testing._routes import Endpoint, find
 from pushwoosh_async.testing._state import Account, Device
 from pushwoosh_async.testing.faults import Fault, When
 from pushwoosh_async.testing.handlers import HANDLERS
@@ -221,12 +221,8 @@ class FakePushwoosh:
             request = _request_object(endpoint, document, path_args)
             self._authenticate(endpoint, headers, request)
             self._count(method)
-            handler = HANDLERS.get(method)
             try:
-                if handler is None:
-                    data = default_reply(endpoint.result_type)
-                else:
-                    data = handler(Request(self.state, request, self._new_id, path_args))
+                data = HANDLERS[method](Request(self.state, request, self._new_id, path_args))
             except (TypeError, ValueError, AttributeError) as exc:
                 # A field of the wrong type: Pushwoosh answers with an argument error.
                 raise Refusal(210, f"Invalid request arguments ({type(exc).__name__})") from exc

@@ -1,4 +1,4 @@
-"""The fake answers every command: modelled methods for real, the rest with a default reply."""
+"""The fake answers every command, authenticated where the client puts the token, with JSON."""
 
 from __future__ import annotations
 
@@ -9,13 +9,10 @@ import httpx
 import pytest
 
 from pushwoosh_async import codec, commands
-from pushwoosh_async._converter import CONVERTER
 from pushwoosh_async.commands import TokenKind
 from pushwoosh_async.families import AuthPlacement, Host
 from pushwoosh_async.pipeline import Call
 from pushwoosh_async.testing import FakePushwoosh
-from pushwoosh_async.testing._routes import default_reply
-from pushwoosh_async.testing.handlers import HANDLERS
 
 
 def request_for(command: type[commands.Command[Any]]) -> tuple[str, str, dict[str, str], bytes]:
@@ -48,13 +45,3 @@ async def test_every_command_gets_a_json_answer(command: type[commands.Command[A
     if path.startswith("/json/1.3/"):
         assert document["status_code"] in (200, 210), document
     assert fake.calls[-1].method == command.method
-
-
-@pytest.mark.parametrize("command", commands.ALL, ids=lambda c: c.__name__)
-def test_default_reply_structures_into_the_result(command: type[commands.Command[Any]]) -> None:
-    """The fake's default reply fits the result type; results with required fields are modelled."""
-    if command.method in HANDLERS:
-        pytest.skip("answered by its own handler (tests/test_fake.py)")
-    reply = default_reply(command.result_type)
-    result = CONVERTER.structure(command.result_type.unwrap(reply), command.result_type)
-    assert isinstance(result, command.result_type)
