@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from pushwoosh_async import PushwooshClient
@@ -22,20 +20,7 @@ from pushwoosh_async.commands import (
 )
 from pushwoosh_async.errors import ArgumentError
 from pushwoosh_async.testing import FakePushwoosh
-from tests.support import APPLICATION, fake_account, fake_client
-
-
-@pytest.fixture
-def fake() -> FakePushwoosh:
-    """A fake account with the test tokens and application."""
-    return fake_account()
-
-
-@pytest.fixture
-async def pw(fake: FakePushwoosh) -> AsyncIterator[PushwooshClient]:
-    """A client for ``fake``."""
-    async with fake_client(fake) as client:
-        yield client
+from tests.support import APPLICATION
 
 
 async def test_a_created_application_is_listed_read_updated_and_deleted(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from pushwoosh_async import PushwooshClient
@@ -17,7 +15,7 @@ from pushwoosh_async.commands import (
 )
 from pushwoosh_async.errors import APIError
 from pushwoosh_async.testing import FakePushwoosh
-from tests.support import APPLICATION, fake_account, fake_client
+from tests.support import APPLICATION, fake_account
 
 
 @pytest.fixture
@@ -26,12 +24,6 @@ def fake() -> FakePushwoosh:
     account.add_device("h1", user_id="u1", tags={"colors": ["red"]})
     account.add_device("h2", user_id="u1")
     return account
-
-
-@pytest.fixture
-async def pw(fake: FakePushwoosh) -> AsyncIterator[PushwooshClient]:
-    async with fake_client(fake) as client:
-        yield client
 
 
 async def test_bulk_set_tags_job_reports_each_device(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -22,7 +21,7 @@ from pushwoosh_async.commands import (
 )
 from pushwoosh_async.errors import ArgumentError
 from pushwoosh_async.testing import FakePushwoosh
-from tests.support import APPLICATION, fake_account, fake_client
+from tests.support import APPLICATION
 
 LONDON = {"name": "London", "lat": "51.5074", "lng": "-0.1278", "cooldown": 60, "range": 500}
 PARIS = (48.8566, 2.3522)
@@ -32,19 +31,6 @@ STORE = {"name": "Store", "lat": 40.7008, "lng": -73.9318, "cooldown": 3600, "ra
 def zone(**fields: Any) -> dict[str, Any]:
     """An addGeoZone entry with content."""
     return {"content": "Hello", **fields}
-
-
-@pytest.fixture
-def fake() -> FakePushwoosh:
-    """A fake account with the test tokens and application."""
-    return fake_account()
-
-
-@pytest.fixture
-async def pw(fake: FakePushwoosh) -> AsyncIterator[PushwooshClient]:
-    """A client for ``fake``."""
-    async with fake_client(fake) as client:
-        yield client
 
 
 async def test_zones_are_added_listed_updated_and_deleted(

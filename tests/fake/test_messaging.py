@@ -7,7 +7,6 @@ account now holds and what the read methods answer.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -46,22 +45,11 @@ from pushwoosh_async.commands import (
 from pushwoosh_async.errors import APIError, PushwooshError
 from pushwoosh_async.testing import FakePushwoosh
 from pushwoosh_async.testing.handlers.messages import HISTORY_PAGE
-from tests.support import API_TOKEN, APPLICATION, fake_account, fake_client, raw_client
+from tests.support import API_TOKEN, APPLICATION, raw_client
 
 LATER = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2)).replace(tzinfo=None)
 LATER_V13 = LATER.strftime("%Y-%m-%d %H:%M")
 LATER_V2 = LATER.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@pytest.fixture
-def fake() -> FakePushwoosh:
-    return fake_account()
-
-
-@pytest.fixture
-async def pw(fake: FakePushwoosh) -> AsyncIterator[PushwooshClient]:
-    async with fake_client(fake) as client:
-        yield client
 
 
 async def test_every_channel_is_recorded_with_its_channel(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -17,7 +16,7 @@ from pushwoosh_async.commands import (
 )
 from pushwoosh_async.errors import ArgumentError
 from pushwoosh_async.testing import FakePushwoosh
-from tests.support import APPLICATION, fake_account, fake_client
+from tests.support import APPLICATION
 
 REMINDER: dict[str, Any] = {
     "name": "Cart reminder",
@@ -25,19 +24,6 @@ REMINDER: dict[str, Any] = {
     "segmentation": {"platforms": [1, 3], "filter": "Buyers"},
     "scheduling": {"sendRate": 500},
 }
-
-
-@pytest.fixture
-def fake() -> FakePushwoosh:
-    """A fake account with the test tokens and application."""
-    return fake_account()
-
-
-@pytest.fixture
-async def pw(fake: FakePushwoosh) -> AsyncIterator[PushwooshClient]:
-    """A client for ``fake`` whose default application is ``APPLICATION``."""
-    async with fake_client(fake) as client:
-        yield client
 
 
 async def test_a_preset_is_created_read_listed_and_deleted(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -26,7 +25,7 @@ from pushwoosh_async.commands import (
 )
 from pushwoosh_async.errors import APIError
 from pushwoosh_async.testing import FakePushwoosh
-from tests.support import APPLICATION, fake_account, fake_client
+from tests.support import APPLICATION, fake_account
 
 INAPP = {"code": "A1B2C-3D4E5", "url": "https://cdn.example/inapp.zip", "layout": "topbanner"}
 FORM = {"code": "F00D", "name": "Newsletter", "json": '{"fields": []}', "html": "<form/>"}
@@ -40,12 +39,6 @@ def fake() -> FakePushwoosh:
     account.state.web_config.update({"vapid_key": "BPk", "web_in_apps": {"enabled": True}})
     account.state.popup_forms["F00D"] = FORM
     return account
-
-
-@pytest.fixture
-async def pw(fake: FakePushwoosh) -> AsyncIterator[PushwooshClient]:
-    async with fake_client(fake) as client:
-        yield client
 
 
 async def test_reads_answer_what_the_account_holds(pw: PushwooshClient) -> None:

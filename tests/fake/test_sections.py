@@ -28,12 +28,7 @@ from pushwoosh_async.commands import (
 )
 from pushwoosh_async.errors import ArgumentError
 from pushwoosh_async.testing import FakePushwoosh
-from tests.support import APPLICATION, fake_account, fake_client
-
-
-@pytest.fixture
-def fake() -> FakePushwoosh:
-    return fake_account()
+from tests.support import APPLICATION, fake_client
 
 
 async def test_tag_definitions_are_created_listed_and_deleted(fake: FakePushwoosh) -> None:

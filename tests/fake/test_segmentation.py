@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from pushwoosh_async import PushwooshClient
@@ -18,7 +16,7 @@ from pushwoosh_async.commands import (
 )
 from pushwoosh_async.errors import APIError
 from pushwoosh_async.testing import FakePushwoosh
-from tests.support import APPLICATION, fake_account, fake_client
+from tests.support import APPLICATION, fake_account
 
 PRO = 'T("Plan", EQ, "pro")'
 
@@ -30,12 +28,6 @@ def fake() -> FakePushwoosh:
     account.add_device("h2", device_type=1, tags={"Plan": "free", "Sports": ["tennis"]})
     account.add_device("h3", tags={"Plan": "PRO"})
     return account
-
-
-@pytest.fixture
-async def pw(fake: FakePushwoosh) -> AsyncIterator[PushwooshClient]:
-    async with fake_client(fake) as client:
-        yield client
 
 
 async def test_create_list_delete_list(pw: PushwooshClient, fake: FakePushwoosh) -> None:
