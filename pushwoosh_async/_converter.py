@@ -319,11 +319,13 @@ CONVERTER.register_structure_hook_factory(attrs.has, _structure_factory)
 
 
 def as_input(value: Any) -> dict[str, Any]:
-    """An attrs value as the dict (wire names) that structures back into it.
+    """An attrs value as the dict (wire names) that structures back into it; a mapping, copied.
 
     Unstructuring merges ``extra`` into the object, where structuring it again as input would
     refuse those keys; here they stay under ``extra`` (the value's own keys, not nested ones).
     """
+    if isinstance(value, Mapping):
+        return dict(value)
     if not _has_extra(type(value)) or not value.extra:
         whole: dict[str, Any] = CONVERTER.unstructure(value)
         return whole

@@ -160,9 +160,7 @@ class BulkSender:
             msg = f'by must be "devices" or "users", not {by!r}'
             raise errors.ValidationError(msg)
         self._client = client
-        self._base = _template_fields(
-            template if isinstance(template, Mapping) else as_input(template)
-        )
+        self._base = _template_fields(as_input(template))
         self._recipients = recipients
         self._by = by
         self._chunk_size = chunk_size
