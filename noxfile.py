@@ -27,8 +27,8 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict over the package."""
-    session.install(".", "mypy")
+    """mypy --strict over the package and the examples (which import the examples' frameworks)."""
+    session.install(".[examples]", "mypy")
     session.run("mypy")
 
 
