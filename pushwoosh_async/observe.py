@@ -57,6 +57,8 @@ class AttemptEvent:
     """Pushwoosh's own status code of a refusal (``210``, ``400``...); ``None`` otherwise."""
     elapsed: float
     """Seconds from handing the request to the sender to the decoded reply or the error."""
+    finished: float
+    """``time.perf_counter()`` when it ended: places the attempt within its call."""
 
 
 @attrs.frozen
@@ -135,17 +137,25 @@ class Observers:
                 )
 
     def attempt(
-        self, call: Call, error: BaseException | None, reply: Reply | None, elapsed: float
-    ) -> None:
-        """Emit the attempt's event and add it to its call's record (called by ``Decode``)."""
+        self, call: Call, error: BaseException | None, reply: Reply | None, started: float
+    ) -> float:
+        """Emit the attempt's event, add it to its call's record; return the elapsed seconds.
+
+        ``Decode`` calls it with the ``time.perf_counter()`` its attempt started at.
+        """
+        finished = time.perf_counter()
+        elapsed = finished - started
         outcome, http_status, status_code = outcome_of(error)
         if reply is not None:
             http_status = reply.http_status
-        event = AttemptEvent(call.method, call.attempt, outcome, http_status, status_code, elapsed)
+        event = AttemptEvent(
+            call.method, call.attempt, outcome, http_status, status_code, elapsed, finished
+        )
         record = _CURRENT.get()
         if record is not None:
             record.append(event)
         self.emit(event)
+        return elapsed
 
 
 _CURRENT: Final[contextvars.ContextVar[list[AttemptEvent] | None]] = contextvars.ContextVar(

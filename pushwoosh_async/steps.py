@@ -223,22 +223,24 @@ class Decode:
         try:
             reply = decode(call.method, await next_(call), self._secrets)
         except Exception as error:
-            elapsed = time.perf_counter() - started
+            elapsed = (
+                time.perf_counter() - started
+                if observers is None
+                else observers.attempt(call, error, None, started)
+            )
             outcome = (
                 f"status {error.status_code}"
                 if isinstance(error, APIError)
                 else type(error).__name__
             )
             _log(logging.WARNING, call, outcome, elapsed)
-            if observers is not None:
-                observers.attempt(call, error, None, elapsed)
             raise
-        if observers is not None or logger.isEnabledFor(logging.DEBUG):
-            elapsed = time.perf_counter() - started
+        if observers is not None:
+            elapsed = observers.attempt(call, None, reply, started)
             if logger.isEnabledFor(logging.DEBUG):
                 _log(logging.DEBUG, call, f"HTTP {reply.http_status}", elapsed)
-            if observers is not None:
-                observers.attempt(call, None, reply, elapsed)
+        elif logger.isEnabledFor(logging.DEBUG):
+            _log(logging.DEBUG, call, f"HTTP {reply.http_status}", time.perf_counter() - started)
         return reply
 
 
