@@ -122,19 +122,20 @@ class Observers:
     def emit(self, event: Event) -> None:
         """Give ``event`` to every observer; their exceptions never reach the call."""
         for index, observer in enumerate(self._observers):
-            self._give(index, observer, event)
+            try:
+                observer(event)
+            except Exception as error:  # noqa: BLE001, PERF203 (whatever it raises; try is free)
+                self._complain(index, observer, event, error)
 
-    def _give(self, index: int, observer: Observer, event: Event) -> None:
-        try:
-            observer(event)
-        except Exception:
-            if index not in self._complained:
-                self._complained.add(index)
-                logger.exception(
-                    "observer %r raised on a %s; calls go on (this is logged once per observer)",
-                    observer,
-                    type(event).__name__,
-                )
+    def _complain(self, index: int, observer: Observer, event: Event, error: Exception) -> None:
+        if index not in self._complained:
+            self._complained.add(index)
+            logger.error(
+                "observer %r raised on a %s; calls go on (this is logged once per observer)",
+                observer,
+                type(event).__name__,
+                exc_info=error,
+            )
 
     def attempt(
         self, call: Call, error: BaseException | None, reply: Reply | None, started: float
@@ -145,12 +146,15 @@ class Observers:
         """
         finished = time.perf_counter()
         elapsed = finished - started
-        outcome, http_status, status_code = outcome_of(error)
         if reply is not None:
-            http_status = reply.http_status
-        event = AttemptEvent(
-            call.method, call.attempt, outcome, http_status, status_code, elapsed, finished
-        )
+            event = AttemptEvent(
+                call.method, call.attempt, OK, reply.http_status, None, elapsed, finished
+            )
+        else:
+            outcome, http_status, status_code = outcome_of(error)
+            event = AttemptEvent(
+                call.method, call.attempt, outcome, http_status, status_code, elapsed, finished
+            )
         record = _CURRENT.get()
         if record is not None:
             record.append(event)
@@ -183,26 +187,16 @@ class Observe:
         try:
             reply = await next_(call)
         except BaseException as error:  # a cancelled call is reported too, as CancelledError
-            self._end(call, attempts, started, token, error=error)
+            elapsed = time.perf_counter() - started
+            _CURRENT.reset(token)
+            outcome, http_status, status_code = outcome_of(error)
+            self._observers.emit(
+                CallEvent(call.method, outcome, http_status, status_code, elapsed, tuple(attempts))
+            )
             raise
-        self._end(call, attempts, started, token, reply=reply)
-        return reply
-
-    def _end(
-        self,
-        call: Call,
-        attempts: list[AttemptEvent],
-        started: float,
-        token: contextvars.Token[list[AttemptEvent] | None],
-        *,
-        error: BaseException | None = None,
-        reply: Reply | None = None,
-    ) -> None:
         elapsed = time.perf_counter() - started
         _CURRENT.reset(token)
-        outcome, http_status, status_code = outcome_of(error)
-        if reply is not None:
-            http_status = reply.http_status
         self._observers.emit(
-            CallEvent(call.method, outcome, http_status, status_code, elapsed, tuple(attempts))
+            CallEvent(call.method, OK, reply.http_status, None, elapsed, tuple(attempts))
         )
+        return reply
