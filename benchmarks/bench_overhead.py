@@ -13,7 +13,10 @@
                         the run: aiohttp's own per-request proxy lookup, for comparison
 
 2. **In process** (no network; a sender that returns a canned reply), CPU µs per call of
-   ``plain`` and ``observer_noop``: the library's own work with and without one observer.
+   ``plain`` and ``observer_noop``: the library's own work with and without one observer;
+   with ``--before TREE`` (e.g. ``git archive <rev> pushwoosh_async | tar -x -C /tmp/before``)
+   also ``plain`` on that older tree against this one, each round in fresh processes: what
+   the hook costs a client that has no observer. ``--in-process-only`` skips part 1.
 
     bash benchmarks/server.sh start && python benchmarks/bench_overhead.py
     bash benchmarks/server.sh stop
@@ -26,6 +29,7 @@ import asyncio
 import contextlib
 import os
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator, Sequence
@@ -152,7 +156,7 @@ async def cpu_us_per_call(observers: Sequence[Any], calls: int) -> float:
         application=bench.APPLICATION,
         rate_limits={},
         sender=CannedSender(),
-        observers=observers,
+        **({"observers": observers} if observers else {}),  # a tree from before observers
     ) as pw:
         command = GetTags(hwid=bench.HWID)
         for _ in range(1000):
@@ -185,6 +189,36 @@ def in_process(rounds: int, calls: int) -> str:
     )
 
 
+def plain_in(tree: Path, calls: int) -> float:
+    """CPU µs per call of ``plain`` with the library of ``tree``, in a fresh process."""
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    out = subprocess.run(
+        [sys.executable, __file__, "--plain-cpu", str(calls)],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return float(out.stdout)
+
+
+def before_after(before: Path, rounds: int, calls: int) -> str:
+    """The no-observer path of ``before`` (a source tree) against this tree's, interleaved."""
+    after = Path(__file__).resolve().parent.parent
+    samples: dict[str, list[float]] = {"before": [], "after": []}
+    for index in range(rounds):
+        trees = [("before", before), ("after", after)]
+        for name, tree in trees if index % 2 == 0 else reversed(trees):
+            samples[name].append(plain_in(tree, calls))
+    ratios = [a / b for a, b in zip(samples["after"], samples["before"], strict=True)]
+    medians = {name: statistics.median(values) for name, values in samples.items()}
+    return (
+        f"no observer, CPU µs/call in process: before {medians['before']:.2f}, "
+        f"after {medians['after']:.2f}; after ÷ before (paired, median of {rounds}): "
+        f"{statistics.median(ratios):.3f}"
+    )
+
+
 # --- main ----------------------------------------------------------------------------------------
 
 
@@ -198,7 +232,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "18080")))
     parser.add_argument("--cpu", type=int, default=1, help="pin to this CPU; -1: don't")
     parser.add_argument("--quick", action="store_true", help="2,000 requests, 1 rep")
+    parser.add_argument(
+        "--before", type=Path, help="also compare the no-observer path with this source tree"
+    )
+    parser.add_argument("--in-process-only", action="store_true", help="skip the HTTP part")
+    parser.add_argument("--plain-cpu", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.plain_cpu:
+        print(asyncio.run(cpu_us_per_call((), args.plain_cpu)))
+        return
+    if args.in_process_only:
+        print(in_process(args.rounds, args.calls))
+        if args.before:
+            print(before_after(args.before, args.rounds, args.calls))
+        return
     if args.quick:
         args.requests, args.reps, args.calls, args.rounds = 2_000, 1, 10_000, 3
     args.levels = [int(c) for c in args.concurrency.split(",")]
@@ -255,6 +302,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     print()
     print(in_process(args.rounds, args.calls))
+    if args.before:
+        print(before_after(args.before, args.rounds, args.calls))
 
 
 if __name__ == "__main__":
