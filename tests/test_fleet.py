@@ -333,14 +333,16 @@ def share_after_first(times: list[float], max_calls: int, period: float, seconds
     return len(counted) / (max_calls * windows)
 
 
-MARGIN = 0.1
-"""The Redis window's safety margin in the fleet runs (``?margin=``), 3.3 % of the 3 s window.
+MARGIN = 0.2
+"""The Redis window's safety margin in the fleet runs (``?margin=``), 6.7 % of the 3 s window.
 
 Arrivals are timed where the fake answers, after the request crossed loopback and waited in
 the fake's one event loop behind the rest of its burst: a burst of 30 from four processes
 reaches the fake spread over up to ~80 ms, more under load, and the next burst need not be
-spread the same way. The default margin (``min(0.25 s, 0.5 %)``: 0.25 s for the documented 60 s
-window) would be 15 ms here; the jitter is absolute, not a share of the window.
+spread the same way, and on a loaded machine the spread passed 100 ms. The default margin
+(``min(0.25 s, 0.5 %)``: 0.25 s for the documented 60 s window) would be 15 ms here; the jitter
+is absolute, not a share of the window. The margin costs its share of the rate: the fleet keeps
+3 / 3.2 of the limit, hence the 0.9 floor below.
 """
 
 
@@ -382,4 +384,4 @@ async def test_four_processes_share_one_budget(redis_url: str) -> None:
     assert all(not r["errors"] for r in reports), reports
     assert all(r["sent"] > 0 for r in reports)
     assert worst_window(arrivals, period) <= max_calls
-    assert share_after_first(arrivals, max_calls, period, seconds) >= 0.95
+    assert share_after_first(arrivals, max_calls, period, seconds) >= 0.9
