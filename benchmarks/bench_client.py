@@ -1,26 +1,22 @@
-"""Throughput of ``PushwooshClient`` side by side with raw aiohttp and raw httpx.
+"""Issue 13's client benchmark: rounds of rotated blocks on long-lived clients.
 
-Every runner sends the same request, ``POST /json/1.3/getTags`` with the body
-``{"request":{"hwid":"hwid-0001","application":"A1B2C-3D4E5"}}`` and a device-token header, to
-the fake server of ``server.sh`` (nginx on 127.0.0.1, pinned to CPU 0), parses the JSON reply and
-checks its ``status_code``:
+Every variant (``bench_runners.py``) builds its client once and keeps it for the whole run. A
+*round* runs, at each concurrency C, one *block* of every variant (``--block`` requests with
+exactly C in flight), in an order rotated by one each round. Per block: wall time
+(``perf_counter``) and CPU (``time.process_time`` delta: every thread of this process, so a Rust
+runtime's threads count too). Ratios are taken within a round (blocks seconds apart), then the
+median and spread over rounds are reported.
 
-* ``pushwoosh``        ``PushwooshClient`` with its default sender (aiohttp)
-* ``pushwoosh_httpx``  ``PushwooshClient(transport=httpx.AsyncHTTPTransport())`` (the httpx sender)
-* ``aiohttp_raw``      ``aiohttp.ClientSession`` configured as the library's sender configures it
-* ``aiohttp_plain``    ``aiohttp.ClientSession()`` defaults, ``json=``, ``response.json()``
-* ``httpx_raw``        ``httpx.AsyncClient`` over the same transport as ``pushwoosh_httpx``
+A round at one C is *disturbed* and dropped (and counted) when the reference's throughput in it
+deviates more than ``--max-dev`` % from the median of the reference over all rounds at that C,
+when the hypervisor stole more than ``--max-steal`` % of our core, or when other processes took
+more than ``--max-others`` % of our core during its blocks (``/proc/stat``).
 
-so the ratios ``pushwoosh / aiohttp_raw`` and ``pushwoosh_httpx / httpx_raw`` are the cost of the
-library's own layers (command, pipeline steps, decoding, typed result).
+The goal table's met / not met is computed on the rounded figure it prints.
 
-Method: one process pinned to CPU 1, one client object per run, warmed up first; C worker tasks
-pull from one shared iterator so that exactly C requests are in flight. A run sends N requests or
-stops handing out work after ``--max-seconds`` (marked ``*``). Repetitions are interleaved and the
-runner order rotates; the tables show medians, and ratios are paired within a repetition.
-
-    bash benchmarks/server.sh start && python benchmarks/bench_client.py
-    bash benchmarks/server.sh stop
+    BENCH_PORT=18082 bash benchmarks/server.sh start
+    BENCH_PORT=18082 python benchmarks/bench_client.py            # ~3 min
+    BENCH_PORT=18082 python benchmarks/bench_client.py --quick    # ~20 s smoke run
 """
 
 from __future__ import annotations
@@ -28,190 +24,61 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import datetime as dt
 import gc
 import json
 import os
-import platform
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Final
 
-import aiohttp
-import httpx
-
-from pushwoosh_async import GetTags, PushwooshClient, __version__
-
-DEVICE_TOKEN: Final = "D" * 32
-APPLICATION: Final = "A1B2C-3D4E5"
-HWID: Final = "hwid-0001"
-PATH: Final = "/json/1.3/getTags"
-EXPECTED_TAGS: Final = {"Plan": "pro"}
-"""What the fake server's getTags returns: proves we talk to benchmarks/nginx.conf."""
-
-# The headers PushwooshClient sends for a Device API call; the raw runners send the same.
-HEADERS: Final = {
-    "Content-Type": "application/json",
-    "Accept": "application/json",
-    "User-Agent": f"pushwoosh-async/{__version__}",
-    "Authorization": f"Token {DEVICE_TOKEN}",
-}
-TIMEOUT_SECONDS: Final = 30.0
-"""The library's default per-attempt timeout, used for the raw clients as well."""
-
-WARMUP_MAX_SECONDS: Final = 5.0
-REPO: Final = Path(__file__).resolve().parent.parent
-
-Send = Callable[[], Awaitable[None]]
-"""One request, reply parsed and checked."""
-Runner = Callable[[str], contextlib.AbstractAsyncContextManager[Send]]
-"""Given the base URL, builds a client and yields its ``send``; closes the client on exit."""
-
-
-def request_body() -> bytes:
-    """The body PushwooshClient renders for ``GetTags(hwid=HWID)``: compact JSON, UTF-8."""
-    document = {"request": {"hwid": HWID, "application": APPLICATION}}
-    return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def check_envelope(document: Any) -> None:
-    if document["status_code"] != 200:
-        raise RuntimeError(f"unexpected reply: {document!r}")
-
-
-# --- runners -------------------------------------------------------------------------------------
-
-
-@contextlib.asynccontextmanager
-async def pushwoosh(base_url: str) -> AsyncIterator[Send]:
-    async with PushwooshClient(
-        device_token=DEVICE_TOKEN, application=APPLICATION, base_url=base_url, rate_limits={}
-    ) as client:
-
-        async def send() -> None:
-            await client(GetTags(hwid=HWID))
-
-        yield send
-
-
-@contextlib.asynccontextmanager
-async def pushwoosh_httpx(base_url: str) -> AsyncIterator[Send]:
-    async with PushwooshClient(
-        device_token=DEVICE_TOKEN,
-        application=APPLICATION,
-        base_url=base_url,
-        rate_limits={},
-        transport=httpx.AsyncHTTPTransport(),
-    ) as client:
-
-        async def send() -> None:
-            await client(GetTags(hwid=HWID))
-
-        yield send
-
-
-@contextlib.asynccontextmanager
-async def aiohttp_raw(base_url: str) -> AsyncIterator[Send]:
-    # Same session settings as the library's AiohttpSender: 100 connections, 30 s total timeout,
-    # no cookie jar, no proxy variables.
-    url = base_url + PATH
-    async with aiohttp.ClientSession(
-        connector=aiohttp.TCPConnector(limit=100),
-        timeout=aiohttp.ClientTimeout(total=TIMEOUT_SECONDS),
-        headers=HEADERS,
-        cookie_jar=aiohttp.DummyCookieJar(),
-        trust_env=False,
-    ) as session:
-
-        async def send() -> None:
-            async with session.post(url, data=request_body()) as response:
-                check_envelope(await response.json())
-
-        yield send
-
-
-@contextlib.asynccontextmanager
-async def aiohttp_plain(base_url: str) -> AsyncIterator[Send]:
-    # aiohttp as most code uses it, and as the project's baseline (shared/bench) measured it:
-    # ClientSession() with its defaults, json= for the body, response.json() for the reply.
-    url = base_url + PATH
-    document = json.loads(request_body())
-    async with aiohttp.ClientSession() as session:
-
-        async def send() -> None:
-            async with session.post(url, json=document, headers=HEADERS) as response:
-                check_envelope(await response.json())
-
-        yield send
-
-
-@contextlib.asynccontextmanager
-async def httpx_raw(base_url: str) -> AsyncIterator[Send]:
-    # Same transport as pushwoosh_httpx (httpx's default pool: 100 connections, 20 kept alive).
-    url = base_url + PATH
-    async with httpx.AsyncClient(
-        transport=httpx.AsyncHTTPTransport(),
-        headers=HEADERS,
-        timeout=TIMEOUT_SECONDS,
-        trust_env=False,
-    ) as client:
-
-        async def send() -> None:
-            response = await client.post(url, content=request_body())
-            check_envelope(response.json())
-
-        yield send
-
-
-RUNNERS: Final[dict[str, Runner]] = {
-    "pushwoosh": pushwoosh,
-    "pushwoosh_httpx": pushwoosh_httpx,
-    "aiohttp_raw": aiohttp_raw,
-    "aiohttp_plain": aiohttp_plain,
-    "httpx_raw": httpx_raw,
-}
-
-RATIOS: Final = (
-    ("pushwoosh", "aiohttp_raw"),
-    ("pushwoosh", "aiohttp_plain"),
-    ("pushwoosh", "httpx_raw"),
-    ("pushwoosh_httpx", "httpx_raw"),
-    ("pushwoosh_httpx", "aiohttp_raw"),
+from bench_runners import RUNNERS, Send, available
+from bench_runs import (
+    check_server,
+    cpu_ticks,
+    drive,
+    drop_proxy_variables,
+    environment,
+    markdown_table,
+    pin_to_cpu,
 )
-"""(numerator, denominator) pairs of the ratio table."""
 
-GOAL: Final = ("pushwoosh", "aiohttp_raw", 64, 0.9)
-"""PushwooshClient keeps at least 0.9 of raw aiohttp's throughput at 64 requests in flight."""
-
-
-# --- measuring -----------------------------------------------------------------------------------
+REFERENCE: Final = "aiohttp_raw"
+DEFAULT_RUNNERS: Final = ("pushwoosh", "aiohttp_raw", "aiohttp_plain")
 
 
 @dataclass(frozen=True)
-class Run:
-    """One timed run of one runner at one concurrency."""
+class Goal:
+    label: str
+    top: str
+    levels: tuple[int, ...]
+    target: float
+    metric: str  # "cpu" (ratio of CPU per request, reference / top), "wall", or "lib_us"
 
-    runner: str
+
+GOALS: Final = (
+    Goal("1: default install >= 0.95", "pushwoosh", (1, 16, 64, 256), 0.95, "cpu"),
+    Goal("1: library CPU per getTags <= 7 µs", "pushwoosh", (64,), 7.0, "lib_us"),
+    Goal("2: with the speedups extra >= 1.0", "pushwoosh", (1, 16, 64, 256), 1.0, "cpu"),
+    Goal("3: Rust-backed sender >= 1.5x at 64", "pushwoosh_pyreqwest", (64,), 1.5, "wall"),
+    Goal("3 (raw pyreqwest, no sender)", "pyreqwest_raw", (1, 64, 256), 1.5, "wall"),
+)
+
+
+@dataclass(frozen=True)
+class Block:
+    round: int
     concurrency: int
-    rep: int
+    runner: str
+    position: int
     requests: int
     seconds: float
     cpu_seconds: float
-    capped: bool
-    """The time cap stopped the run before it had sent all of its requests."""
-    others_pct: float | None
-    """CPU time other processes took on our core during the run, % of the run's duration."""
-    steal_pct: float | None
-    """Time the hypervisor took from our core during the run, % of the run's duration."""
-    load_before_pct: float | None
-    """Load of other processes on the whole machine just before the run, % of one core."""
+    busy_ticks: int | None
+    steal_ticks: int | None
 
     @property
     def rate(self) -> float:
@@ -222,344 +89,200 @@ class Run:
         return self.cpu_seconds / self.requests * 1e6
 
 
-async def drive(send: Send, count: int, concurrency: int, max_seconds: float) -> tuple[int, bool]:
-    """Send up to ``count`` requests with ``concurrency`` in flight; stop handing out new ones
-    after ``max_seconds``. Returns (requests completed, whether the time cap was hit).
-    """
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + max_seconds
-    tickets = iter(range(count))
-    completed = 0
-    capped = False
-
-    async def worker() -> None:
-        nonlocal completed, capped
-        for _ in tickets:
-            if loop.time() >= deadline:
-                capped = True
-                return
-            await send()
-            completed += 1
-
-    tasks = [asyncio.ensure_future(worker()) for _ in range(concurrency)]
-    try:
-        await asyncio.gather(*tasks)
-    finally:
-        for task in tasks:  # only matters when a request failed: stop the other workers
-            task.cancel()
-    return completed, capped
+async def run_block(send: Send, requests: int, concurrency: int, core: str | None) -> tuple:
+    gc.collect()
+    ticks = cpu_ticks(core) if core else None
+    cpu, wall = time.process_time(), time.perf_counter()
+    done, _ = await drive(send, requests, concurrency, 3600.0)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    after = cpu_ticks(core) if core else None
+    if ticks is None or after is None:
+        return done, wall, cpu, None, None
+    return done, wall, cpu, after[0] - ticks[0], after[1] - ticks[1]
 
 
-def cpu_ticks(label: str) -> tuple[int, int] | None:
-    """(busy, steal) clock ticks so far of ``cpu`` (all CPUs) or ``cpuN``, from /proc/stat."""
-    try:
-        lines = Path("/proc/stat").read_text().splitlines()
-    except OSError:
-        return None
-    for line in lines:
-        if line.startswith(f"{label} "):
-            user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, line.split()[1:9])
-            return user + nice + system + irq + softirq, steal
-    return None
-
-
-def wait_until_quiet(max_wait: float, threshold_pct: float) -> float | None:
-    """Wait up to ``max_wait`` s until the rest of the machine uses less than ``threshold_pct``
-    of one core (sampled over 0.5 s while this process and the idle server do nothing).
-    Returns the last sample, in % of one core.
-    """
-    hertz = os.sysconf("SC_CLK_TCK")
-    give_up = time.monotonic() + max_wait
-    while True:
-        before = cpu_ticks("cpu")
-        time.sleep(0.5)
-        after = cpu_ticks("cpu")
-        if before is None or after is None:
-            return None
-        load_pct = (after[0] - before[0]) / hertz / 0.5 * 100
-        if load_pct < threshold_pct or time.monotonic() >= give_up:
-            return load_pct
-
-
-async def timed_run(
-    runner: str,
-    base_url: str,
-    concurrency: int,
-    args: argparse.Namespace,
-    *,
-    rep: int,
-    load_before_pct: float | None,
-) -> Run:
+async def measure(args: argparse.Namespace, base_url: str) -> list[Block]:
     core = None if args.cpu is None else f"cpu{args.cpu}"
-    async with RUNNERS[runner](base_url) as send:
-        warmup = max(args.warmup, 2 * concurrency)
-        await drive(send, warmup, concurrency, WARMUP_MAX_SECONDS)
-        gc.collect()
-        ticks_before = cpu_ticks(core) if core else None
-        cpu_before = time.process_time()
-        started = time.perf_counter()
-        requests, capped = await drive(send, args.requests, concurrency, args.max_seconds)
-        seconds = time.perf_counter() - started
-        cpu_seconds = time.process_time() - cpu_before
-        ticks_after = cpu_ticks(core) if core else None
+    blocks: list[Block] = []
+    async with contextlib.AsyncExitStack() as stack:
+        sends = {n: await stack.enter_async_context(RUNNERS[n](base_url)) for n in args.names}
+        for c in args.levels:  # warm every session at every level (connections, caches)
+            for send in sends.values():
+                await drive(send, max(args.warmup, 2 * c), c, 5.0)
+        started = time.monotonic()
+        for rnd in range(1, args.rounds + 1):
+            for i, c in enumerate(args.levels):
+                shift = (rnd - 1 + i) % len(args.names)
+                order = [*args.names[shift:], *args.names[:shift]]
+                for pos, name in enumerate(order):
+                    result = await run_block(sends[name], args.block, c, core)
+                    blocks.append(Block(rnd, c, name, pos, *result))
+            print(f"round {rnd}/{args.rounds} {time.monotonic() - started:.0f} s", file=sys.stderr)
+    return blocks
 
-    others_pct = steal_pct = None
-    if ticks_before is not None and ticks_after is not None:
-        hertz = os.sysconf("SC_CLK_TCK")
-        busy = (ticks_after[0] - ticks_before[0]) / hertz
-        steal = (ticks_after[1] - ticks_before[1]) / hertz
-        others_pct = max(0.0, busy - cpu_seconds) / seconds * 100
-        steal_pct = steal / seconds * 100
-    return Run(
-        runner,
-        concurrency,
-        rep,
-        requests,
-        seconds,
-        cpu_seconds,
-        capped,
-        others_pct,
-        steal_pct,
-        load_before_pct,
+
+def disturbed(blocks: Sequence[Block], args: argparse.Namespace) -> dict[tuple[int, int], str]:
+    """(round, C) -> why it is dropped."""
+    hertz = os.sysconf("SC_CLK_TCK")
+    why: dict[tuple[int, int], str] = {}
+    for c in args.levels:
+        refs = {b.round: b.rate for b in blocks if b.concurrency == c and b.runner == REFERENCE}
+        middle = statistics.median(refs.values()) if refs else None
+        for rnd in range(1, args.rounds + 1):
+            cell = [b for b in blocks if b.concurrency == c and b.round == rnd]
+            wall = sum(b.seconds for b in cell)
+            if middle and rnd in refs and abs(refs[rnd] / middle - 1) * 100 > args.max_dev:
+                why[rnd, c] = f"reference {refs[rnd] / middle - 1:+.0%} from its median"
+            elif cell and all(b.steal_ticks is not None for b in cell):
+                steal = sum(b.steal_ticks or 0 for b in cell) / hertz / wall * 100
+                others = sum(b.busy_ticks or 0 for b in cell) / hertz - sum(
+                    b.cpu_seconds for b in cell
+                )
+                others_pct = max(0.0, others) / wall * 100
+                if steal > args.max_steal:
+                    why[rnd, c] = f"steal {steal:.0f}%"
+                elif others_pct > args.max_others:
+                    why[rnd, c] = f"others on our core {others_pct:.0f}%"
+    return why
+
+
+def per_round(
+    blocks: Sequence[Block], dropped: dict[tuple[int, int], str], top: str, c: int, metric: str
+) -> list[float]:
+    """The figure of ``top`` against the reference in every kept round at C."""
+    cell: dict[tuple[int, str], Block] = {
+        (b.round, b.runner): b for b in blocks if b.concurrency == c
+    }
+    values = []
+    for rnd in sorted({b.round for b in blocks}):
+        mine, ref = cell.get((rnd, top)), cell.get((rnd, REFERENCE))
+        if mine is None or ref is None or (rnd, c) in dropped:
+            continue
+        if metric == "cpu":
+            values.append(ref.cpu_us / mine.cpu_us)
+        elif metric == "wall":
+            values.append(mine.rate / ref.rate)
+        else:
+            values.append(mine.cpu_us - ref.cpu_us)
+    return values
+
+
+def spread(values: Sequence[float], spec: str) -> tuple[str, str]:
+    """(median, "p25-p75, min-max") formatted with ``spec``."""
+    if not values:
+        return "-", "-"
+    ordered = sorted(values)
+    quartiles = statistics.quantiles(ordered, n=4) if len(ordered) > 1 else [ordered[0]] * 3
+    med = format(statistics.median(ordered), spec)
+    return med, (
+        f"{quartiles[0]:{spec}}-{quartiles[2]:{spec}}, {ordered[0]:{spec}}-{ordered[-1]:{spec}}"
     )
 
 
-def schedule(
-    runners: Sequence[str], levels: Sequence[int], reps: int
-) -> list[tuple[int, int, str]]:
-    """(rep, concurrency, runner) in run order: every configuration once per repetition, the
-    runner order rotated by one each repetition so that no runner always goes first.
-    """
-    order = []
-    for rep in range(1, reps + 1):
-        shift = (rep - 1) % len(runners)
-        rotated = [*runners[shift:], *runners[:shift]]
-        order += [(rep, c, name) for c in levels for name in rotated]
-    return order
-
-
-# --- reporting -----------------------------------------------------------------------------------
-
-
-def median_or_none(values: Iterable[float]) -> float | None:
-    values = list(values)
-    return statistics.median(values) if values else None
-
-
-def paired_ratio(runs: Sequence[Run], top: str, bottom: str, concurrency: int) -> float | None:
-    """Median over repetitions of rate(top) / rate(bottom) measured in the same repetition."""
-    rates = {(r.runner, r.rep): r.rate for r in runs if r.concurrency == concurrency}
-    reps = sorted({r.rep for r in runs})
-    return median_or_none(
-        rates[top, rep] / rates[bottom, rep]
-        for rep in reps
-        if (top, rep) in rates and (bottom, rep) in rates
-    )
-
-
-def summary_rows(
-    runs: Sequence[Run], runners: Sequence[str], levels: Sequence[int]
-) -> list[dict[str, Any]]:
+def goal_table(blocks: Sequence[Block], dropped: dict[tuple[int, int], str], args: Any) -> str:
     rows = []
-    for c in levels:
-        for name in runners:
-            mine = [r for r in runs if r.runner == name and r.concurrency == c]
-            if not mine:
+    for goal in GOALS:
+        for c in goal.levels:
+            if c not in args.levels:
+                rows.append([goal.label, str(c), "-", "-", "-", "not measured (C)"])
                 continue
-            rates = [r.rate for r in mine]
-            others = [r.others_pct for r in mine if r.others_pct is not None]
-            rows.append(
-                {
-                    "runner": name,
-                    "concurrency": c,
-                    "reps": len(mine),
-                    "rate_median": statistics.median(rates),
-                    "rate_min": min(rates),
-                    "rate_max": max(rates),
-                    "cpu_us_median": statistics.median(r.cpu_us for r in mine),
-                    "requests_min": min(r.requests for r in mine),
-                    "capped": any(r.capped for r in mine),
-                    "others_pct_max": max(others) if others else None,
-                }
-            )
-    return rows
-
-
-def markdown_table(header: Sequence[str], rows: Iterable[Sequence[str]], right: int = 1) -> str:
-    """A markdown table; columns from index ``right`` on are right-aligned."""
-    rule = ["---" if i < right else "---:" for i in range(len(header))]
-    lines = [header, rule, *rows]
-    return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
-
-
-def fmt(value: float | None, spec: str = ",.0f") -> str:
-    return "-" if value is None else format(value, spec)
-
-
-def report(runs: Sequence[Run], runners: Sequence[str], levels: Sequence[int]) -> str:
-    rows = summary_rows(runs, runners, levels)
-    throughput = markdown_table(
-        [
-            "runner",
-            "C",
-            "req/s (median)",
-            "req/s min-max",
-            "client CPU µs/req",
-            "requests/run (min)",
-            "others on CPU %, max",
-        ],
-        (
-            [
-                row["runner"],
-                str(row["concurrency"]),
-                fmt(row["rate_median"]),
-                f"{fmt(row['rate_min'])}-{fmt(row['rate_max'])}",
-                fmt(row["cpu_us_median"]),
-                fmt(row["requests_min"]) + ("*" if row["capped"] else ""),
-                fmt(row["others_pct_max"]),
-            ]
-            for row in rows
-        ),
+            if goal.top not in args.names or REFERENCE not in args.names:
+                rows.append([goal.label, str(c), "-", "-", "-", f"not measured ({goal.top})"])
+                continue
+            values = per_round(blocks, dropped, goal.top, c, goal.metric)
+            spec = ".1f" if goal.metric == "lib_us" else ".2f"
+            shown, rest = spread(values, spec)
+            if shown == "-":
+                verdict = "no kept rounds"
+            elif goal.metric == "lib_us":
+                verdict = "met" if float(shown) <= goal.target else "NOT met"
+            else:
+                verdict = "met" if float(shown) >= goal.target else "NOT met"
+            rows.append([goal.label, str(c), shown, rest, str(len(values)), verdict])
+    return markdown_table(
+        ["goal", "C", "figure (median)", "spread: p25-p75, min-max", "rounds", "verdict"],
+        rows,
         right=1,
     )
-    pairs = [(top, bottom) for top, bottom in RATIOS if top in runners and bottom in runners]
-    ratios = markdown_table(
-        ["ratio (paired, median)", *(f"C={c}" for c in levels)],
-        (
-            [f"{top} ÷ {bottom}", *(fmt(paired_ratio(runs, top, bottom, c), ".2f") for c in levels)]
-            for top, bottom in pairs
+
+
+def report(blocks: Sequence[Block], dropped: dict[tuple[int, int], str], args: Any) -> str:
+    rows = []
+    for c in args.levels:
+        for name in args.names:
+            mine = [b for b in blocks if b.concurrency == c and b.runner == name]
+            kept = [b for b in mine if (b.round, c) not in dropped] or mine
+            rate_med, rate_rest = spread([b.rate for b in kept], ",.0f")
+            cpu_med, _ = spread([b.cpu_us for b in kept], ".1f")
+            row = [name, str(c), rate_med, rate_rest.split(", ")[-1], cpu_med]
+            if name != REFERENCE and REFERENCE in args.names:
+                row += [
+                    spread(per_round(blocks, dropped, name, c, m), ".3f")[i]
+                    for m, i in (("cpu", 0), ("cpu", 1), ("wall", 0))
+                ]
+            else:
+                row += ["", "", ""]
+            rows.append(row)
+    header = [
+        "runner",
+        "C",
+        "req/s",
+        "req/s min-max",
+        "CPU µs/req",
+        f"CPU ratio vs {REFERENCE}",
+        "CPU ratio p25-p75, min-max",
+        "wall ratio",
+    ]
+    lost = {c: sum(1 for (_, cc) in dropped if cc == c) for c in args.levels}
+    lines = [
+        markdown_table(header, rows, right=1),
+        "Rounds kept per C: "
+        + ", ".join(f"C={c}: {args.rounds - lost[c]}/{args.rounds}" for c in args.levels)
+        + (
+            ""
+            if not dropped
+            else "; dropped: "
+            + "; ".join(f"round {r} C={c} ({why})" for (r, c), why in sorted(dropped.items()))
         ),
-    )
-    parts = [throughput]
-    if any(row["capped"] for row in rows):
-        parts.append(
-            "\\* a run hit the time cap before sending N requests; rates are over what was sent."
-        )
-    if pairs:
-        parts.append(ratios)
-    top, bottom, c, target = GOAL
-    if top in runners and bottom in runners and c in levels:
-        ratio = paired_ratio(runs, top, bottom, c)
-        if ratio is not None:
-            verdict = "met" if ratio >= target else "NOT met"
-            parts.append(f"Goal {top} ÷ {bottom} >= {target} at C={c}: {ratio:.2f}, {verdict}.")
-    return "\n\n".join(parts)
-
-
-def git(*args: str) -> str | None:
-    try:
-        return subprocess.run(
-            ["git", "-C", str(REPO), *args], capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-
-
-def environment() -> dict[str, Any]:
-    """Where and on what code the numbers were taken (read at the start of the run)."""
-    changes = git("status", "--porcelain", "--", "pushwoosh_async")
-    return {
-        "date_utc": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M"),
-        "command": " ".join([Path(sys.executable).name, *sys.argv]),
-        "python": platform.python_version(),
-        "machine": f"{os.cpu_count()} CPUs, {platform.machine()}, {platform.release()}",
-        "git_commit": git("rev-parse", "--short", "HEAD"),
-        "library_modified": None if changes is None else bool(changes),
-        "versions": {
-            name: version(name)
-            for name in ("pushwoosh-async", "aiohttp", "httpx", "httpcore", "attrs", "cattrs")
-        },
-    }
-
-
-# --- setup ---------------------------------------------------------------------------------------
-
-
-def drop_proxy_variables() -> None:
-    """Traffic stays on loopback: no client may pick up a proxy from the environment."""
-    for name in list(os.environ):
-        if name.lower().endswith("_proxy"):
-            del os.environ[name]
-
-
-def pin_to_cpu(cpu: int | None) -> None:
-    if cpu is None:
-        return
-    if not hasattr(os, "sched_setaffinity") or cpu not in os.sched_getaffinity(0):
-        sys.exit(f"cannot pin to CPU {cpu}; pass --cpu -1 to run unpinned")
-    os.sched_setaffinity(0, {cpu})
-
-
-def check_server(base_url: str) -> None:
-    """One getTags by urllib: the fake server must answer with benchmarks/nginx.conf's reply."""
-    request = urllib.request.Request(  # noqa: S310 (the URL is http://127.0.0.1 by construction)
-        base_url + PATH, data=request_body(), headers=HEADERS, method="POST"
-    )
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        with opener.open(request, timeout=5) as response:
-            document = json.load(response)
-    except (OSError, ValueError) as exc:
-        sys.exit(f"no fake server at {base_url} ({exc}); start it: bash benchmarks/server.sh start")
-    if document.get("response", {}).get("result") != EXPECTED_TAGS:
-        sys.exit(f"{base_url} is not benchmarks/nginx.conf (getTags replied {document!r})")
+        (
+            "CPU ratio = reference CPU µs/req ÷ runner's (higher is cheaper); wall ratio = req/s ÷ "
+            "reference req/s; both paired within a round."
+        ),
+        goal_table(blocks, dropped, args),
+    ]
+    return "\n\n".join(lines)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description="PushwooshClient vs raw aiohttp and raw httpx against the local fake server.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter
     )
-    parser.add_argument("-n", "--requests", type=int, default=20_000, help="requests per run")
-    parser.add_argument("--reps", type=int, default=5, help="interleaved repetitions")
-    parser.add_argument(
-        "--concurrency", default="1,16,64,256", help="comma-separated requests in flight"
-    )
-    parser.add_argument(
-        "--runners", default=",".join(RUNNERS), help=f"comma-separated, from {', '.join(RUNNERS)}"
-    )
-    parser.add_argument(
-        "--max-seconds", type=float, default=10.0, help="stop handing out requests after this"
-    )
-    parser.add_argument(
-        "--warmup", type=int, default=500, help="untimed requests first (at least 2*C)"
-    )
-    parser.add_argument(
-        "--port",
-        type=int,
-        default=int(os.environ.get("BENCH_PORT", "18080")),
-        help="fake server port on 127.0.0.1 ($BENCH_PORT if set)",
-    )
-    parser.add_argument("--cpu", type=int, default=1, help="pin this process to a CPU; -1: don't")
-    parser.add_argument(
-        "--quiet-wait",
-        type=float,
-        default=20.0,
-        help="before each run, wait up to this many seconds for other processes to calm down",
-    )
-    parser.add_argument(
-        "--quiet-threshold",
-        type=float,
-        default=20.0,
-        help="'calm': other processes use less than this %% of one core",
-    )
-    parser.add_argument("--json", type=Path, metavar="PATH", help="save every run's numbers here")
-    parser.add_argument(
-        "--quick",
-        action="store_true",
-        help="smoke run: 2,000 requests, 1 repetition, C=1,64, 3 s cap, 200 warm-up, no quiet wait",
-    )
+    add = parser.add_argument
+    add("--runners", default=",".join(DEFAULT_RUNNERS), help=f"from {', '.join(RUNNERS)}")
+    add("--concurrency", default="1,16,64,256", help="comma-separated requests in flight")
+    add("--rounds", type=int, default=15, help="rounds (each: every runner once per C)")
+    add("--block", type=int, default=2_000, help="requests per block")
+    add("--warmup", type=int, default=500, help="untimed requests per runner and C first")
+    add("--max-dev", type=float, default=10.0, help="drop a round: reference off its median, %%")
+    add("--max-steal", type=float, default=5.0, help="drop a round: steal time, %% of our core")
+    add("--max-others", type=float, default=10.0, help="drop a round: other processes, %%")
+    add("--port", type=int, default=int(os.environ.get("BENCH_PORT", "18080")))
+    add("--cpu", type=int, default=1, help="pin this process to a CPU; -1: don't")
+    add("--json", type=Path, metavar="PATH", help="save every block here")
+    add("--quick", action="store_true", help="smoke run: 3 rounds of 500, C=1,64")
     args = parser.parse_args(argv)
     if args.quick:
-        args.requests, args.reps, args.concurrency = 2_000, 1, "1,64"
-        args.max_seconds, args.warmup, args.quiet_wait = 3.0, 200, 0.0
+        args.rounds, args.block, args.warmup, args.concurrency = 3, 500, 100, "1,64"
     args.levels = [int(c) for c in args.concurrency.split(",")]
-    args.runner_names = args.runners.split(",")
-    unknown = set(args.runner_names) - set(RUNNERS)
+    args.names = [n for n in args.runners.split(",") if n]
+    unknown = set(args.names) - set(RUNNERS)
     if unknown:
         parser.error(f"unknown runners: {', '.join(sorted(unknown))}")
-    if args.cpu < 0:
-        args.cpu = None
+    missing = [n for n in args.names if not available(n)]
+    if missing:
+        print(f"skipping {', '.join(missing)}: not installed", file=sys.stderr)
+        args.names = [n for n in args.names if n not in missing]
+    args.cpu = None if args.cpu < 0 else args.cpu
     return args
 
 
@@ -570,51 +293,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     base_url = f"http://127.0.0.1:{args.port}"
     check_server(base_url)
     meta = environment()
-
-    plan = schedule(args.runner_names, args.levels, args.reps)
-    runs: list[Run] = []
-    started = time.monotonic()
-    for i, (rep, concurrency, runner) in enumerate(plan, 1):
-        load = wait_until_quiet(args.quiet_wait, args.quiet_threshold) if args.quiet_wait else None
-        run = asyncio.run(
-            timed_run(runner, base_url, concurrency, args, rep=rep, load_before_pct=load)
-        )
-        runs.append(run)
-        print(
-            f"[{i}/{len(plan)} rep {rep}] C={concurrency:<3} {runner:<16}"
-            f" {run.rate:>8,.0f} req/s {run.cpu_us:>6.0f} µs/req"
-            f" {run.requests:>6} req in {run.seconds:5.2f} s{' (capped)' if run.capped else ''}"
-            f" | others: {fmt(run.load_before_pct)}% before, {fmt(run.others_pct)}% on our core",
-            file=sys.stderr,
-            flush=True,
-        )
-    print(f"total {time.monotonic() - started:.0f} s", file=sys.stderr)
-
+    blocks = asyncio.run(measure(args, base_url))
+    dropped = disturbed(blocks, args)
     modified = " + uncommitted changes" if meta["library_modified"] else ""
-    print(f"\n{meta['date_utc']} UTC, `{meta['command']}`, commit {meta['git_commit']}{modified}\n")
-    print(report(runs, args.runner_names, args.levels))
-
+    print(f"\n{meta['date_utc']} UTC, `{meta['command']}`, commit {meta['git_commit']}{modified}")
+    print(f"{args.rounds} rounds x {args.block} requests per block, {', '.join(args.names)}\n")
+    print(report(blocks, dropped, args))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         payload = {
-            "meta": {
-                **meta,
-                "settings": {
-                    k: v
-                    for k, v in vars(args).items()
-                    if k not in {"json", "levels", "runner_names"}
-                },
-            },
-            "runs": [{**asdict(r), "rate": r.rate, "cpu_us": r.cpu_us} for r in runs],
-            "summary": summary_rows(runs, args.runner_names, args.levels),
-            "ratios": {
-                f"{top}/{bottom}": {str(c): paired_ratio(runs, top, bottom, c) for c in args.levels}
-                for top, bottom in RATIOS
-                if top in args.runner_names and bottom in args.runner_names
-            },
+            "meta": meta,
+            "blocks": [{**asdict(b), "rate": b.rate, "cpu_us": b.cpu_us} for b in blocks],
+            "dropped": [{"round": r, "concurrency": c, "why": w} for (r, c), w in dropped.items()],
         }
         args.json.write_text(json.dumps(payload, indent=2) + "\n")
-        print(f"\nraw numbers: {args.json}", file=sys.stderr)
 
 
 if __name__ == "__main__":

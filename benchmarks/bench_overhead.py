@@ -1,6 +1,6 @@
 """What the proxy check and an observer cost per request, measured two ways.
 
-1. **Over loopback HTTP** (the fake server of ``server.sh``, as ``bench_client.py`` runs it; no
+1. **Over loopback HTTP** (the fake server of ``server.sh``, as ``bench_runs.py`` runs it; no
    proxy anywhere), paired throughput ratios at each concurrency:
 
    * ``plain``          ``PushwooshClient(trust_env=False)``: no proxy resolution at all
@@ -8,7 +8,7 @@
                         naming 127.0.0.1, while the client is built: resolved (to "direct")
                         once, so this is the cost of the check alone
    * ``observer_noop``  ``PushwooshClient(trust_env=False, observers=[a no-op function])``
-   * ``aiohttp_raw``    raw aiohttp as ``bench_client.py`` runs it (``trust_env=False``)
+   * ``aiohttp_raw``    raw aiohttp as ``bench_runs.py`` runs it (``trust_env=False``)
    * ``aiohttp_env``    the same with ``trust_env=True`` and the same variables set during
                         the run: aiohttp's own per-request proxy lookup, for comparison
 
@@ -40,7 +40,7 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_client as bench
+import bench_runs as bench
 
 from pushwoosh_async import GetTags, PushwooshClient
 from pushwoosh_async.pipeline import Call, Reply

@@ -1,6 +1,6 @@
 """Before/after in one run: the client benchmark against two source trees, rounds interleaved.
 
-Each round runs ``bench_client.py --runners pushwoosh,aiohttp_raw`` once with ``PYTHONPATH`` set
+Each round runs ``bench_runs.py --runners pushwoosh,aiohttp_raw`` once with ``PYTHONPATH`` set
 to each tree (the order alternates by round), so both library versions are measured next to the
 same raw-aiohttp reference minutes apart at most. Reported per tree and concurrency: the paired
 ratio pushwoosh / aiohttp_raw (median, min-max over rounds) and the library's own CPU per request
@@ -30,7 +30,7 @@ def _run(tree: Path, concurrency: str, requests: int, quiet_wait: float) -> dict
         out = Path(scratch) / "run.json"
         command = [
             sys.executable,
-            str(HERE / "bench_client.py"),
+            str(HERE / "bench_runs.py"),
             "--runners",
             "pushwoosh,aiohttp_raw",
             "--reps",

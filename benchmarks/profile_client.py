@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench_client import (
+from bench_runs import (
     RUNNERS,
     check_server,
     drive,
