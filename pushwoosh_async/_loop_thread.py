@@ -106,19 +106,21 @@ class LoopThread:
         future: concurrent.futures.Future[T] = concurrent.futures.Future()
         started: list[asyncio.Task[T]] = []
         start = functools.partial(self._start, function, args, kwargs, future, started)
-        queued = False
+        self._queue(start)
         try:
-            with self._lock:  # a call is either queued before the stop, or refused
-                if self._stopping:
-                    raise ClientClosedError(_CLOSED)
-                self._loop.call_soon_threadsafe(start, context=contextvars.copy_context())
-                queued = True
             return future.result()
         except BaseException:
-            if queued and not future.done():  # interrupted: cancel the call, let it unwind
+            if not future.done():  # interrupted while waiting: cancel the call, let it unwind
                 self._loop.call_soon_threadsafe(_cancel, started)
                 concurrent.futures.wait([future], timeout=CANCEL_GRACE)
             raise
+
+    def _queue(self, start: Callable[[], None]) -> None:
+        """Queue ``start`` on the loop, in the caller's context; refused once stopping."""
+        with self._lock:  # a call is either queued before the stop, or refused
+            if self._stopping:
+                raise ClientClosedError(_CLOSED)
+            self._loop.call_soon_threadsafe(start, context=contextvars.copy_context())
 
     def _start(
         self,

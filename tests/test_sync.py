@@ -205,17 +205,17 @@ def test_results_and_options_are_the_async_clients(
 
 def _failures(client: Any) -> list[BaseException]:
     """The errors a few failing calls raise; ``client`` is sync, or async wrapped to block."""
-    caught: list[BaseException] = []
-    for attempt in (
+    failures: list[BaseException] = []
+    attempts = (
         lambda: client(GetTags(hwid="hwid-1", application="NOAPP-00000")),
         lambda: client(TAGS, deadline=-1),
         lambda: client(TAGS),  # a 503: retries are off
-    ):
-        try:
+    )
+    for attempt in attempts:
+        with pytest.raises(errors.PushwooshError) as caught:
             attempt()
-        except errors.PushwooshError as exc:
-            caught.append(exc)
-    return caught
+        failures.append(caught.value)
+    return failures
 
 
 def test_errors_are_the_async_clients_typed_errors(
