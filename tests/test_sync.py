@@ -182,8 +182,9 @@ def test_the_rate_limit_is_shared_by_every_thread(
     elapsed = time.monotonic() - started
     arrivals = sorted(call.at for call in account.calls_to("getTags"))
     assert len(arrivals) == 20
-    assert elapsed >= 0.74
-    assert min(b - a for a, b in zip(arrivals, arrivals[5:], strict=False)) >= 0.23
+    assert elapsed >= 0.74  # one window for all: 4 independent ones would let all 20 through
+    gaps = [later - first for first, later in zip(arrivals, arrivals[5:], strict=False)]
+    assert min(gaps) >= 0.2, gaps  # no 0.25 s holds 6 (the fake sees arrivals: some jitter)
 
 
 # --- the same results, errors and options ----------------------------------------------------
