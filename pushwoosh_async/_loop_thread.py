@@ -48,13 +48,12 @@ _numbers = itertools.count(1)
 class LoopThread:
     """An event loop running forever on its own daemon thread until :meth:`stop`."""
 
-    __slots__ = ("_lock", "_loop", "_stopped", "_stopping", "_thread")
+    __slots__ = ("_lock", "_loop", "_stopping", "_thread")
 
     def __init__(self, name: str = "pushwoosh-sync") -> None:
         self._loop = asyncio.new_event_loop()
         self._lock = threading.Lock()
         self._stopping = False
-        self._stopped = threading.Event()
         self._thread = threading.Thread(
             target=self._main, name=f"{name}-{next(_numbers)}", daemon=True
         )
@@ -93,7 +92,6 @@ class LoopThread:
         finally:
             asyncio.set_event_loop(None)
             loop.close()
-            self._stopped.set()
 
     def run(
         self, function: Callable[P, Coroutine[Any, Any, T]], /, *args: P.args, **kwargs: P.kwargs
@@ -106,20 +104,23 @@ class LoopThread:
         future: concurrent.futures.Future[T] = concurrent.futures.Future()
         started: list[asyncio.Task[T]] = []
         start = functools.partial(self._start, function, args, kwargs, future, started)
-        self._queue(start)
+        queued: list[bool] = []
         try:
+            self._queue(start, queued)
             return future.result()
         except BaseException:
-            if not future.done():  # interrupted while waiting: cancel the call, let it unwind
-                self._loop.call_soon_threadsafe(_cancel, started)
+            if queued and not future.done():  # interrupted: cancel the call, let it unwind
+                with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                    self._loop.call_soon_threadsafe(_cancel, started, future)
                 concurrent.futures.wait([future], timeout=CANCEL_GRACE)
             raise
 
-    def _queue(self, start: Callable[[], None]) -> None:
+    def _queue(self, start: Callable[[], None], queued: list[bool]) -> None:
         """Queue ``start`` on the loop, in the caller's context; refused once stopping."""
         with self._lock:  # a call is either queued before the stop, or refused
             if self._stopping:
                 raise ClientClosedError(_CLOSED)
+            queued.append(True)
             self._loop.call_soon_threadsafe(start, context=contextvars.copy_context())
 
     def _start(
@@ -159,7 +160,7 @@ class LoopThread:
                 self._loop.call_soon_threadsafe(self._begin_stop, last, timeout, outcome)
         if threading.current_thread() is self._thread:
             return
-        self._stopped.wait(timeout + 1.0)
+        self._thread.join(timeout + 1.0)
         if first and outcome.done():
             outcome.result()
 
@@ -183,9 +184,16 @@ class LoopThread:
         self._loop.create_task(final())
 
 
-def _cancel(started: list[asyncio.Task[Any]]) -> None:
+def _cancel(started: list[asyncio.Task[Any]], future: concurrent.futures.Future[Any]) -> None:
+    """Cancel an interrupted call's task.
+
+    A call that never started (the interrupt came first) has nothing to unwind: its caller
+    stops waiting at once.
+    """
     for task in started:
         task.cancel()
+    if not started and not future.done():
+        future.set_exception(ClientClosedError("the call was interrupted before it started"))
 
 
 def _settle(future: concurrent.futures.Future[T], task: asyncio.Task[T]) -> None:
