@@ -1,4 +1,4 @@
-"""Developer tasks: ``nox -s tests lint typecheck`` (and ``bench``, which needs nginx)."""
+"""Developer tasks: ``nox -s tests lint typecheck``, ``docs``, and ``bench`` (which needs nginx)."""
 
 from __future__ import annotations
 
@@ -27,9 +27,19 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict over the package."""
-    session.install(".", "mypy")
+    """mypy --strict over the package and the examples (which import the examples' frameworks)."""
+    session.install(".[examples]", "mypy")
     session.run("mypy")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site into build/docs; any warning (a broken link) fails it.
+
+    ``-E`` rereads every page, so a warning is never hidden by a cached build.
+    """
+    session.install(".[docs]")
+    session.run("sphinx-build", "-E", "-W", "--keep-going", "-b", "html", "docs", "build/docs")
 
 
 @nox.session

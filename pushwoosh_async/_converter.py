@@ -9,8 +9,16 @@ Rules:
 * ``local`` fields are client-side switches (``Notification.broadcast``) and never go on the wire.
 * A ``flatten`` field holds a nested block whose keys sit in the parent object on the wire
   (``Notification.ios`` -> ``ios_sound``, ``ios_badges``, ...).
-* A field named ``extra`` is the escape hatch: its keys are merged into the wire object last, and
-  on the way in, unknown keys are collected into it.
+* A field named ``extra`` is the escape hatch: its keys are merged into the wire object last.
+* Input and replies differ in one rule: an unknown key. A reply is what is structured into a class
+  marked with :func:`reply` (``Result``), and everything structured while it is (its nested
+  values); there the server may add keys, so a class with ``extra`` collects them into it and
+  any other class drops them. Everything else is input (a command or a nested value built from a
+  dict): an unknown key is a ``ValidationError`` that names it and lists the known wire names,
+  so a typo is never sent and silently ignored; ``{"extra": {...}}`` stays the explicit escape
+  hatch. The rule costs a reply next to nothing: a result class sets a context var only if it
+  has a field that can structure a nested value, and a nested value reads it (one
+  ``ContextVar.get``) before anything else.
 * Enums go out as their values; datetimes as ``YYYY-MM-DD HH:MM`` in UTC when they are aware.
 * Structuring accepts an instance of the target class unchanged, so every nested field takes
   either the typed class or a plain dict with the wire names.
@@ -19,10 +27,12 @@ Rules:
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+import difflib
 import types
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Final, TypeVar, Union, get_args, get_origin
+from typing import Any, Final, TypeVar, Union, get_args, get_origin, get_type_hints
 
 import attrs
 import cattrs
@@ -30,7 +40,15 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from pushwoosh_async.errors import ValidationError
 
-__all__ = ["CONVERTER", "structure_many", "structure_one", "wire"]
+__all__ = [
+    "CONVERTER",
+    "as_input",
+    "known_keys",
+    "reply",
+    "structure_many",
+    "structure_one",
+    "wire",
+]
 
 T = TypeVar("T")
 
@@ -39,6 +57,10 @@ _ALWAYS: Final = "pushwoosh_async.always"
 _LOCAL: Final = "pushwoosh_async.local"
 _FLATTEN: Final = "pushwoosh_async.flatten"
 EXTRA: Final = "extra"
+
+_REPLY_ROOTS: list[type[Any]] = []
+_READING_REPLY: Final = contextvars.ContextVar("pushwoosh_async.reading_reply", default=False)
+"""True while a reply class and its nested values are structured (see the module docstring)."""
 
 
 def wire(
@@ -50,6 +72,19 @@ def wire(
 ) -> dict[str, Any]:
     """Field metadata: wire name and sending rules (see the module docstring)."""
     return {_WIRE: name, _ALWAYS: always, _LOCAL: local, _FLATTEN: flatten}
+
+
+def reply(cls: type[T]) -> type[T]:
+    """Class decorator: ``cls`` and its subclasses are replies; what they structure is a reply too.
+
+    Hooks are built lazily, so mark the class before anything is structured (at its definition).
+    """
+    _REPLY_ROOTS.append(cls)
+    return cls
+
+
+def _is_reply(cls: type[Any]) -> bool:
+    return any(issubclass(cls, root) for root in _REPLY_ROOTS)
 
 
 def _wire_name(a: attrs.Attribute[Any]) -> str:
@@ -80,6 +115,12 @@ def wire_names(cls: type[Any]) -> frozenset[str]:
     return frozenset(names)
 
 
+def known_keys(cls: type[Any]) -> frozenset[str]:
+    """The keys a dict given for ``cls`` may hold: wire names, flattened blocks, ``extra``."""
+    blocks = {name for name, _ in _flattened(cls)}
+    return wire_names(cls) | blocks | ({EXTRA} if _has_extra(cls) else set())
+
+
 def _unstructure_factory(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
     overrides: dict[str, Any] = {}
     for a in attrs.fields(cls):
@@ -108,21 +149,51 @@ def _unstructure_factory(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
     return unstructure
 
 
-def _structure_factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
+def _renaming_structure(cls: type[Any]) -> Callable[[Any, Any], Any]:
+    """The cattrs structuring of ``cls`` from wire names (local fields, blocks, extra left out)."""
     overrides: dict[str, Any] = {}
     for a in attrs.fields(cls):
         if _is_local(a):
             overrides[a.name] = override(omit=True)
         elif not a.metadata.get(_FLATTEN) and a.name != EXTRA:
             overrides[a.name] = override(rename=_wire_name(a))
-    base = make_dict_structure_fn(cls, CONVERTER, **overrides)
-    blocks = _flattened(cls)
-    known = wire_names(cls) | {name for name, _ in blocks} | {EXTRA}
-    extra = _has_extra(cls)
+    return make_dict_structure_fn(cls, CONVERTER, **overrides)
+
+
+def _structure_factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
+    base = _renaming_structure(cls)
+    plain = not _flattened(cls) and not _has_extra(cls)  # a plain dict goes straight to cattrs
+    regroup = _regrouping(cls, base)
+    known = known_keys(cls)
+
+    if _is_reply(cls):
+
+        def structure_reply(value: Any, _: Any) -> Any:
+            if plain and type(value) is dict:
+                return base(value, cls)  # the hot path: a decoded JSON object
+            return regroup(value)
+
+        return _reading_reply(structure_reply) if _may_nest(cls) else structure_reply
 
     def structure(value: Any, _: Any) -> Any:
-        if type(value) is dict and not blocks and not extra:
-            return base(value, cls)  # the hot path: a decoded JSON object, nothing to regroup
+        if plain and type(value) is dict:
+            if _READING_REPLY.get() or value.keys() <= known:
+                return base(value, cls)  # the hot path, in a reply or for input that fits
+            raise unknown_keys(cls, value, known)
+        if isinstance(value, Mapping) and not (_READING_REPLY.get() or value.keys() <= known):
+            raise unknown_keys(cls, value, known)
+        return regroup(value)
+
+    return structure
+
+
+def _regrouping(cls: type[Any], base: Callable[[Any, Any], Any]) -> Callable[[Any], Any]:
+    """Structuring for anything but a plain dict: instances pass, blocks and extra regrouped."""
+    blocks = _flattened(cls)
+    extra = _has_extra(cls)
+    known = known_keys(cls)
+
+    def regroup(value: Any) -> Any:
         if isinstance(value, cls):
             return value
         if not isinstance(value, Mapping):
@@ -135,7 +206,66 @@ def _structure_factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
             _gather_extra(data, known)
         return base(data, cls)
 
-    return structure
+    return regroup
+
+
+def _reading_reply(structure: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """``structure`` run with the reply context set, so the nested values it builds are replies."""
+
+    def structure_reply(value: Any, cls: Any) -> Any:
+        if _READING_REPLY.get():
+            return structure(value, cls)
+        reading = _READING_REPLY.set(True)
+        try:
+            return structure(value, cls)
+        finally:
+            _READING_REPLY.reset(reading)
+
+    return structure_reply
+
+
+def unknown_keys(
+    cls: type[Any], value: Mapping[str, Any], known: frozenset[str]
+) -> ValidationError:
+    """The error for input keys ``cls`` does not model: each named, the known wire names listed."""
+    unknown = sorted((str(k) for k in value if k not in known), key=str)
+    close = [difflib.get_close_matches(k, known, n=1) for k in unknown]
+    named = ", ".join(
+        repr(k) + (f" (did you mean {near[0]!r}?)" if near else "")
+        for k, near in zip(unknown, close, strict=True)
+    )
+    noun = "field" if len(unknown) == 1 else "fields"
+    escape = (
+        "; keys the library does not model go in extra={...}, sent as given"
+        if EXTRA in known
+        else ""
+    )
+    msg = f"{cls.__name__} has no {noun} {named}; known fields: {', '.join(sorted(known))}{escape}"
+    return ValidationError(msg)
+
+
+def _may_nest(cls: type[Any]) -> bool:
+    """Whether structuring ``cls`` can structure a nested attrs value.
+
+    Only a field whose annotation names an attrs class (``tuple[TagInfo, ...]``) holds one, built
+    by its converter or by cattrs: then the reply context must be set. A field's converter alone
+    (``tuple[str, ...]``) builds none.
+    """
+    try:
+        hints = get_type_hints(cls)
+    except Exception:  # noqa: BLE001 (an annotation that does not resolve: assume it can)
+        return True
+    return any(
+        _names_attrs(hints.get(a.name))
+        for a in attrs.fields(cls)
+        if a.name != EXTRA and not _is_local(a)
+    )
+
+
+def _names_attrs(hint: Any) -> bool:
+    if isinstance(hint, type) and attrs.has(hint):
+        return True
+    return any(_names_attrs(arg) for arg in get_args(hint))
 
 
 def _gather_block(data: dict[str, Any], name: str, block: type[Any]) -> None:
@@ -186,6 +316,22 @@ def _make_converter() -> cattrs.Converter:
 CONVERTER: Final = _make_converter()
 CONVERTER.register_unstructure_hook_factory(attrs.has, _unstructure_factory)
 CONVERTER.register_structure_hook_factory(attrs.has, _structure_factory)
+
+
+def as_input(value: Any) -> dict[str, Any]:
+    """An attrs value as the dict (wire names) that structures back into it; a mapping, copied.
+
+    Unstructuring merges ``extra`` into the object, where structuring it again as input would
+    refuse those keys; here they stay under ``extra`` (the value's own keys, not nested ones).
+    """
+    if isinstance(value, Mapping):
+        return dict(value)
+    if not _has_extra(type(value)) or not value.extra:
+        whole: dict[str, Any] = CONVERTER.unstructure(value)
+        return whole
+    out: dict[str, Any] = CONVERTER.unstructure(attrs.evolve(value, extra={}))
+    out[EXTRA] = dict(value.extra)
+    return out
 
 
 def structure_one(value: T | Mapping[str, Any], cls: type[T]) -> T:

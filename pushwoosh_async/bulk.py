@@ -43,7 +43,7 @@ import anyio.abc
 import attrs
 
 from pushwoosh_async import errors
-from pushwoosh_async._converter import CONVERTER, structure_one
+from pushwoosh_async._converter import CONVERTER, as_input, structure_one
 from pushwoosh_async.checkpoints import CheckpointMismatch, CheckpointStore, JsonCheckpoint, Ledger
 from pushwoosh_async.commands.messages import MAX_RECIPIENTS, CreateMessage, Notification
 from pushwoosh_async.session import Session
@@ -160,7 +160,7 @@ class BulkSender:
             msg = f'by must be "devices" or "users", not {by!r}'
             raise errors.ValidationError(msg)
         self._client = client
-        self._base = _template_fields(template)
+        self._base = _template_fields(as_input(template))
         self._recipients = recipients
         self._by = by
         self._chunk_size = chunk_size

@@ -41,6 +41,7 @@ from pushwoosh_async.errors import (
 )
 from pushwoosh_async.families import Host
 from pushwoosh_async.limits import Rate, RateLimiter
+from pushwoosh_async.observe import Observe, Observer, Observers
 from pushwoosh_async.pipeline import Step, compose
 from pushwoosh_async.retries import RetryPolicy
 from pushwoosh_async.senders import MAX_REPLY_BYTES, AiohttpSender, HttpxSender, Sender
@@ -51,6 +52,7 @@ from pushwoosh_async.settings import (
     check_base_url,
     choose_limiter,
     positive_or_none,
+    resolve_proxies,
 )
 from pushwoosh_async.settings import Default as _Default
 from pushwoosh_async.steps import Authenticate, Decode, RateLimit, Retry
@@ -80,7 +82,10 @@ class PushwooshClient:
     ``transport`` takes any ``httpx.AsyncBaseTransport`` (``httpx.MockTransport``, respx, the fake
     server, or ``httpx.AsyncHTTPTransport(proxy=...)``); without one, requests go through aiohttp,
     which keeps its throughput under concurrency where httpx's pool does not. ``sender`` replaces
-    the terminal step altogether.
+    the terminal step altogether. The aiohttp sender takes its proxy from ``HTTPS_PROXY``,
+    ``HTTP_PROXY``, ``ALL_PROXY`` and ``NO_PROXY`` (read once, here), or from ``proxy=``, which
+    wins over the environment; ``trust_env=False`` ignores the environment. A transport or a
+    sender does its own proxying (``proxy=`` with one is a ``ConfigurationError``).
 
     ``journey_base_url`` is the customer journey API's host; it defaults to
     https://journey.pushwoosh.com with the default ``base_url``, and to ``base_url`` itself when
@@ -94,7 +99,8 @@ class PushwooshClient:
     ``ReplyTooLarge``). ``retry`` is a :class:`RetryPolicy`.
     ``rate_limits`` maps wire method names to ``Rate(max_calls, period_seconds)`` or a plain tuple
     and replaces the defaults (600 ``createMessage`` per 60 s); ``{}`` lifts every limit.
-    ``steps`` are your own pipeline steps, run outermost (see ``pipeline.py``).
+    ``steps`` are your own pipeline steps, run outermost (see ``pipeline.py``). ``observers``
+    receive one event per attempt and one per call (``pushwoosh_async.observe``).
 
     One client belongs to one event loop, the one of its first call (any other raises
     ``ForeignLoopError``). Share it between tasks; do not create one per request. Redirects are
@@ -137,12 +143,18 @@ class PushwooshClient:
         rate_limit_key: str | None = None,
         rate_limiter: RateLimiter | None = None,
         steps: Sequence[Step] = (),
+        observers: Sequence[Observer] = (),
+        proxy: str | None = None,
+        trust_env: bool = True,
     ) -> None:
         if not api_token and not device_token:
             msg = "give api_token (server methods) and/or device_token (Device API methods)"
             raise ConfigurationError(msg)
         if sender is not None and transport is not None:
             msg = "give transport or sender, not both"
+            raise ConfigurationError(msg)
+        if proxy is not None and (sender is not None or transport is not None):
+            msg = "proxy= is for the default sender; build it into your transport or sender"
             raise ConfigurationError(msg)
         self._base_url = check_base_url(base_url)
         if journey_base_url is None:
@@ -166,7 +178,12 @@ class PushwooshClient:
             sender = (
                 HttpxSender(transport, **options)
                 if transport is not None
-                else AiohttpSender(**options)
+                else AiohttpSender(
+                    proxies=resolve_proxies(
+                        self._base_urls.values(), proxy=proxy, trust_env=trust_env
+                    ),
+                    **options,
+                )
             )
         self._sender = sender
         self._retry = retry or RetryPolicy()
@@ -175,13 +192,15 @@ class PushwooshClient:
             rate_limits, rate_limit_url, rate_limit_key, rate_limiter, api_token
         )
         secrets = tuple(token for token in (api_token, device_token) if token)
+        hub = Observers(observers) if observers else None
         self._pipeline = compose(
             [
+                *([Observe(hub)] if hub else []),
                 *steps,
                 Authenticate(api_token, device_token),
                 Retry(self._retry, closed=lambda: self._closed, limiter=self._limiter),
                 RateLimit(self._limiter),
-                Decode(secrets),
+                Decode(secrets, hub),
             ],
             sender,
         )

@@ -5,7 +5,7 @@ The tree::
     PushwooshError                   root of every exception raised here
     ├── ConfigurationError           bad client set-up (missing token, plain http://, ...)
     ├── ValidationError              a command refused before anything was sent
-    ├── ClientClosedError            the client was used after ``aclose()`` (or during it)
+    ├── ClientClosedError            the client was used after aclose() (or during it)
     ├── ForeignLoopError             the client was used from another event loop or thread
     ├── TransportError               the request did not complete on the network
     │   ├── ConnectError             ... it never left: no connection (refused, DNS, TLS)
@@ -15,9 +15,9 @@ The tree::
     │       ├── WriteTimeout         ... sending the request took too long
     │       ├── ReadTimeout          ... the reply did not come in time
     │       └── DeadlineExceeded     ... the call's deadline (all attempts) passed
-    ├── Throttled                    the client's own rate limit would wait past ``max_wait``
+    ├── Throttled                    the client's own rate limit would wait past max_wait
     ├── RateLimiterUnavailable       the shared (Redis) rate limiter did not answer: nothing sent
-    ├── ReplyTooLarge                the reply was larger than ``max_reply_bytes``
+    ├── ReplyTooLarge                the reply was larger than max_reply_bytes
     ├── DecodeError                  a 2xx reply whose body is not the JSON expected
     └── APIError                     Pushwoosh answered and said no
         ├── ArgumentError            210: a missing or malformed argument
@@ -25,9 +25,9 @@ The tree::
         ├── Unauthorized             401: token missing, wrong kind or not allowed for the app
         ├── Forbidden                403: token restrictions forbid the operation
         ├── NotFound                 404: the resource does not exist
-        ├── RateLimited              429: too many requests; see ``retry_after``
+        ├── RateLimited              429: too many requests; see retry_after
         ├── ServerError              5xx: Pushwoosh (or a proxy in front of it) failed
-        └── Redirected               3xx: never followed; ``location`` names the target host
+        └── Redirected               3xx: never followed; location names the target host
 
     PushwooshWarning                 a 200 reply that carried a warning
     ├── UnknownDevicesWarning        some targeted devices are not known to Pushwoosh
@@ -364,7 +364,7 @@ def scrub(value: Any, secrets: tuple[str, ...]) -> Any:
 
 
 ISSUE_WARNINGS: Final = contextvars.ContextVar("pushwoosh_async_issue_warnings", default=True)
-"""Whether calls in this context issue ``PushwooshWarning``s (they stay on ``result.warnings``).
+"""Whether calls in this context issue ``PushwooshWarning`` warnings (kept on ``result.warnings``).
 
 The bulk sender turns it off for its chunks: their unknown devices are in its report.
 """

@@ -1,9 +1,9 @@
 """When a failed attempt is tried again, and how long to wait first.
 
-Retried: network failures (:class:`TransportError`, :class:`Timeout`), :class:`RateLimited` (429,
-after its ``Retry-After``, capped), :class:`ServerError` (5xx, after its ``Retry-After`` if it has
-one, capped) and :class:`DecodeError` (a success
-status with a garbled body: the reply was lost, not refused). Never retried: 210, 400, 401, 403,
+Retried: network failures (:class:`TransportError`, :class:`~pushwoosh_async.errors.Timeout`),
+:class:`RateLimited` (429, after its ``Retry-After``, capped), :class:`ServerError` (5xx, after
+its ``Retry-After`` if it has one, capped) and :class:`DecodeError` (a success status with a
+garbled body: the reply was lost, not refused). Never retried: 210, 400, 401, 403,
 404 and anything else Pushwoosh answered deliberately.
 
 Which commands: idempotent ones always. A non-idempotent command (``createMessage``) may have been

@@ -25,12 +25,21 @@ What both guarantee (``tests/test_sender_contract.py`` runs the same checks on e
 * **Closed is closed.** After ``aclose()`` no request leaves and no pool is opened again; a call
   caught in flight ends with ``ClientClosedError``.
 * **TLS verification stays on** (neither sender has a switch for it).
+
+Proxies: the aiohttp sender is given the proxy of each base URL, worked out once when the client
+is built (``settings.resolve_proxies``: the environment's ``HTTPS_PROXY``/``NO_PROXY``... or
+``proxy=``); per request it only looks the URL up in the cache it already keeps. An https
+request crosses a proxy inside a ``CONNECT`` tunnel, so the proxy sees the host name and port,
+never the token. With ``transport=`` the transport is the whole connection layer: it proxies if
+it is built to (``httpx.AsyncHTTPTransport(proxy=...)``), as httpx itself ignores proxy
+variables when given a transport.
 """
 
 from __future__ import annotations
 
 import asyncio
-import zlib
+import base64
+from collections.abc import Iterable, Mapping
 from typing import Final, Protocol
 
 import aiohttp
@@ -38,6 +47,7 @@ import anyio
 import httpx
 import yarl
 
+from pushwoosh_async.bounded import CHUNK, BoundedBody
 from pushwoosh_async.codec import body as render_body
 from pushwoosh_async.errors import (
     ClientClosedError,
@@ -52,6 +62,7 @@ from pushwoosh_async.errors import (
     WriteTimeout,
 )
 from pushwoosh_async.pipeline import Call, Reply
+from pushwoosh_async.settings import redact_url
 
 __all__ = ["MAX_REPLY_BYTES", "AiohttpSender", "HttpxSender", "Sender"]
 
@@ -64,7 +75,6 @@ _JSON_HEADERS: Final = {
     "Accept": "application/json",
     "Accept-Encoding": "gzip, deflate",
 }
-_CHUNK: Final = 64 * 1024
 
 
 class Sender(Protocol):
@@ -83,69 +93,25 @@ def _closed(method: str) -> ClientClosedError:
     return ClientClosedError(f"{method}: the client is closed; no request was sent")
 
 
-class _BoundedBody:
-    """Collects a reply body, decompressing gzip/deflate itself, and refuses past ``limit``."""
-
-    __slots__ = ("_chunks", "_decoder", "_limit", "_method", "_size", "_status")
-
-    def __init__(self, limit: int, encoding: str, method: str, status: int) -> None:
-        self._limit = limit
-        self._method = method
-        self._status = status
-        self._chunks: list[bytes] = []
-        self._size = 0
-        encoding = encoding.strip().lower()
-        # wbits 47: zlib or gzip, detected from the header (servers label deflate loosely).
-        compressed = encoding in ("gzip", "x-gzip", "deflate")
-        self._decoder = zlib.decompressobj(47) if compressed else None
-
-    def _keep(self, data: bytes) -> None:
-        self._size += len(data)
-        if self._size > self._limit:
-            self._chunks.clear()
-            raise ReplyTooLarge(self._method, self._limit, self._status)
-        self._chunks.append(data)
-
-    def feed(self, raw: bytes) -> None:
-        """Add one chunk as it came off the wire."""
-        if self._decoder is None:
-            self._keep(raw)
-            return
-        while raw:
-            try:  # at most _CHUNK of output per step: a bomb never inflates in one piece
-                data = self._decoder.decompress(raw, _CHUNK)
-            except zlib.error:
-                # Not what the header says: keep the raw bytes (decoding fails later, typed).
-                self._decoder = None
-                self._keep(raw)
-                return
-            self._keep(data)
-            raw = self._decoder.unconsumed_tail
-
-    def result(self) -> bytes:
-        """The whole (decoded) body."""
-        if self._decoder is not None:
-            self._keep(self._decoder.flush())
-        return b"".join(self._chunks)
-
-
 class AiohttpSender:
     """Sends through one ``aiohttp.ClientSession``, opened on first use in the running loop.
 
     ``max_connections`` caps the pool (100: on one core more connections add latency, not
-    throughput); a call waits up to ``timeout.pool`` for a free one. ``trust_env`` enables proxy
-    variables; it is off because reading them costs time on every request.
+    throughput); a call waits up to ``timeout.pool`` for a free one. ``proxies`` maps a base URL
+    to the proxy its requests go through (others go direct); aiohttp's own ``trust_env`` stays
+    off, because it reads the proxy variables again, in a worker thread, on every request.
     """
 
     __slots__ = (
         "_closed",
         "_max_connections",
         "_max_reply_bytes",
+        "_proxies",
+        "_secrets",
         "_session",
         "_slots",
         "_timeout",
         "_timeouts",
-        "_trust_env",
         "_urls",
         "_user_agent",
     )
@@ -156,7 +122,7 @@ class AiohttpSender:
         timeout: httpx.Timeout | float | None = 30.0,
         max_connections: int = 100,
         max_reply_bytes: int = MAX_REPLY_BYTES,
-        trust_env: bool = False,
+        proxies: Mapping[str, str] | None = None,
         user_agent: str = "pushwoosh-async",
     ) -> None:
         self._timeouts = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
@@ -165,12 +131,19 @@ class AiohttpSender:
         )
         self._max_connections = max_connections
         self._max_reply_bytes = max_reply_bytes
-        self._trust_env = trust_env
         self._user_agent = user_agent
+        self._proxies = {
+            yarl.URL(base).origin(): yarl.URL(url) for base, url in (proxies or {}).items()
+        }
+        self._secrets = _credentials(self._proxies.values())
         self._session: aiohttp.ClientSession | None = None
         self._slots: asyncio.Semaphore | None = None
-        self._urls: dict[str, yarl.URL] = {}
+        self._urls: dict[str, tuple[yarl.URL, yarl.URL | None]] = {}
         self._closed = False
+
+    def __repr__(self) -> str:
+        proxies = ", ".join(sorted({redact_url(str(url)) for url in self._proxies.values()}))
+        return f"<AiohttpSender proxies=[{proxies}]>" if proxies else "<AiohttpSender>"
 
     def _open(self) -> aiohttp.ClientSession:
         self._slots = asyncio.Semaphore(self._max_connections)
@@ -179,17 +152,19 @@ class AiohttpSender:
             timeout=self._timeout,
             headers={**_JSON_HEADERS, "User-Agent": self._user_agent},
             cookie_jar=aiohttp.DummyCookieJar(),
-            trust_env=self._trust_env,
+            trust_env=False,  # proxies come resolved (see the class docstring); no netrc
             raise_for_status=False,
-            auto_decompress=False,  # _BoundedBody decompresses, with the bound
+            auto_decompress=False,  # BoundedBody decompresses, with the bound
         )
         return self._session
 
-    def _url(self, url: str) -> yarl.URL:
-        parsed = self._urls.get(url)
-        if parsed is None:
-            parsed = self._urls[url] = yarl.URL(url)
-        return parsed
+    def _url(self, url: str) -> tuple[yarl.URL, yarl.URL | None]:
+        """The URL parsed, and the proxy for its origin: once per distinct URL, then cached."""
+        target = self._urls.get(url)
+        if target is None:
+            parsed = yarl.URL(url)
+            target = self._urls[url] = (parsed, self._proxies.get(parsed.origin()))
+        return target
 
     async def __call__(self, call: Call, /) -> Reply:
         """Send one call; return the raw reply."""
@@ -218,14 +193,16 @@ class AiohttpSender:
 
     async def _send(self, session: aiohttp.ClientSession, call: Call) -> Reply:
         timeout = self._timeout if call.deadline is None else self._clipped(call)
+        url, proxy = self._urls.get(call.url) or self._url(call.url)
         try:
             response = await session.request(
                 call.route.http_method,
-                self._urls.get(call.url) or self._url(call.url),
+                url,
                 data=render_body(call),
                 headers=call.headers or None,
                 allow_redirects=False,
                 timeout=timeout,
+                proxy=proxy,
             )
             try:
                 data = await self._read(response, call)
@@ -233,21 +210,30 @@ class AiohttpSender:
                 response.close()  # drop the connection: the rest of the body is not wanted
                 raise
             response.release()
-        except aiohttp.ConnectionTimeoutError as exc:
-            raise ConnectTimeout("connecting timed out", call.method) from exc
-        except aiohttp.SocketTimeoutError as exc:
-            raise ReadTimeout("the reply did not come in time", call.method) from exc
-        except asyncio.TimeoutError as exc:  # only the deadline sets a total
-            raise DeadlineExceeded("the call's deadline passed", call.method) from exc
-        except aiohttp.ClientConnectorError as exc:  # refused, DNS, TLS: nothing was sent
-            if self._closed:
-                raise _closed(call.method) from exc
-            raise ConnectError(f"{type(exc).__name__}: {exc}", call.method) from exc
-        except aiohttp.ClientError as exc:
-            if self._closed:
-                raise _closed(call.method) from exc
-            raise TransportError(f"{type(exc).__name__}: {exc}", call.method) from exc
-        return Reply(response.status, response.headers, data)
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            cause, failure = exc, self._translate(exc, call)
+        else:
+            return Reply(response.status, response.headers, data)
+        if self._secrets:
+            # aiohttp's exception may show a proxy's credentials (a 407's URL): never chain it.
+            raise failure
+        raise failure from cause
+
+    def _translate(self, exc: Exception, call: Call) -> TransportError | ClientClosedError:
+        if isinstance(exc, aiohttp.ConnectionTimeoutError):
+            return ConnectTimeout("connecting timed out", call.method)
+        if isinstance(exc, aiohttp.SocketTimeoutError):
+            return ReadTimeout("the reply did not come in time", call.method)
+        if isinstance(exc, asyncio.TimeoutError):  # only the deadline sets a total
+            return DeadlineExceeded("the call's deadline passed", call.method)
+        if self._closed:
+            return _closed(call.method)
+        text = f"{type(exc).__name__}: {exc}"
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        if isinstance(exc, aiohttp.ClientConnectorError):  # refused, DNS, TLS: nothing was sent
+            return ConnectError(text, call.method)
+        return TransportError(text, call.method)
 
     def _clipped(self, call: Call) -> aiohttp.ClientTimeout:
         """The attempt's timeouts with the call's deadline as a total (only when one is set)."""
@@ -263,8 +249,8 @@ class AiohttpSender:
             if length > self._max_reply_bytes:  # refused from its header, nothing read
                 raise ReplyTooLarge(call.method, self._max_reply_bytes, response.status)
             return await response.read()  # the common case: a small, plain, sized reply
-        bounded = _BoundedBody(self._max_reply_bytes, encoding, call.method, response.status)
-        async for chunk in response.content.iter_chunked(_CHUNK):
+        bounded = BoundedBody(self._max_reply_bytes, encoding, call.method, response.status)
+        async for chunk in response.content.iter_chunked(CHUNK):
             bounded.feed(chunk)
         return bounded.result()
 
@@ -275,6 +261,21 @@ class AiohttpSender:
         if session is not None:
             await session.close()
             await asyncio.sleep(0)  # let the transports finish closing
+
+
+def _credentials(proxies: Iterable[yarl.URL]) -> tuple[str, ...]:
+    """What to scrub from error messages: the proxies' passwords, raw and decoded.
+
+    User names too when long enough to be a key (a short one is a common word: ``proxy``).
+    """
+    found: set[str] = set()
+    for url in proxies:
+        found.update(part for part in (url.raw_password, url.password) if part)
+        found.update(part for part in (url.raw_user, url.user) if part and len(part) >= 8)
+        if url.user or url.password:  # as a Proxy-Authorization header carries them
+            pair = f"{url.user or ''}:{url.password or ''}".encode()
+            found.add(base64.b64encode(pair).decode())
+    return tuple(sorted(found, key=len, reverse=True))  # longest first: no partial leftovers
 
 
 def _remaining(limit: float | None, call: Call) -> float | None:
@@ -360,16 +361,16 @@ class HttpxSender:
     async def _read(self, response: httpx.Response, call: Call) -> bytes:
         if response.is_stream_consumed:
             # An in-memory reply (MockTransport, respx): httpx has read and decoded it already.
-            bounded = _BoundedBody(self._max_reply_bytes, "", call.method, response.status_code)
+            bounded = BoundedBody(self._max_reply_bytes, "", call.method, response.status_code)
             bounded.feed(response.content)
             return bounded.result()
-        bounded = _BoundedBody(
+        bounded = BoundedBody(
             self._max_reply_bytes,
             response.headers.get("Content-Encoding", ""),
             call.method,
             response.status_code,
         )
-        async for chunk in response.aiter_raw(_CHUNK):
+        async for chunk in response.aiter_raw(CHUNK):
             bounded.feed(chunk)
         return bounded.result()
 

@@ -6,7 +6,11 @@
    decoded and logged on its own.
 3. :class:`RateLimit` waits for the method's limiter: every request that leaves counts.
 4. :class:`Decode` turns the raw reply into data, warnings or a typed error, and writes one
-   line per attempt to the ``pushwoosh_async`` logger.
+   line per attempt to the ``pushwoosh_async`` logger (and, with observers, emits the attempt's
+   ``observe.AttemptEvent`` from the same measurement).
+
+With observers, ``observe.Observe`` runs outside all of them (and outside your steps): one
+``CallEvent`` per call.
 
 The sender (``senders.py``) is the terminal handler that does the I/O.
 """
@@ -33,6 +37,7 @@ from pushwoosh_async.errors import (
 )
 from pushwoosh_async.families import AuthPlacement, TokenRule
 from pushwoosh_async.limits import LocalLimiter, RateLimiter
+from pushwoosh_async.observe import Observers
 from pushwoosh_async.pipeline import Call, Next, Reply
 from pushwoosh_async.retries import RETRYABLE, RetryPolicy
 
@@ -198,14 +203,15 @@ class Decode:
     It also writes the attempt's one log line, because only here is the outcome known in full
     (HTTP status, Pushwoosh status code or exception): method, outcome, elapsed time and attempt
     number; DEBUG for successes, WARNING for failures. Neither the token nor any payload is ever
-    logged.
+    logged. With ``observers``, the same elapsed time goes into the attempt's event.
     """
 
-    __slots__ = ("_secrets",)
+    __slots__ = ("_observers", "_secrets")
 
-    def __init__(self, secrets: tuple[str, ...] = ()) -> None:
+    def __init__(self, secrets: tuple[str, ...] = (), observers: Observers | None = None) -> None:
         self._secrets = secrets
         """The client's tokens: scrubbed from anything the server echoes into an error."""
+        self._observers = observers or None
 
     def __repr__(self) -> str:
         return "Decode()"
@@ -213,19 +219,31 @@ class Decode:
     async def __call__(self, call: Call, next_: Next) -> Reply:
         """Send through the rest of the pipeline, then decode and log the attempt."""
         started = time.perf_counter()
+        observers = self._observers
         try:
             reply = decode(call.method, await next_(call), self._secrets)
-        except APIError as error:
-            _log(logging.WARNING, call, f"status {error.status_code}", started)
-            raise
         except Exception as error:
-            _log(logging.WARNING, call, type(error).__name__, started)
+            elapsed = (
+                time.perf_counter() - started
+                if observers is None
+                else observers.attempt(call, error, None, started)
+            )
+            outcome = (
+                f"status {error.status_code}"
+                if isinstance(error, APIError)
+                else type(error).__name__
+            )
+            _log(logging.WARNING, call, outcome, elapsed)
             raise
-        if logger.isEnabledFor(logging.DEBUG):
-            _log(logging.DEBUG, call, f"HTTP {reply.http_status}", started)
+        if observers is not None:
+            elapsed = observers.attempt(call, None, reply, started)
+            if logger.isEnabledFor(logging.DEBUG):
+                _log(logging.DEBUG, call, f"HTTP {reply.http_status}", elapsed)
+        elif logger.isEnabledFor(logging.DEBUG):
+            _log(logging.DEBUG, call, f"HTTP {reply.http_status}", time.perf_counter() - started)
         return reply
 
 
-def _log(level: int, call: Call, outcome: str, started: float) -> None:
-    elapsed_ms = (time.perf_counter() - started) * 1000
+def _log(level: int, call: Call, outcome: str, elapsed: float) -> None:
+    elapsed_ms = elapsed * 1000
     logger.log(level, "%s %s %.1fms attempt=%d", call.method, outcome, elapsed_ms, call.attempt)

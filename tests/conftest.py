@@ -1,8 +1,9 @@
-"""Shared test set-up: a respx router, client factories and a fake account (the test tokens)."""
+"""Shared test set-up: a respx router, client factories, a fake account (the test tokens), Redis."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import os
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ import respx
 
 from pushwoosh_async import PushwooshClient, RetryPolicy
 from pushwoosh_async.testing import FakePushwoosh
+from tests.redis_server import start_redis, stop
 from tests.support import API as BASE_URL
 from tests.support import API_TOKEN, APPLICATION, DEVICE_TOKEN, fake_account, mock_client
 
@@ -58,3 +60,17 @@ def pw(make_client: Callable[..., PushwooshClient]) -> PushwooshClient:
 def fake() -> FakePushwoosh:
     """A fresh ``FakePushwoosh`` account with the test tokens and application."""
     return fake_account()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """The session's Redis: ``$PUSHWOOSH_TEST_REDIS_URL``, else one started here (or skip)."""
+    url = os.environ.get("PUSHWOOSH_TEST_REDIS_URL")
+    if url:
+        yield url
+        return
+    process, url = start_redis()
+    try:
+        yield url
+    finally:
+        stop(process)

@@ -257,10 +257,13 @@ def test_dict_and_typed_notifications_are_the_same_value() -> None:
     assert from_dict == typed
 
 
-def test_unknown_dict_keys_land_in_extra() -> None:
-    """Keys the model does not know are kept, in extra, and sent back out unchanged."""
+def test_unknown_dict_keys_are_refused_and_extra_carries_them() -> None:
+    """A key the model does not know is refused (a typo must not go out); given in extra, it is
+    kept and sent out unchanged."""
+    with pytest.raises(ValidationError, match="no field 'voip_push'"):
+        CreateMessage(notifications=[{"content": "Hi", "devices": ["h"], "voip_push": True}])
     n = CreateMessage(
-        notifications=[{"content": "Hi", "devices": ["h"], "voip_push": True}]
+        notifications=[{"content": "Hi", "devices": ["h"], "extra": {"voip_push": True}}]
     ).notifications[0]
     assert n.extra == {"voip_push": True}
     assert CONVERTER.unstructure(n)["voip_push"] is True

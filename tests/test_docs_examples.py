@@ -195,8 +195,6 @@ def test_the_block_runs(
             "-W",
             "error",
             "-o",
-            "asyncio_mode=auto",
-            "-o",
             "asyncio_default_fixture_loop_scope=function",
         )
         tests = sum(len(TEST_FUNCTION.findall(file.code)) for file in written)

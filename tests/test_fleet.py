@@ -1,9 +1,8 @@
 """``fleet.RedisLimiter`` against a real ``redis-server``: one budget for every process.
 
-The session's Redis is ``$PUSHWOOSH_TEST_REDIS_URL`` if set (``.ci/run`` starts one), else a
-``redis-server`` this module starts on a free loopback port and stops afterwards; without the
-binary or the ``redis`` package the tests skip, saying why. Each test has its own key prefix and
-deletes its keys afterwards.
+The session's Redis is the ``redis_url`` fixture (conftest.py, tests/redis_server.py); without
+the ``redis-server`` binary or the ``redis`` package the tests skip, saying why. Each test has
+its own key prefix and deletes its keys afterwards.
 """
 
 from __future__ import annotations
@@ -14,14 +13,10 @@ import contextlib
 import itertools
 import json
 import logging
-import os
-import shutil
-import socket
-import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +26,7 @@ from pushwoosh_async import CreateMessage, Notification, PushwooshClient, Rate
 from pushwoosh_async.errors import ConfigurationError, RateLimiterUnavailable, Throttled
 from pushwoosh_async.testing import FakePushwoosh
 from pushwoosh_async.testing.server import running
+from tests.redis_server import start_redis, stop
 from tests.support import API_TOKEN, APPLICATION, fake_account
 
 redis = pytest.importorskip(
@@ -42,55 +38,6 @@ from pushwoosh_async.fleet import RedisLimiter, account_id  # noqa: E402
 
 WORKER = Path(__file__).resolve().parent / "fleet_worker.py"
 SECRET = "TOKEN-NEVER-IN-REDIS-5f2c9a"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _start_redis() -> tuple[subprocess.Popen[bytes], str]:
-    """A private ``redis-server`` on a free loopback port, answering PING; or skip."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("no redis-server binary on PATH (apt-get install redis-server)")
-    port = _free_port()
-    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2) as s:
-            s.sendall(b"PING\r\n")
-            if s.recv(16).startswith(b"+PONG"):
-                return process, f"redis://127.0.0.1:{port}/0"
-        time.sleep(0.05)
-    process.kill()
-    process.wait(5)
-    pytest.skip("redis-server did not start within 10 s")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(5)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(5)
-
-
-@pytest.fixture(scope="session")
-def redis_url() -> Iterator[str]:
-    """The session's Redis: ``$PUSHWOOSH_TEST_REDIS_URL``, else one started here."""
-    url = os.environ.get("PUSHWOOSH_TEST_REDIS_URL")
-    if url:
-        yield url
-        return
-    process, url = _start_redis()
-    try:
-        yield url
-    finally:
-        _stop(process)
 
 
 @pytest.fixture
@@ -260,12 +207,12 @@ async def test_the_script_is_reloaded_after_script_flush(make: Any, db: Redis) -
 
 
 async def test_redis_stopped_fails_closed_by_default(make: Any) -> None:
-    process, url = _start_redis()
+    process, url = start_redis()
     try:
         limiter = RedisLimiter.from_url(url, {"createMessage": Rate(10, 1)}, account=SECRET)
         assert await limiter.acquire("createMessage") < 0.25
     finally:
-        _stop(process)
+        stop(process)
     started = time.monotonic()
     with pytest.raises(RateLimiterUnavailable) as caught:
         await limiter.acquire("createMessage")
@@ -300,7 +247,7 @@ async def test_an_unanswering_redis_fails_closed_after_the_timeout() -> None:
 async def test_redis_stopped_falls_back_to_a_local_share(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    process, url = _start_redis()
+    process, url = start_redis()
     try:
         limiter = RedisLimiter.from_url(
             f"{url}?on_unavailable=local&fallback_share=0.25",
@@ -309,7 +256,7 @@ async def test_redis_stopped_falls_back_to_a_local_share(
         )
         assert await limiter.acquire("createMessage") < 0.25
     finally:
-        _stop(process)
+        stop(process)
     caplog.set_level(logging.WARNING, logger="pushwoosh_async.fleet")
     granted = 0
     with contextlib.suppress(Throttled):
@@ -386,14 +333,16 @@ def share_after_first(times: list[float], max_calls: int, period: float, seconds
     return len(counted) / (max_calls * windows)
 
 
-MARGIN = 0.1
-"""The Redis window's safety margin in the fleet runs (``?margin=``), 3.3 % of the 3 s window.
+MARGIN = 0.2
+"""The Redis window's safety margin in the fleet runs (``?margin=``), 6.7 % of the 3 s window.
 
 Arrivals are timed where the fake answers, after the request crossed loopback and waited in
 the fake's one event loop behind the rest of its burst: a burst of 30 from four processes
 reaches the fake spread over up to ~80 ms, more under load, and the next burst need not be
-spread the same way. The default margin (``min(0.25 s, 0.5 %)``: 0.25 s for the documented 60 s
-window) would be 15 ms here; the jitter is absolute, not a share of the window.
+spread the same way, and on a loaded machine the spread passed 100 ms. The default margin
+(``min(0.25 s, 0.5 %)``: 0.25 s for the documented 60 s window) would be 15 ms here; the jitter
+is absolute, not a share of the window. The margin costs its share of the rate: the fleet keeps
+3 / 3.2 of the limit, hence the 0.9 floor below.
 """
 
 
@@ -435,4 +384,4 @@ async def test_four_processes_share_one_budget(redis_url: str) -> None:
     assert all(not r["errors"] for r in reports), reports
     assert all(r["sent"] > 0 for r in reports)
     assert worst_window(arrivals, period) <= max_calls
-    assert share_after_first(arrivals, max_calls, period, seconds) >= 0.95
+    assert share_after_first(arrivals, max_calls, period, seconds) >= 0.9

@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, Final, TypeAlias
 
+from pushwoosh_async._version import __version__
 from pushwoosh_async.cli import bulk, call, send, serve
 from pushwoosh_async.cli.exit_codes import ExitCode, UsageError
 from pushwoosh_async.cli.options import EPILOG, FORMATTER
@@ -32,31 +33,29 @@ Run: TypeAlias = Callable[[argparse.Namespace], "ExitCode | Coroutine[Any, Any, 
 """A subcommand's ``run``, stored as the ``run`` default of its parser."""
 
 DESCRIPTION: Final = """\
-``pushwoosh`` (or ``python -m pushwoosh_async``): the operator's command line.
+pushwoosh (or python -m pushwoosh_async): the operator's command line.
 
-::
+  pushwoosh send --content TEXT (--device HWID | --user ID)...
+  pushwoosh bulk --content TEXT (--devices FILE | --users FILE) [--report PATH]
+                 [--checkpoint PATH] [--concurrency N] [--fail-fast]
+  pushwoosh call METHOD [JSON]     JSON body from the argument, else from stdin
+  pushwoosh serve [--port 8080]    a fake Pushwoosh over HTTP, for any client
 
-    pushwoosh send --content TEXT (--device HWID | --user ID)...
-    pushwoosh bulk --content TEXT (--devices FILE | --users FILE) [--report PATH]
-                   [--checkpoint PATH] [--concurrency N] [--fail-fast]
-    pushwoosh call METHOD [JSON]            (JSON body from the argument, else from stdin)
-    pushwoosh serve [--port 8080 ...]       (the fake Pushwoosh server, as python -m
-                                             pushwoosh_async.testing serve)
-
-Tokens come from ``PUSHWOOSH_API_TOKEN`` / ``PUSHWOOSH_DEVICE_TOKEN`` or ``--token`` /
-``--device-token`` (the environment is safer: options show in the process list); the application
-from ``--application`` or ``PUSHWOOSH_APPLICATION``. With no token at all, every command runs
-through the full client against the built-in fake Pushwoosh
-(``pushwoosh_async.testing.FakePushwoosh``) and says so. Token values are never printed.
-
+Tokens come from PUSHWOOSH_API_TOKEN / PUSHWOOSH_DEVICE_TOKEN, or --token / --device-token (the
+environment is safer: options show in the process list); the application from --application or
+PUSHWOOSH_APPLICATION. With no token at all, every command runs through the full client against
+the built-in fake Pushwoosh, in process, and says so. Token values are never printed.
 """
-"""The top of ``pushwoosh --help``."""
+"""The top of ``pushwoosh --help``: plain text, as a terminal shows it (no markup)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``pushwoosh`` parser: ``send``, ``bulk``, ``call`` and ``serve``."""
     parser = argparse.ArgumentParser(
         prog="pushwoosh", description=DESCRIPTION, epilog=EPILOG, formatter_class=FORMATTER
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__} (pushwoosh_async)"
     )
     parser.set_defaults(verbose=False)
     subparsers = parser.add_subparsers(dest="command", required=True)

@@ -18,8 +18,9 @@ from pushwoosh_async.cli.options import (
     interval,
     positive,
 )
+from pushwoosh_async.cli.paths import output_path
 from pushwoosh_async.cli.progress import Progress
-from pushwoosh_async.cli.session import FAKE_APPLICATION, connect
+from pushwoosh_async.cli.session import FAKE_APPLICATION, connect, demo_notice
 from pushwoosh_async.cli.summary import exit_code, summary, write_report
 
 if TYPE_CHECKING:
@@ -27,10 +28,9 @@ if TYPE_CHECKING:
 
 __all__ = ["add_parser", "run"]
 
-_DEMO_NOTICE = (
-    "no PUSHWOOSH_API_TOKEN: sending to the built-in fake Pushwoosh "
-    f"(application {FAKE_APPLICATION}, no rate limits); each recipient is "
-    'registered in it as it streams past, except those starting with "unknown"'
+_DEMO_NOTICE = demo_notice(
+    f"application {FAKE_APPLICATION}, no rate limits; each recipient is registered in it as it "
+    'streams past, except those starting with "unknown"'
 )
 
 
@@ -47,9 +47,17 @@ def add_parser(subparsers: Subcommands) -> None:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--devices", metavar="FILE", help="hwids, one per line (- for stdin)")
     source.add_argument("--users", metavar="FILE", help="user ids, one per line (- for stdin)")
-    parser.add_argument("--report", metavar="PATH", help="write the run's report here as JSON")
     parser.add_argument(
-        "--checkpoint", metavar="PATH", help="JSON checkpoint file: a stopped run resumes from it"
+        "--report",
+        metavar="PATH",
+        type=output_path,
+        help="write the run's report here as JSON (checked before anything is sent)",
+    )
+    parser.add_argument(
+        "--checkpoint",
+        metavar="PATH",
+        type=output_path,
+        help="JSON checkpoint file: a stopped run resumes from it (checked before sending)",
     )
     parser.add_argument(
         "--concurrency", type=positive, default=8, help="chunks in flight (default 8)"
@@ -108,9 +116,15 @@ async def run(args: argparse.Namespace) -> ExitCode:
     finally:
         if stream is not sys.stdin:
             stream.close()
-    if args.report:
-        write_report(args.report, report)
     print(summary(report))
+    code = exit_code(report)
+    if code is ExitCode.NOT_DELIVERED:
+        print("nothing delivered: Pushwoosh knows none of the recipients", file=sys.stderr)
     if args.report:
+        try:
+            write_report(args.report, report)
+        except OSError as exc:  # checked before the run; the disk may still fill up
+            print(f"error: cannot write the report to {args.report}: {exc}", file=sys.stderr)
+            return max(code, ExitCode.PARTIAL)
         print(f"{'report':<13}{args.report}")
-    return exit_code(report)
+    return code

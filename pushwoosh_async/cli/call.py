@@ -12,7 +12,7 @@ from pushwoosh_async import commands
 from pushwoosh_async._converter import CONVERTER, structure_one
 from pushwoosh_async.cli.exit_codes import ExitCode, UsageError
 from pushwoosh_async.cli.options import Subcommands, add_command
-from pushwoosh_async.cli.session import connect, demo_account
+from pushwoosh_async.cli.session import connect, demo_account, demo_notice
 
 __all__ = ["add_parser", "command_class", "run"]
 
@@ -60,11 +60,7 @@ async def run(args: argparse.Namespace) -> ExitCode:
     """Build the command from the body (the argument, else stdin), call it, print the result."""
     cls = command_class(args.method)
     command = structure_one(_body(args.body if args.body is not None else sys.stdin.read()), cls)
-    client, _ = connect(
-        args,
-        notice=f"no token: calling the built-in fake Pushwoosh ({demo_account()})",
-        to=sys.stderr,
-    )
+    client, _ = connect(args, notice=demo_notice(demo_account()), to=sys.stderr)
     async with client:
         result = await client(command)
     print(json.dumps(CONVERTER.unstructure(result), indent=2, ensure_ascii=False, default=str))

@@ -28,7 +28,13 @@ class ExitCode(enum.IntEnum):
         return member
 
     OK = 0, "success (a send may still report unknown devices)"
-    PARTIAL = 1, "partial failure: some bulk chunks failed or are unconfirmed (e.g. after Ctrl-C)"
+    PARTIAL = (
+        1,
+        (
+            "partial failure: some bulk chunks failed or are unconfirmed (e.g. after Ctrl-C), or "
+            "the report could not be written after the run"
+        ),
+    )
     USAGE = (
         2,
         (
@@ -41,6 +47,13 @@ class ExitCode(enum.IntEnum):
         (
             "total failure: no chunk was accepted, an authentication/permission error, or the "
             "send/call failed"
+        ),
+    )
+    NOT_DELIVERED = (
+        4,
+        (
+            "nothing delivered: Pushwoosh accepted the send, but every recipient was unknown "
+            "to it (or there was none)"
         ),
     )
 

@@ -10,7 +10,7 @@ from pushwoosh_async import CreateMessage, Notification
 from pushwoosh_async._converter import CONVERTER
 from pushwoosh_async.cli.exit_codes import ExitCode
 from pushwoosh_async.cli.options import Subcommands, add_command, add_message_options
-from pushwoosh_async.cli.session import connect, demo_account
+from pushwoosh_async.cli.session import connect, demo_account, demo_notice
 
 __all__ = ["add_parser", "run"]
 
@@ -33,12 +33,7 @@ async def run(args: argparse.Namespace) -> ExitCode:
         users=args.user or None,
     )
     command = CreateMessage(notifications=[note], application=args.application)
-    client, fake = connect(
-        args,
-        notice=f"PUSHWOOSH_API_TOKEN is not set: sending to the built-in fake Pushwoosh "
-        f"({demo_account()}).",
-        to=sys.stdout,
-    )
+    client, fake = connect(args, notice=demo_notice(demo_account()), to=sys.stdout)
     async with client:
         print("sending:", json.dumps(CONVERTER.unstructure(note), ensure_ascii=False))
         result = await client(command)
@@ -53,4 +48,8 @@ async def run(args: argparse.Namespace) -> ExitCode:
             f"transactionId {message.transaction_id}"
         )
         print("devices reached:", ", ".join(message.devices) or "none")
+    unknown = {hwid for devices in result.unknown_devices.values() for hwid in devices}
+    if args.device and not args.user and unknown.issuperset(args.device):
+        print("nothing delivered: Pushwoosh knows none of the devices", file=sys.stderr)
+        return ExitCode.NOT_DELIVERED
     return ExitCode.OK

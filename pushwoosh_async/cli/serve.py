@@ -2,8 +2,11 @@
 
 ::
 
-    pushwoosh serve --port 8080 --api-token T --device-token D
+    pushwoosh serve --port 8080 [--api-token T] [--device-token D]
         --application ABCDE-12345 [--application FGHIJ-67890] [--latency 0.05] [--fail-rate 0.1]
+
+Once listening it prints its URL and the tokens it accepts: test tokens, the fake's own unless
+given, so a client can be pointed at it without guessing.
 
 The options are defined here once; ``python -m pushwoosh_async.testing serve`` uses the same.
 The fake (``pushwoosh_async.testing``) is imported only when a server is built.
@@ -24,7 +27,7 @@ from pushwoosh_async.cli.options import Subcommands
 if TYPE_CHECKING:
     from pushwoosh_async.testing import FakePushwoosh
 
-__all__ = ["DEFAULT_APPLICATION", "HELP", "add_parser", "build_fake", "run"]
+__all__ = ["DEFAULT_APPLICATION", "HELP", "add_parser", "build_fake", "listening", "run"]
 
 DEFAULT_APPLICATION: Final = "ABCDE-12345"
 """The application the fake has when no ``--application`` is given."""
@@ -61,9 +64,13 @@ def add_parser(subparsers: Subcommands, *, summary: str = HELP) -> argparse.Argu
     serve = subparsers.add_parser("serve", help=summary)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=_port, default=8080, help="port (default 8080; 0: any)")
-    serve.add_argument("--api-token", default="test-api-token", help="the accepted API token")
     serve.add_argument(
-        "--device-token", default="test-device-token", help="the accepted device API token"
+        "--api-token",
+        help="the API token it accepts (default: the fake's test token, printed at start)",
+    )
+    serve.add_argument(
+        "--device-token",
+        help="the device API token it accepts (default: the fake's, printed at start)",
     )
     serve.add_argument(
         "--application",
@@ -90,9 +97,9 @@ def build_fake(args: argparse.Namespace) -> FakePushwoosh:
     """The fake account the ``serve`` options describe."""
     from pushwoosh_async.testing import FakePushwoosh  # noqa: PLC0415 (only when serving)
 
+    tokens = {"api_token": args.api_token, "device_token": args.device_token}
     return FakePushwoosh(
-        api_token=args.api_token,
-        device_token=args.device_token,
+        **{name: token for name, token in tokens.items() if token is not None},
         applications=args.applications or [DEFAULT_APPLICATION],
         latency=args.latency,
         fail_rate=args.fail_rate,
@@ -112,13 +119,24 @@ async def _serve(args: argparse.Namespace) -> None:
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows
             loop.add_signal_handler(signum, stop.set)
     async with running(fake, args.host, args.port) as url:
-        sys.stdout.write(
-            f"FakePushwoosh listening on {url} (tokens as given by --api-token and "
-            f"--device-token; applications {', '.join(sorted(fake.state.applications))}); "
-            "Ctrl-C stops it\n"
-        )
+        sys.stdout.write(listening(fake, url))
         sys.stdout.flush()
         await stop.wait()
+
+
+def listening(fake: FakePushwoosh, url: str) -> str:
+    """What ``serve`` prints once it listens: where, and the test tokens and applications."""
+    # The fake's tokens are test tokens, chosen on this command line or the fake's defaults:
+    # printing them is the point (a real token never reaches this process).
+    applications = sorted(fake.state.applications)
+    return (
+        f"FakePushwoosh listening on {url} (applications {', '.join(applications)}); "
+        "Ctrl-C stops it\n"
+        f"  API token (test):        {fake.api_token}\n"
+        f"  device API token (test): {fake.device_token}\n"
+        f"  a client: PUSHWOOSH_BASE_URL={url} PUSHWOOSH_API_TOKEN={fake.api_token} "
+        f"PUSHWOOSH_APPLICATION={applications[0]}\n"
+    )
 
 
 def run(args: argparse.Namespace) -> ExitCode:

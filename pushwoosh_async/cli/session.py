@@ -2,7 +2,8 @@
 
 Tokens come from ``--token`` / ``--device-token`` or ``PUSHWOOSH_API_TOKEN`` /
 ``PUSHWOOSH_DEVICE_TOKEN``; they are handed to the client and never printed. With neither, the
-client is wired to a fresh built-in fake Pushwoosh, which is imported only then.
+client is wired to a fresh built-in fake Pushwoosh, which is imported only then, under the base
+URL :data:`FAKE_URL`: the notice, ``--verbose`` logs and errors name the fake, never production.
 """
 
 from __future__ import annotations
@@ -16,12 +17,24 @@ from pushwoosh_async import PushwooshClient
 if TYPE_CHECKING:
     from pushwoosh_async.testing import FakePushwoosh
 
-__all__ = ["FAKE_APPLICATION", "FAKE_DEVICES", "connect", "demo_account", "is_demo"]
+__all__ = [
+    "FAKE_APPLICATION",
+    "FAKE_DEVICES",
+    "FAKE_URL",
+    "connect",
+    "demo_account",
+    "demo_notice",
+    "is_demo",
+]
 
 FAKE_APPLICATION: Final = "ABCDE-12345"
 """The application of the demo account."""
 FAKE_DEVICES: Final = ("hwid-1", "hwid-2", "hwid-3")
 """Devices the fake knows, so a demo send reaches some and reports the others as unknown."""
+FAKE_URL: Final = "https://fake-pushwoosh.invalid"
+"""The demo client's base URL. The in-process fake answers whatever the host; ``.invalid`` is
+reserved (RFC 2606), so this one could never reach a real server, and a log line cannot be
+mistaken for production."""
 
 
 def _tokens(args: argparse.Namespace) -> tuple[str | None, str | None]:
@@ -38,6 +51,14 @@ def is_demo(args: argparse.Namespace) -> bool:
 def demo_account() -> str:
     """The demo account, as the notices print it."""
     return f"application {FAKE_APPLICATION}, known devices {', '.join(FAKE_DEVICES)}"
+
+
+def demo_notice(detail: str) -> str:
+    """What demo mode says first: no token, so the fake at :data:`FAKE_URL`; then ``detail``."""
+    return (
+        f"no token (PUSHWOOSH_API_TOKEN / PUSHWOOSH_DEVICE_TOKEN): using the built-in fake "
+        f"Pushwoosh at {FAKE_URL} (in process: nothing leaves this machine); {detail}"
+    )
 
 
 def _real_client(args: argparse.Namespace) -> PushwooshClient:
@@ -60,6 +81,7 @@ def _demo_client(*, unlimited: bool) -> tuple[PushwooshClient, FakePushwoosh]:
         fake.api_token,
         device_token=fake.device_token,
         application=FAKE_APPLICATION,
+        base_url=FAKE_URL,
         transport=fake.transport,
         rate_limits=limits,
     )

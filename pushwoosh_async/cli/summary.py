@@ -37,12 +37,17 @@ def summary(report: BulkReport) -> str:
 
 
 def exit_code(report: BulkReport) -> ExitCode:
-    """OK if all went, PARTIAL if some chunk went and some did not, FAILURE if none went."""
+    """OK if all went, PARTIAL if some chunk went and some did not, FAILURE if none went.
+
+    NOT_DELIVERED when every chunk went but no recipient was delivered (all unknown, or none).
+    """
     trouble = report.failed or report.unconfirmed or report.cancelled or report.stopped_by
     accepted = any(chunk.status == "sent" for chunk in report.chunks)
     if trouble and not accepted:  # also an auth error: it stops the run at its first chunk
         return ExitCode.FAILURE
-    return ExitCode.PARTIAL if trouble else ExitCode.OK
+    if trouble:
+        return ExitCode.PARTIAL
+    return ExitCode.OK if report.sent else ExitCode.NOT_DELIVERED
 
 
 def write_report(path: str, report: BulkReport) -> None:

@@ -41,7 +41,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 import attrs
 
-from pushwoosh_async._converter import wire
+from pushwoosh_async._converter import reply, wire
 from pushwoosh_async.commands._checks import install as install_checks
 from pushwoosh_async.commands._fields import extra_field
 from pushwoosh_async.commands._source import Source, parse_source
@@ -78,6 +78,7 @@ class TokenKind(enum.Enum):
     """The device API token, always sent as ``Authorization: Token ...``."""
 
 
+@reply  # what is structured into a result is a reply: unknown keys are kept or dropped, not refused
 @attrs.frozen(kw_only=True)
 class Result:
     """Base of every typed result.

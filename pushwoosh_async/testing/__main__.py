@@ -2,10 +2,11 @@
 
 ::
 
-    python -m pushwoosh_async.testing serve --port 8080 --api-token T --device-token D
+    python -m pushwoosh_async.testing serve --port 8080 [--api-token T] [--device-token D]
         --application ABCDE-12345 [--application FGHIJ-67890] [--latency 0.05] [--fail-rate 0.1]
 
-It serves until Ctrl-C or SIGTERM, then exits with status 0. A thin wrapper over
+It prints its URL and the (test) tokens it accepts, serves until Ctrl-C or SIGTERM, then exits
+with status 0. A thin wrapper over
 ``pushwoosh serve`` (``pushwoosh_async.cli.serve``), which defines the options.
 """
 

@@ -16,12 +16,14 @@ def _exit_status_block(help_text: str) -> str:
 
 
 def test_exit_codes_keep_their_numbers_and_meanings() -> None:
-    """OK 0 success, PARTIAL 1, USAGE 2 bad usage, FAILURE 3: what scripts already rely on."""
+    """OK 0 success, PARTIAL 1, USAGE 2 bad usage, FAILURE 3: what scripts already rely on;
+    NOT_DELIVERED 4 is new (a send that reached nobody used to exit 0)."""
     assert {code.name: (code.value, code.meaning.split(":")[0]) for code in ExitCode} == {
         "OK": (0, "success (a send may still report unknown devices)"),
         "PARTIAL": (1, "partial failure"),
         "USAGE": (2, "bad usage"),
         "FAILURE": (3, "total failure"),
+        "NOT_DELIVERED": (4, "nothing delivered"),
     }
 
 

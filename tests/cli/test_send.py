@@ -57,8 +57,9 @@ def test_readme_command_prints_the_demo_through_python_m() -> None:
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0] == (
-        "PUSHWOOSH_API_TOKEN is not set: sending to the built-in fake Pushwoosh "
-        "(application ABCDE-12345, known devices hwid-1, hwid-2, hwid-3)."
+        "no token (PUSHWOOSH_API_TOKEN / PUSHWOOSH_DEVICE_TOKEN): using the built-in fake "
+        "Pushwoosh at https://fake-pushwoosh.invalid (in process: nothing leaves this machine); "
+        "application ABCDE-12345, known devices hwid-1, hwid-2, hwid-3"
     )
     assert lines[1] == (
         'sending: {"send_date": "now", "content": "Hello from pushwoosh_async", '

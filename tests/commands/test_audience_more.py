@@ -117,7 +117,7 @@ CASES = [
                     "platform": 3,
                     "list_operator": "append",
                     "tags": {"Favorite categories": ["hats"]},
-                    "language": "de",
+                    "extra": {"language": "de"},
                 },
             ]
         ),

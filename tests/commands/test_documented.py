@@ -30,7 +30,7 @@ import httpx
 import pytest
 
 from pushwoosh_async import PushwooshClient, commands
-from pushwoosh_async._converter import structure_one
+from pushwoosh_async._converter import known_keys, structure_one
 from pushwoosh_async.codec import request_object
 from pushwoosh_async.commands import Command, OpenResult, TokenKind
 from pushwoosh_async.commands._base import KeyedSend
@@ -73,6 +73,10 @@ def arguments(cls: type[Command[Any]], example: dict[str, Any]) -> dict[str, Any
         assert body is not None, "the documented body is not an object of this family's shape"
         fields.update(body)
     fields.pop("auth", None)
+    if "extra" in known_keys(cls):  # an open command: the keys it does not model go in extra
+        unmodelled = {k: fields.pop(k) for k in list(fields) if k not in known_keys(cls)}
+        if unmodelled:
+            fields["extra"] = unmodelled
     return fields
 
 

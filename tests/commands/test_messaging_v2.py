@@ -65,12 +65,17 @@ SEGMENT = Notify(
         schedule=Schedule(at=dt.datetime(2025, 6, 7, 9, tzinfo=dt.timezone.utc)),
     )
 )
-# Plain dicts with wire names work; unknown schedule/payload keys ride in extra.
+# Plain dicts with wire names work; schedule keys the model lacks go in its extra, sent as given.
 WIRE_SEGMENT = {
     **NOTIFY_EXAMPLE["segment"],
     "schedule": {"at": "2025-06-07T09:00:00Z", "tz": "UTC"},
 }
-FROM_DICTS = Notify(segment=WIRE_SEGMENT)
+FROM_DICTS = Notify(
+    segment={
+        **NOTIFY_EXAMPLE["segment"],
+        "schedule": {"at": "2025-06-07T09:00:00Z", "extra": {"tz": "UTC"}},
+    }
+)
 TRANSACTIONAL_WIRE: dict[str, Any] = {
     "schedule": {"after": "90s"},
     "application": "ABCDE-12345",
@@ -112,10 +117,16 @@ CASES = [
         reply={"result": {"message_code": CODE, "unknown_identifiers": {"users": []}}},
         result=NotifyResult(message_code=CODE, extra={"unknown_identifiers": {"users": []}}),
     ),
-    # Wire dicts work, and keys the model lacks (test_devices) ride in extra as given.
+    # Wire dicts work, and keys the model lacks (test_devices), given in extra, go as given.
     WireCase(
         "notify-transactional-from-wire-dicts",
-        Notify(transactional={"schedule": {}, "hwids": {"list": ["h1"]}, "test_devices": True}),
+        Notify(
+            transactional={
+                "schedule": {},
+                "hwids": {"list": ["h1"]},
+                "extra": {"test_devices": True},
+            }
+        ),
         **messaging_v2(
             "notify",
             {"transactional": {"schedule": {}, "hwids": {"list": ["h1"]}, "test_devices": True}},
