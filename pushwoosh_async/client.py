@@ -19,19 +19,20 @@ from __future__ import annotations
 import asyncio
 import os
 import warnings
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Final, TypeVar
+from typing import Any, Final, Literal, TypeVar
 
 import attrs
 import httpx
 
 from pushwoosh_async import jobs, pagination
 from pushwoosh_async._version import __version__
-from pushwoosh_async.bulk import BulkReport, BulkSender
+from pushwoosh_async.bulk import BulkProgress, BulkReport, BulkSender
+from pushwoosh_async.checkpoints import CheckpointStore
 from pushwoosh_async.codec import Encoder
-from pushwoosh_async.commands._base import Command, Result
-from pushwoosh_async.commands.messages import Notification
+from pushwoosh_async.commands._base import Command, PageOf, Result, StartedJob
+from pushwoosh_async.commands.messages import MAX_RECIPIENTS, Notification
 from pushwoosh_async.errors import (
     ISSUE_WARNINGS,
     ClientClosedError,
@@ -59,6 +60,8 @@ from pushwoosh_async.steps import Authenticate, Decode, RateLimit, Retry
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_JOURNEY_URL", "PushwooshClient"]  # the URLs re-exported
 
 R = TypeVar("R", bound=Result)
+F = TypeVar("F")
+T = TypeVar("T")
 
 _USER_AGENT: Final = f"pushwoosh-async/{__version__}"
 
@@ -235,16 +238,44 @@ class PushwooshClient:
         self,
         template: Notification | Mapping[str, Any],
         recipients: Iterable[str] | AsyncIterable[str],
-        **options: Any,
+        *,
+        by: Literal["devices", "users"] = "devices",
+        chunk_size: int = MAX_RECIPIENTS,
+        concurrency: int = 8,
+        fail_fast: bool = False,
+        on_progress: Callable[[BulkProgress], None] | None = None,
+        checkpoint: str | os.PathLike[str] | CheckpointStore | None = None,
+        application: str | None = None,
+        total: int | None = None,
     ) -> BulkReport:
         """Send one message to every recipient, 1000 per ``createMessage``, at the rate limit.
 
         ``template`` holds the message's fields: a dict with the wire names
         (``{"content": "Hi"}``) or a :class:`Notification` (its own targets are replaced).
-        Options and the report are described in ``pushwoosh_async.bulk``; use
-        :class:`~pushwoosh_async.bulk.BulkSender` directly to read the report of a cancelled run.
+        ``recipients`` are hwids, or user ids with ``by="users"``, read lazily. ``chunk_size``
+        recipients (1..1000) go in each ``createMessage``, ``concurrency`` calls in flight.
+        ``fail_fast`` stops the run at the first failed chunk. ``on_progress`` is called with a
+        :class:`~pushwoosh_async.bulk.BulkProgress` after each chunk. ``checkpoint`` (a JSON
+        file's path or a :class:`~pushwoosh_async.checkpoints.CheckpointStore`) makes a stopped
+        run resumable. ``application`` overrides the client's default; ``total`` (the number of
+        recipients, if known) gives progress an ETA. The report and the chunk states are
+        described in ``pushwoosh_async.bulk``; use :class:`~pushwoosh_async.bulk.BulkSender`
+        directly to read the report of a cancelled run.
         """
-        return await BulkSender(self, template, recipients, **options).run()
+        sender = BulkSender(
+            self,
+            template,
+            recipients,
+            by=by,
+            chunk_size=chunk_size,
+            concurrency=concurrency,
+            fail_fast=fail_fast,
+            on_progress=on_progress,
+            checkpoint=checkpoint,
+            application=application,
+            total=total,
+        )
+        return await sender.run()
 
     @property
     def closed(self) -> bool:
@@ -296,19 +327,26 @@ class PushwooshClient:
 
     async def wait(
         self,
-        command: Command[Any],
+        command: Command[StartedJob[F]],
         *,
         timeout: float = 300.0,
         interval: float = 1.0,
         max_interval: float = 15.0,
-    ) -> Any:
-        """Start a server-side job with ``command`` and poll it until done: see ``jobs.wait``."""
+    ) -> F:
+        """Start a server-side job with ``command`` and poll it until done: see ``jobs.wait``.
+
+        Typed as the job's final result: ``await pw.wait(GetAppStats(...))`` is a
+        ``ScheduledResults``.
+        """
         return await jobs.wait(
             self, command, timeout=timeout, interval=interval, max_interval=max_interval
         )
 
-    def paginate(self, command: Command[Any]) -> AsyncIterator[Any]:
-        """Yield the items of a paginated listing, page after page: see ``pagination.paginate``."""
+    def paginate(self, command: Command[PageOf[T]]) -> AsyncIterator[T]:
+        """Yield the items of a paginated listing, page after page: see ``pagination.paginate``.
+
+        Typed as the listing's items: ``pw.paginate(MessagesList(...))`` yields ``MessageSummary``.
+        """
         return pagination.paginate(self, command)
 
     def _encoder(self, command: type[Command[Any]]) -> Encoder:

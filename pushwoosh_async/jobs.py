@@ -15,16 +15,27 @@ up with :class:`JobTimeout` after ``timeout`` seconds. Cancelling the awaiting t
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import attrs
 
-from pushwoosh_async.commands._base import Command
+from pushwoosh_async.commands._base import Command, StartedJob
 from pushwoosh_async.commands._specs import JobSpec, JobState, status_state
 from pushwoosh_async.errors import PushwooshError
 from pushwoosh_async.session import Session
 
-__all__ = ["JobFailed", "JobSpec", "JobState", "JobTimeout", "job_spec", "status_state", "wait"]
+__all__ = [
+    "JobFailed",
+    "JobSpec",
+    "JobState",
+    "JobTimeout",
+    "StartedJob",
+    "job_spec",
+    "status_state",
+    "wait",
+]
+
+F = TypeVar("F")
 
 
 @attrs.define(auto_exc=True, str=False)
@@ -60,15 +71,16 @@ def job_spec(command: type[Command[Any]]) -> JobSpec:
 
 async def wait(
     session: Session,
-    command: Command[Any],
+    command: Command[StartedJob[F]],
     *,
     timeout: float = 300.0,
     interval: float = 1.0,
     max_interval: float = 15.0,
-) -> Any:
+) -> F:
     """Start a server-side job with ``command`` and poll it until done.
 
-    Returns the final polled result (for example the statistics ``getResults`` read); raises
+    Returns the final polled result (for example the statistics ``getResults`` read), typed as
+    the ``F`` of the starting command's result, a ``StartedJob[F]``; raises
     :class:`JobFailed` if the job fails and :class:`JobTimeout` if it is still pending after
     ``timeout`` seconds. Cancelling the task stops the polling.
     """
@@ -86,7 +98,7 @@ async def wait(
         else:
             state = spec.state(last)
         if state is JobState.DONE:
-            return last
+            return cast("F", last)  # the spec's poll reads an F: tests/test_job_and_page_types.py
         if state is JobState.FAILED:
             raise JobFailed(poll.method, last)
         if loop.time() + delay > deadline:

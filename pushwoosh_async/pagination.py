@@ -10,13 +10,15 @@ no further request.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, TypeVar
 
-from pushwoosh_async.commands._base import Command
+from pushwoosh_async.commands._base import Command, PageOf
 from pushwoosh_async.commands._specs import PageSpec
 from pushwoosh_async.session import Session
 
-__all__ = ["PageSpec", "page_spec", "paginate"]
+__all__ = ["PageOf", "PageSpec", "page_spec", "paginate"]
+
+T = TypeVar("T")
 
 
 def page_spec(command: type[Command[Any]]) -> PageSpec:
@@ -27,8 +29,8 @@ def page_spec(command: type[Command[Any]]) -> PageSpec:
     return command.pages
 
 
-async def paginate(session: Session, command: Command[Any]) -> AsyncIterator[Any]:
-    """Yield the items of a paginated listing, page after page."""
+async def paginate(session: Session, command: Command[PageOf[T]]) -> AsyncIterator[T]:
+    """Yield the items of a paginated listing, page after page (a page is a ``PageOf[T]``)."""
     spec = page_spec(type(command))
     next_command: Command[Any] | None = command
     while next_command is not None:

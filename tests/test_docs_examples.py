@@ -155,7 +155,7 @@ def run_block(block: Block, fake: FakePushwoosh) -> None:
             if asyncio.iscoroutine(outcome):
                 await outcome
 
-    if "asyncio.run(" in block.code:
+    if "asyncio.run(" in block.code or "pushwoosh_async.sync" in block.code:  # no loop of ours
         in_a_thread(lambda: exec(code, namespace))  # noqa: S102 (the project's own docs)
     else:
         in_a_thread(lambda: asyncio.run(with_client()))

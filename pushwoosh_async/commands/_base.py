@@ -17,7 +17,9 @@ The facts about a method live on its class and nowhere else:
   defined (a ``result_type`` written out in the body must agree with it);
 * ``http_method``, ``token``, ``idempotent``;
 * ``job`` / ``pages``: how ``pw.wait`` and ``pw.paginate`` follow it, if it starts a server-side
-  job or reads a paginated listing (``_specs.py``);
+  job or reads a paginated listing (``_specs.py``); for the type checker its result class then
+  derives from ``StartedJob[FinalResult]`` or ``PageOf[Item]`` (a ClassVar cannot carry a type
+  variable), so ``await pw.wait(cmd)`` is typed as the job's final result;
 * ``provenance``: the documentation page and confidence, read from the docstring's ``Source:`` line
   (``_source.py``);
 * ``application_key`` / ``group_key``: the wire keys of the application (or group) the call acts
@@ -53,12 +55,18 @@ __all__ = [
     "OpenCommand",
     "OpenObject",
     "OpenResult",
+    "PageOf",
     "Result",
+    "StartedJob",
     "TokenKind",
     "registered",
 ]
 
-R = TypeVar("R", bound="Result")
+R_co = TypeVar("R_co", bound="Result", covariant=True)
+"""The result type. Covariant, so a ``Command[ScheduledRequest]`` is a
+``Command[StartedJob[ScheduledResults]]``: that is how ``pw.wait`` knows what it returns."""
+F_co = TypeVar("F_co", covariant=True)
+T_co = TypeVar("T_co", covariant=True)
 
 
 class TokenKind(enum.Enum):
@@ -88,6 +96,25 @@ class Result:
     def unwrap(cls, data: Any) -> Any:
         """The part of the reply's data this result is read from (all of it, by default)."""
         return data
+
+
+class StartedJob(Result, Generic[F_co]):
+    """Base of a result that starts a server-side job; ``F_co`` is the finished job's result.
+
+    Typing only (no fields): ``pw.wait(cmd)`` returns an ``F_co``. The command's ``job`` spec polls
+    with a command whose result type is ``F_co`` (``tests/test_job_and_page_types.py`` checks it).
+    """
+
+    __slots__ = ()
+
+
+class PageOf(Result, Generic[T_co]):
+    """Base of the page result of a paginated listing; ``T_co`` is the type of its items.
+
+    Typing only (no fields): ``pw.paginate(cmd)`` yields ``T_co`` items.
+    """
+
+    __slots__ = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -132,7 +159,7 @@ def _result_argument(cls: type[Any]) -> type[Result] | None:
 
 
 @attrs.frozen(kw_only=True)
-class Command(Generic[R]):
+class Command(Generic[R_co]):
     """One Pushwoosh API call as a value: no I/O, no reference to a client.
 
     Send it with ``await client(command)``; the result is an instance of ``result_type``.
@@ -195,7 +222,7 @@ class Command(Generic[R]):
         # attrs re-creates slotted classes: keyed by name, the final class replaces the first.
         _REGISTRY[f"{cls.__module__}.{cls.__qualname__}"] = cls
 
-    def with_dedup_keys(self) -> Command[R] | None:
+    def with_dedup_keys(self) -> Command[R_co] | None:
         """A copy with its de-duplication keys filled in, or ``None`` if it has none.
 
         Pushwoosh drops a repeat of a request that carries the same key, which is what makes
@@ -206,7 +233,7 @@ class Command(Generic[R]):
 
 
 @attrs.frozen(kw_only=True)
-class OpenCommand(Command[R]):
+class OpenCommand(Command[R_co]):
     """A command whose documented shape is incomplete.
 
     Partly documented, known from SDK code, or inferred: its docstring says which. ``extra``
@@ -217,7 +244,7 @@ class OpenCommand(Command[R]):
 
 
 @attrs.frozen(kw_only=True)
-class KeyedSend(Command[R]):
+class KeyedSend(Command[R_co]):
     """A send of notifications that Pushwoosh de-duplicates by their ``transactionId``.
 
     Not idempotent, but safe to retry: every notification gets a ``transactionId`` once per send
@@ -236,7 +263,7 @@ class KeyedSend(Command[R]):
             msg = "give application or applications_group, not both"
             raise ValidationError(msg)
 
-    def with_dedup_keys(self) -> KeyedSend[R]:
+    def with_dedup_keys(self) -> KeyedSend[R_co]:
         """A copy whose every notification has a ``transactionId`` (new UUIDs for the unset)."""
         notifications = self.notifications  # type: ignore[attr-defined]
         if all(n.transaction_id is not None for n in notifications):

@@ -13,7 +13,7 @@ from pushwoosh_async.commands._base import (
     OpenCommand,
     OpenObject,
     OpenResult,
-    Result,
+    StartedJob,
     TokenKind,
 )
 from pushwoosh_async.commands._fields import json_object, mapping, non_empty
@@ -61,7 +61,7 @@ def _devices(value: Iterable[DeviceTags | Mapping[str, Any]]) -> tuple[DeviceTag
 
 
 @attrs.frozen(kw_only=True)
-class BulkSetTagsJob(Result):
+class BulkSetTagsJob(StartedJob["BulkSetTagsJobStatus"]):
     """The server-side job ``bulkSetTags`` started; poll it by ``request_id``.
 
     Both keys are always in the documented reply: one without them is a DecodeError.

@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 
 from pushwoosh_async._converter import structure_many
-from pushwoosh_async.commands._base import Ack, Command, Result, TokenKind
+from pushwoosh_async.commands._base import Ack, Command, PageOf, Result, TokenKind
 from pushwoosh_async.commands._fields import non_empty
 from pushwoosh_async.commands._specs import PageSpec
 from pushwoosh_async.errors import ValidationError
@@ -71,7 +71,7 @@ def _campaigns(value: Iterable[Campaign | Mapping[str, Any]]) -> tuple[Campaign,
 
 
 @attrs.frozen(kw_only=True)
-class CampaignsPage(Result):
+class CampaignsPage(PageOf[Campaign]):
     """One page of an application's campaigns.
 
     ``campaigns`` is always in the reply; ``cursor`` (pass it back for the next page) is absent

@@ -21,11 +21,12 @@ from pushwoosh_async.commands._base import (
     OpenCommand,
     OpenObject,
     OpenResult,
+    StartedJob,
     TokenKind,
 )
 from pushwoosh_async.commands._fields import json_object, mapping, non_empty, strings
 from pushwoosh_async.commands.messages import MAX_RECIPIENTS, LocalizedText, valid_send_date
-from pushwoosh_async.commands.statistics import SCHEDULED
+from pushwoosh_async.commands.statistics import SCHEDULED, ScheduledResults
 from pushwoosh_async.errors import ValidationError
 
 __all__ = [
@@ -212,7 +213,7 @@ class DeleteEmail(OpenCommand[Ack]):
 
 
 @attrs.frozen(kw_only=True)
-class BouncedEmailsRequest(OpenResult):
+class BouncedEmailsRequest(OpenResult, StartedJob[ScheduledResults]):
     """The scheduled request ``getBouncedEmails`` started: fetch its data with ``getResults``.
 
     ``request_id`` is always in the reply: a reply without it (or with an empty one) is refused.

@@ -18,6 +18,7 @@ from pushwoosh_async.commands._base import (
     OpenCommand,
     OpenObject,
     OpenResult,
+    PageOf,
     Result,
     TokenKind,
 )
@@ -556,7 +557,7 @@ def _cursor(value: str | int | None) -> str | None:
 
 
 @attrs.frozen(kw_only=True)
-class PushHistory(OpenResult):
+class PushHistory(OpenResult, PageOf[PushHistoryEntry]):
     """Sent messages (``rows``) and the cursor of the next page, if any; other keys in ``extra``."""
 
     rows: tuple[PushHistoryEntry, ...] = attrs.field(default=(), converter=_history_rows)

@@ -10,10 +10,18 @@ from typing import Any, Literal
 import attrs
 
 from pushwoosh_async._converter import structure_many, wire
-from pushwoosh_async.commands._base import Ack, Command, OpenCommand, OpenResult, Result, TokenKind
+from pushwoosh_async.commands._base import (
+    Ack,
+    Command,
+    OpenCommand,
+    OpenResult,
+    Result,
+    StartedJob,
+    TokenKind,
+)
 from pushwoosh_async.commands._fields import strings
 from pushwoosh_async.commands._specs import JobSpec, status_state
-from pushwoosh_async.commands.statistics import SCHEDULED
+from pushwoosh_async.commands.statistics import SCHEDULED, ScheduledResults
 from pushwoosh_async.errors import ValidationError
 
 __all__ = [
@@ -163,7 +171,7 @@ def _task_id_text(value: str | int | None) -> str:
 
 
 @attrs.frozen(kw_only=True)
-class ExportTask(Result):
+class ExportTask(StartedJob["ExportStatus"]):
     """The export job ``exportSegment`` started; poll it with ``ExportSegmentResult``.
 
     ``task_id`` is what the page says the reply carries: a reply without one is a DecodeError.
@@ -241,7 +249,7 @@ class ExportSegmentResult(Command[ExportStatus]):
 
 
 @attrs.frozen(kw_only=True)
-class ExportSegmentLegacyJob(Result):
+class ExportSegmentLegacyJob(StartedJob[ScheduledResults]):
     """The job the legacy ``exportSegment`` started; read its outcome with ``getResults``.
 
     ``request_id`` is always in the documented reply: a reply without one is a DecodeError.

@@ -25,7 +25,9 @@ from pushwoosh_async.commands._base import (
     OpenCommand,
     OpenObject,
     OpenResult,
+    PageOf,
     Result,
+    StartedJob,
     TokenKind,
 )
 from pushwoosh_async.commands._fields import ints, json_object, non_empty, strings
@@ -108,7 +110,7 @@ def _request_id(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
 
 
 @attrs.frozen(kw_only=True)
-class ScheduledRequest(Result):
+class ScheduledRequest(StartedJob["ScheduledResults"]):
     """A scheduled statistics job: poll :class:`GetResults` with its ``request_id``.
 
     ``request_id`` is always in the reply: a reply without it (or with an empty one) is a
@@ -418,7 +420,7 @@ def _summaries(value: Iterable[MessageSummary | Mapping[str, Any]]) -> tuple[Mes
 
 
 @attrs.frozen(kw_only=True)
-class MessagesPage(Result):
+class MessagesPage(PageOf[MessageSummary]):
     """One page of sent messages, and how many match in all (both always in the reply)."""
 
     total: int
@@ -539,7 +541,7 @@ def _log_limit(_: Any, __: attrs.Attribute[Any], value: int | None) -> None:
 
 
 @attrs.frozen(kw_only=True)
-class MessageLog(OpenResult):
+class MessageLog(OpenResult, PageOf[Any]):
     """One page of message events.
 
     The rows' key was not captured, so everything but ``pagination_token`` is kept in ``extra``;

@@ -9,9 +9,16 @@ from typing import Any
 import attrs
 
 from pushwoosh_async._converter import structure_many, structure_one, wire
-from pushwoosh_async.commands._base import Command, OpenCommand, OpenResult, Result, TokenKind
+from pushwoosh_async.commands._base import (
+    Command,
+    OpenCommand,
+    OpenResult,
+    Result,
+    StartedJob,
+    TokenKind,
+)
 from pushwoosh_async.commands.audience import DeviceTags
-from pushwoosh_async.commands.statistics import SCHEDULED
+from pushwoosh_async.commands.statistics import SCHEDULED, ScheduledResults
 from pushwoosh_async.errors import ValidationError
 
 __all__ = [
@@ -170,7 +177,7 @@ def _optional_devices(
 
 
 @attrs.frozen(kw_only=True)
-class BulkSetTagsLegacyJob(OpenResult):
+class BulkSetTagsLegacyJob(OpenResult, StartedJob[ScheduledResults]):
     """The job the legacy ``bulkSetTags`` started; its outcome is read with ``getResults``.
 
     Only ``request_id`` is known, and it is required (an empty one is refused); other reply keys
