@@ -40,9 +40,8 @@ from __future__ import annotations
 import asyncio
 import base64
 from collections.abc import Iterable, Mapping
-from typing import Final, Protocol
+from typing import TYPE_CHECKING, Final, Protocol
 
-import aiohttp
 import anyio
 import httpx
 import yarl
@@ -63,6 +62,18 @@ from pushwoosh_async.errors import (
 )
 from pushwoosh_async.pipeline import Call, Reply
 from pushwoosh_async.settings import redact_url
+
+if TYPE_CHECKING:
+    import aiohttp
+else:
+    aiohttp = None  # imported when the first AiohttpSender is built: see _import_aiohttp
+
+
+def _import_aiohttp() -> None:
+    """Import aiohttp (~170 ms, most of the package's import time) only once a sender needs it."""
+    global aiohttp  # noqa: PLW0603 (the module's name, bound on first use)
+    import aiohttp  # noqa: PLC0415
+
 
 __all__ = ["MAX_REPLY_BYTES", "AiohttpSender", "HttpxSender", "Sender"]
 
@@ -125,6 +136,7 @@ class AiohttpSender:
         proxies: Mapping[str, str] | None = None,
         user_agent: str = "pushwoosh-async",
     ) -> None:
+        _import_aiohttp()
         self._timeouts = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self._timeout = aiohttp.ClientTimeout(
             total=None, sock_connect=self._timeouts.connect, sock_read=self._timeouts.read
