@@ -64,16 +64,7 @@ from pushwoosh_async.pipeline import Call, Reply
 from pushwoosh_async.settings import redact_url
 
 if TYPE_CHECKING:
-    import aiohttp
-else:
-    aiohttp = None  # imported when the first AiohttpSender is built: see _import_aiohttp
-
-
-def _import_aiohttp() -> None:
-    """Import aiohttp (~170 ms, most of the package's import time) only once a sender needs it."""
-    global aiohttp  # noqa: PLW0603 (the module's name, bound on first use)
-    import aiohttp  # noqa: PLC0415
-
+    import aiohttp  # noqa: TC004 (bound at run time by the first AiohttpSender.__init__)
 
 __all__ = ["MAX_REPLY_BYTES", "AiohttpSender", "HttpxSender", "Sender"]
 
@@ -136,7 +127,9 @@ class AiohttpSender:
         proxies: Mapping[str, str] | None = None,
         user_agent: str = "pushwoosh-async",
     ) -> None:
-        _import_aiohttp()
+        global aiohttp  # noqa: PLW0603 (imported by the first sender, not the package: ~170 ms)
+        import aiohttp  # noqa: PLC0415
+
         self._timeouts = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self._timeout = aiohttp.ClientTimeout(
             total=None, sock_connect=self._timeouts.connect, sock_read=self._timeouts.read
