@@ -39,6 +39,7 @@ PROBE: Final = (
     "print(time.perf_counter() - t); print(time.process_time() - c); "
     "import sys; print(len(sys.modules))"
 )
+BEFORE: Final = f"{LIBRARY} (--before tree)"
 DEFERRED: Final = {
     # what the library defers, paid on first use: aiohttp when the first AiohttpSender is built,
     # the command sections when a command name or ``commands.ALL`` is first used
@@ -60,10 +61,15 @@ def environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
 
 
-def time_import(statement: str) -> tuple[float, float, int]:
-    """Wall and CPU seconds of ``statement`` in a fresh interpreter, and its module count."""
+def time_import(statement: str, cwd: str | None = None) -> tuple[float, float, int]:
+    """Wall and CPU seconds of ``statement`` in a fresh interpreter, and its module count.
+
+    ``cwd``: the source tree the library is imported from (``python -c`` puts it first on the
+    path); the current directory by default.
+    """
     out = subprocess.run(
         [sys.executable, "-c", PROBE.format(statement=statement)],
+        cwd=cwd,
         check=True,
         capture_output=True,
         text=True,
@@ -102,6 +108,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--no-each", action="store_true", help="skip timing each dependency on its own"
     )
     parser.add_argument("--quick", action="store_true", help="5 rounds")
+    parser.add_argument(
+        "--before",
+        metavar="DIR",
+        help="also time 'import pushwoosh_async' from this source tree (e.g. a worktree of the "
+        "revision before a change), interleaved with the others",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.rounds = 5
@@ -111,19 +123,25 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     chosen = targets(not args.no_each)
+    where: dict[str, str | None] = dict.fromkeys(chosen)
+    extra = [LIBRARY, *DEFERRED]
+    if args.before:
+        chosen[BEFORE] = f"import {LIBRARY}"
+        where[BEFORE] = args.before
+        extra.insert(0, BEFORE)
     names = list(chosen)
     started = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
     print(f"{started} UTC, Python {sys.version.split()[0]}, {args.rounds} rounds", flush=True)
 
     for name in names:  # untimed: compile and cache bytecode, warm the page cache
-        time_import(chosen[name])
+        time_import(chosen[name], where[name])
     wall: dict[str, list[float]] = {name: [] for name in names}
     cpu: dict[str, list[float]] = {name: [] for name in names}
     module_counts: dict[str, int] = {}
     own: list[float] = []
     for r in range(args.rounds):
         for name in names[r % len(names) :] + names[: r % len(names)]:
-            elapsed, used, count = time_import(chosen[name])
+            elapsed, used, count = time_import(chosen[name], where[name])
             wall[name].append(elapsed)
             cpu[name].append(used)
             module_counts[name] = count
@@ -139,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
     print("\n| ÷ deps alone | wall (medians) | per round | CPU (medians) | per round | adds ms |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for name in [LIBRARY, *DEFERRED]:
+    for name in extra:
         cells = []
         for times in (wall, cpu):
             paired = [a / b for a, b in zip(times[name], times["deps"], strict=True)]
