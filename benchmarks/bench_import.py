@@ -1,16 +1,20 @@
 """Import time of ``pushwoosh_async`` against importing its dependencies alone.
 
 Each measurement is a fresh interpreter (``python -c``) that times one import statement with
-``time.perf_counter`` and prints the seconds; the interpreter's own start-up is not counted.
-Targets:
+``time.perf_counter`` (wall) and ``time.process_time`` (CPU, less disturbed by other processes on
+a busy machine) and prints the seconds; the interpreter's own start-up is not counted. Targets:
 
 * ``deps``: ``import httpx, aiohttp, attrs, cattrs, aiolimiter, anyio`` (the dependencies alone)
-* ``pushwoosh_async``: ``import pushwoosh_async`` (the library, which imports its dependencies)
+* ``pushwoosh_async``: ``import pushwoosh_async`` (the library, which imports what it needs)
+* ``pushwoosh_async + aiohttp``: the same plus aiohttp, which the library imports only when the
+  first ``AiohttpSender`` is built (so: what a program that builds a client pays)
+* ``pushwoosh_async + commands.ALL``: that plus every command section (the most a program pays)
 * each dependency on its own, for reference
 
 Runs are interleaved (round 1 of every target, then round 2, ...; the order rotates each round)
 after one untimed round that fills the bytecode caches. Reported: median and min-max ms per
-target, the ratio ``pushwoosh_async ÷ deps`` of the medians, and from ``-X importtime`` (a
+target, the ratio of each library target to ``deps`` (of the medians, and the range of the
+per-round ratios), and from ``-X importtime`` (a
 separate set of runs) the median self time of the library's own modules.
 
     python benchmarks/bench_import.py            # 15 rounds
@@ -31,16 +35,24 @@ from typing import Final
 DEPS: Final = ("httpx", "aiohttp", "attrs", "cattrs", "aiolimiter", "anyio")
 LIBRARY: Final = "pushwoosh_async"
 PROBE: Final = (
-    "import time; t = time.perf_counter(); import {modules}; "
-    "print(time.perf_counter() - t); import sys; print(len(sys.modules))"
+    "import time; t = time.perf_counter(); c = time.process_time(); {statement}; "
+    "print(time.perf_counter() - t); print(time.process_time() - c); "
+    "import sys; print(len(sys.modules))"
 )
+BEFORE: Final = f"{LIBRARY} (--before tree)"
+DEFERRED: Final = {
+    # what the library defers, paid on first use: aiohttp when the first AiohttpSender is built,
+    # the command sections when a command name or ``commands.ALL`` is first used
+    f"{LIBRARY} + aiohttp": f"import {LIBRARY}, aiohttp",
+    f"{LIBRARY} + commands.ALL": f"import {LIBRARY}, aiohttp; {LIBRARY}.commands.ALL",
+}
 
 
 def targets(with_each: bool) -> dict[str, str]:
-    """Target name -> the comma-separated modules it imports."""
-    chosen = {"deps": ", ".join(DEPS), LIBRARY: LIBRARY}
+    """Target name -> the statement it times."""
+    chosen = {"deps": "import " + ", ".join(DEPS), LIBRARY: f"import {LIBRARY}", **DEFERRED}
     if with_each:
-        chosen.update({name: name for name in DEPS})
+        chosen.update({name: f"import {name}" for name in DEPS})
     return chosen
 
 
@@ -49,17 +61,22 @@ def environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
 
 
-def time_import(modules: str) -> tuple[float, int]:
-    """Seconds to import ``modules`` in a fresh interpreter, and how many modules it then has."""
+def time_import(statement: str, cwd: str | None = None) -> tuple[float, float, int]:
+    """Wall and CPU seconds of ``statement`` in a fresh interpreter, and its module count.
+
+    ``cwd``: the source tree the library is imported from (``python -c`` puts it first on the
+    path); the current directory by default.
+    """
     out = subprocess.run(
-        [sys.executable, "-c", PROBE.format(modules=modules)],
+        [sys.executable, "-c", PROBE.format(statement=statement)],
+        cwd=cwd,
         check=True,
         capture_output=True,
         text=True,
         env=environment(),
         timeout=60,
     ).stdout.split()
-    return float(out[0]), int(out[1])
+    return float(out[0]), float(out[1]), int(out[2])
 
 
 def own_self_time(modules: str) -> float:
@@ -91,6 +108,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--no-each", action="store_true", help="skip timing each dependency on its own"
     )
     parser.add_argument("--quick", action="store_true", help="5 rounds")
+    parser.add_argument(
+        "--before",
+        metavar="DIR",
+        help="also time 'import pushwoosh_async' from this source tree (e.g. a worktree of the "
+        "revision before a change), interleaved with the others",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.rounds = 5
@@ -100,39 +123,50 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     chosen = targets(not args.no_each)
+    where: dict[str, str | None] = dict.fromkeys(chosen)
+    extra = [LIBRARY, *DEFERRED]
+    if args.before:
+        chosen[BEFORE] = f"import {LIBRARY}"
+        where[BEFORE] = args.before
+        extra.insert(0, BEFORE)
     names = list(chosen)
     started = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
     print(f"{started} UTC, Python {sys.version.split()[0]}, {args.rounds} rounds", flush=True)
 
     for name in names:  # untimed: compile and cache bytecode, warm the page cache
-        time_import(chosen[name])
-    seconds: dict[str, list[float]] = {name: [] for name in names}
+        time_import(chosen[name], where[name])
+    wall: dict[str, list[float]] = {name: [] for name in names}
+    cpu: dict[str, list[float]] = {name: [] for name in names}
     module_counts: dict[str, int] = {}
     own: list[float] = []
     for r in range(args.rounds):
         for name in names[r % len(names) :] + names[: r % len(names)]:
-            elapsed, count = time_import(chosen[name])
-            seconds[name].append(elapsed)
+            elapsed, used, count = time_import(chosen[name], where[name])
+            wall[name].append(elapsed)
+            cpu[name].append(used)
             module_counts[name] = count
         own.append(own_self_time(LIBRARY))
 
-    print("\n| import | median ms | min-max ms | modules loaded |")
-    print("| --- | ---: | ---: | ---: |")
+    print("\n| import | wall median ms | min-max | CPU median ms | min-max | modules loaded |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for name in names:
-        values = [s * 1000 for s in seconds[name]]
+        w, c = [s * 1000 for s in wall[name]], [s * 1000 for s in cpu[name]]
         print(
-            f"| {name} | {statistics.median(values):.1f} | {min(values):.1f}-{max(values):.1f} "
-            f"| {module_counts[name]} |"
+            f"| {name} | {statistics.median(w):.1f} | {min(w):.1f}-{max(w):.1f} "
+            f"| {statistics.median(c):.1f} | {min(c):.1f}-{max(c):.1f} | {module_counts[name]} |"
         )
-    library, deps = statistics.median(seconds[LIBRARY]), statistics.median(seconds["deps"])
-    paired = [a / b for a, b in zip(seconds[LIBRARY], seconds["deps"], strict=True)]
+    print("\n| ÷ deps alone | wall (medians) | per round | CPU (medians) | per round | adds ms |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for name in extra:
+        cells = []
+        for times in (wall, cpu):
+            paired = [a / b for a, b in zip(times[name], times["deps"], strict=True)]
+            ratio = statistics.median(times[name]) / statistics.median(times["deps"])
+            cells.append(f"{ratio:.2f} | {min(paired):.2f}-{max(paired):.2f}")
+        adds = (statistics.median(wall[name]) - statistics.median(wall["deps"])) * 1000
+        print(f"| {name} | {cells[0]} | {cells[1]} | {adds:+.1f} |")
     print(
-        f"\n{LIBRARY} ÷ deps alone: {library / deps:.2f} (medians; "
-        f"per round {min(paired):.2f}-{max(paired):.2f}); "
-        f"the library adds {(library - deps) * 1000:.1f} ms"
-    )
-    print(
-        f"self time of {LIBRARY}.* modules (-X importtime, median): "
+        f"\nself time of {LIBRARY}.* modules (-X importtime, median): "
         f"{statistics.median(own) * 1000:.1f} ms"
     )
 

@@ -21,18 +21,16 @@ import os
 import warnings
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Final, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 import attrs
 import httpx
 
 from pushwoosh_async import jobs, pagination
 from pushwoosh_async._version import __version__
-from pushwoosh_async.bulk import BulkProgress, BulkReport, BulkSender
-from pushwoosh_async.checkpoints import CheckpointStore
 from pushwoosh_async.codec import Encoder
 from pushwoosh_async.commands._base import Command, PageOf, Result, StartedJob
-from pushwoosh_async.commands.messages import MAX_RECIPIENTS, Notification
+from pushwoosh_async.commands._fields import MAX_RECIPIENTS
 from pushwoosh_async.errors import (
     ISSUE_WARNINGS,
     ClientClosedError,
@@ -56,6 +54,11 @@ from pushwoosh_async.settings import (
 )
 from pushwoosh_async.settings import Default as _Default
 from pushwoosh_async.steps import Authenticate, Decode, RateLimit, Retry
+
+if TYPE_CHECKING:  # bulk and the message commands are imported on first use
+    from pushwoosh_async.bulk import BulkProgress, BulkReport
+    from pushwoosh_async.checkpoints import CheckpointStore
+    from pushwoosh_async.commands.messages import Notification
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_JOURNEY_URL", "PushwooshClient"]  # the URLs re-exported
 
@@ -262,6 +265,8 @@ class PushwooshClient:
         described in ``pushwoosh_async.bulk``; use :class:`~pushwoosh_async.bulk.BulkSender`
         directly to read the report of a cancelled run.
         """
+        from pushwoosh_async.bulk import BulkSender  # noqa: PLC0415 (imported on first use)
+
         sender = BulkSender(
             self,
             template,

@@ -40,9 +40,8 @@ from __future__ import annotations
 import asyncio
 import base64
 from collections.abc import Iterable, Mapping
-from typing import Final, Protocol
+from typing import TYPE_CHECKING, Final, Protocol
 
-import aiohttp
 import anyio
 import httpx
 import yarl
@@ -63,6 +62,9 @@ from pushwoosh_async.errors import (
 )
 from pushwoosh_async.pipeline import Call, Reply
 from pushwoosh_async.settings import redact_url
+
+if TYPE_CHECKING:
+    import aiohttp  # noqa: TC004 (bound at run time by the first AiohttpSender.__init__)
 
 __all__ = ["MAX_REPLY_BYTES", "AiohttpSender", "HttpxSender", "Sender"]
 
@@ -125,6 +127,9 @@ class AiohttpSender:
         proxies: Mapping[str, str] | None = None,
         user_agent: str = "pushwoosh-async",
     ) -> None:
+        global aiohttp  # noqa: PLW0603 (imported by the first sender, not the package: ~170 ms)
+        import aiohttp  # noqa: PLC0415
+
         self._timeouts = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         self._timeout = aiohttp.ClientTimeout(
             total=None, sock_connect=self._timeouts.connect, sock_read=self._timeouts.read

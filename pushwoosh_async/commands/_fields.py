@@ -7,13 +7,25 @@ accepts, so each nested shape gets a small one here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, cast
+from typing import Any, Final, cast
 
 import attrs
 
 from pushwoosh_async.errors import ValidationError
 
-__all__ = ["extra_field", "ints", "json_object", "mapping", "non_empty", "strings"]
+__all__ = [
+    "MAX_RECIPIENTS",
+    "extra_field",
+    "ints",
+    "json_object",
+    "mapping",
+    "non_empty",
+    "strings",
+]
+
+MAX_RECIPIENTS: Final = 1000
+"""Most devices or users one notification may list (documented for ``users``; Pushwoosh's own
+scripts send ``devices`` in 1000s too)."""
 
 
 def strings(value: Iterable[str] | None) -> tuple[str, ...] | None:

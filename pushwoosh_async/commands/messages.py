@@ -22,7 +22,7 @@ from pushwoosh_async.commands._base import (
     Result,
     TokenKind,
 )
-from pushwoosh_async.commands._fields import ints, mapping, non_empty, strings
+from pushwoosh_async.commands._fields import MAX_RECIPIENTS, ints, mapping, non_empty, strings
 from pushwoosh_async.commands._specs import PageSpec
 from pushwoosh_async.errors import ValidationError
 
@@ -51,9 +51,6 @@ __all__ = [
     "SafariOptions",
 ]
 
-MAX_RECIPIENTS: Final = 1000
-"""Most devices or users one notification may list (documented for ``users``; Pushwoosh's own
-scripts send ``devices`` in 1000s too)."""
 
 CODE_NOT_AVAILABLE: Final = "CODE_NOT_AVAILABLE"
 """Pushwoosh's placeholder in ``Messages`` when a message got no code (e.g. < 10 devices)."""
