@@ -259,7 +259,7 @@ def _copy(value: _V, name: str, new: Any) -> _V:
     cls = type(value)
     copy = object.__new__(cls)
     setattr_ = object.__setattr__  # the classes are frozen
-    for field in cls.__attrs_attrs__:
+    for field in cls.__attrs_attrs__:  # type: ignore[attr-defined]
         key = field.name
         setattr_(copy, key, new if key == name else getattr(value, key))
     return copy
