@@ -1,7 +1,9 @@
 """The built-in pipeline steps, in the order a client chains them.
 
 1. :class:`Authenticate` puts the token where the command's family wants it (never both places):
-   the route carries the family's rule (``codec.token_rule``), this step only applies it.
+   the route carries the family's rule (``codec.token_rule``), this step only applies it. With
+   no step of yours (nor observers) outside it, the client's encoder applies the same
+   ``credentials`` as it builds the call instead, so the call is not copied here.
 2. :class:`Retry` runs the attempts; it sits outside everything below, so each attempt is limited,
    decoded and logged on its own.
 3. :class:`RateLimit` waits for the method's limiter: every request that leaves counts.
