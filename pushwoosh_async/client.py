@@ -115,6 +115,7 @@ class PushwooshClient:
         "_base_url",
         "_base_urls",
         "_closed",
+        "_credentials",
         "_deadline",
         "_encoders",
         "_limiter",
@@ -196,11 +197,14 @@ class PushwooshClient:
         )
         secrets = tuple(token for token in (api_token, device_token) if token)
         hub = Observers(observers) if observers else None
+        outer: list[Step] = [*([Observe(hub)] if hub else []), *steps]
+        authenticate = Authenticate(api_token, device_token)
+        # With nothing outside it, authenticating is done by the encoder as it builds the call.
+        self._credentials = None if outer else authenticate.credentials
         self._pipeline = compose(
             [
-                *([Observe(hub)] if hub else []),
-                *steps,
-                Authenticate(api_token, device_token),
+                *outer,
+                *([authenticate] if outer else []),
                 Retry(self._retry, closed=lambda: self._closed, limiter=self._limiter),
                 RateLimit(self._limiter),
                 Decode(secrets, hub),
@@ -355,7 +359,10 @@ class PushwooshClient:
         return pagination.paginate(self, command)
 
     def _encoder(self, command: type[Command[Any]]) -> Encoder:
-        encoder = self._encoders[command] = Encoder(command, self._base_urls, self._application)
+        encoder = Encoder(command, self._base_urls, self._application)
+        if self._credentials is not None:  # the calls are built authenticated (see __init__)
+            encoder.auth = self._credentials(encoder.route)
+        self._encoders[command] = encoder
         return encoder
 
     def _bind(self, loop: asyncio.AbstractEventLoop) -> None:

@@ -4,18 +4,15 @@ Every wire rule comes from two places only: the command class (path, verb, token
 and its family's row in ``families.FAMILIES`` (host, body wrapping, where each token goes, the
 reply and error shapes). This module applies them, for every side of the wire:
 
-* the client: :class:`Encoder` (one per command class per client, built once) renders a command
-  into a :class:`~pushwoosh_async.pipeline.Call` (payload, URL with placeholders and query,
-  route with its token rule); :func:`body` renders the bytes a sender puts on the socket;
+* the client: :class:`Encoder` (one per command class per client) renders a command into a
+  :class:`~pushwoosh_async.pipeline.Call`; :func:`body` renders the bytes a sender sends;
   :func:`decode` reads a reply into data and warnings or raises the typed error;
-  ``Encoder.result`` structures the data into the command's result type;
-* the fake: :func:`path_pattern` matches a request's path, :func:`token_rule` says where its
-  token must be, :func:`request_object` unwraps it, :func:`reply_body`/:func:`error_body` answer;
-* the tests, which check all of the above against literal, documented bytes.
+* the fake: :func:`path_pattern`, :func:`token_rule`, :func:`request_object`, :func:`reply_body`
+  and :func:`error_body`; the tests check all of it against literal, documented bytes.
 
-Reading replies is deliberately tolerant: whatever the family, a reply is read by its shape
-(a v1.3 envelope, a v2 ``{"message"}``/``{"error"}`` document, the gRPC gateway's
-``{code, message, details}``), because Pushwoosh's gateways do not always answer in their own.
+Replies are read by their shape whatever the family (a v1.3 envelope, a v2 ``{"message"}`` or
+``{"error"}`` document, the gRPC gateway's ``{code, message, details}``): Pushwoosh's gateways
+do not always answer in their own.
 """
 
 from __future__ import annotations
@@ -73,6 +70,8 @@ __all__ = [
 ]
 
 _ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+# What json.loads runs, without its extra passes over the text:
+_SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 _EXCERPT: Final = 200
 _MAX_URL: Final = 65536  # the longest URL httpx builds (its MAX_URL_LENGTH)
 
@@ -89,15 +88,9 @@ def token_rule(family: Family, token: TokenKind, http_method: str) -> TokenRule:
 
 def route(command: type[Command[Any]], base_urls: Mapping[Host, str]) -> Route:
     """Where a command class goes on a client with these base URLs."""
-    family = family_of(command.path)
-    return Route(
-        command.method,
-        command.http_method,
-        base_urls[family.host] + command.path,
-        family,
-        command.token,
-        token_rule(family, command.token, command.http_method),
-    )
+    family, token, verb = family_of(command.path), command.token, command.http_method
+    url = base_urls[family.host] + command.path
+    return Route(command.method, verb, url, family, token, token_rule(family, token, verb))
 
 
 # --- requests ----------------------------------------------------------------------------------
@@ -128,6 +121,7 @@ class Encoder:
     __slots__ = (
         "application",
         "application_keys",
+        "auth",
         "placeholders",
         "result_type",
         "route",
@@ -139,6 +133,7 @@ class Encoder:
         self, command: type[Command[Any]], base_urls: Mapping[Host, str], application: str | None
     ) -> None:
         self.route = route(command, base_urls)
+        self.auth: tuple[Mapping[str, str], str | None] | None = None  # set by the client: see it
         self.placeholders = tuple(
             name for _, name, _, _ in string.Formatter().parse(command.path) if name
         )
@@ -175,7 +170,8 @@ class Encoder:
             url = self.route.url
         else:
             url = self._url(command, payload)  # takes the path's and a GET's fields out
-        return Call(command, self.route, payload, {}, keyed, 1, url, None, deadline, max_wait, pace)
+        h, t = self.auth or ({}, None)  # headers and body token
+        return Call(command, self.route, payload, h, keyed, 1, url, t, deadline, max_wait, pace)
 
     def _url(self, command: Command[Any], payload: dict[str, Any]) -> str:
         """Fill the path's placeholders from their fields; a GET carries the rest as a query."""
@@ -255,8 +251,7 @@ def request_object(family: Family, document: Any) -> dict[str, Any] | None:
 
 # --- replies -----------------------------------------------------------------------------------
 
-_GRPC_CODES: Final = {400: 3, 401: 16, 403: 7, 404: 5, 405: 12, 429: 8, 500: 13}
-"""HTTP status -> gRPC code, for the families served by Pushwoosh's gRPC gateway."""
+_GRPC_CODES: Final = {400: 3, 401: 16, 403: 7, 404: 5, 405: 12, 429: 8, 500: 13}  # HTTP -> gRPC
 
 
 def _envelope(status_code: int, message: str, response: Any = None) -> bytes:
@@ -289,16 +284,7 @@ def decode(method: str, reply: Reply, secrets: tuple[str, ...] = ()) -> Reply:
     """
     if 300 <= reply.http_status < 400:
         raise _redirected(method, reply, secrets)
-    document: Any = None
-    readable = False
-    if reply.body:
-        try:
-            # str input skips json's byte-encoding sniffing: half the cost for small bodies.
-            document = json.loads(reply.body.decode())
-            readable = True
-        except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError too
-            pass
-
+    document, readable = _parse(reply.body) if reply.body else (None, False)
     if reply.http_status >= 400:
         raise _http_error(method, reply, scrub(document, secrets), secrets)
     if not readable:
@@ -307,12 +293,25 @@ def decode(method: str, reply: Reply, secrets: tuple[str, ...] = ()) -> Reply:
         raise DecodeError(f"expected JSON, got {what}", method, reply.http_status, excerpt)
     if isinstance(document, dict) and "status_code" in document:
         return _from_envelope(method, reply, document, secrets)
-    if isinstance(document, dict) and set(document) == {"error"}:
+    if isinstance(document, dict) and len(document) == 1 and "error" in document:
         # A v2 refusal with HTTP 200 (getMessageLog's documented errors): its arguments, as 210.
         status = reply.http_status
         clean = scrub(document, secrets)
         raise ArgumentError(status, str(clean["error"]), status, method, clean)
     return Reply(reply.http_status, reply.headers, reply.body, document)
+
+
+def _parse(body: bytes) -> tuple[Any, bool]:
+    """``(document, True)``, or ``(None, False)`` if not JSON: one scan in the common case."""
+    try:
+        text = body.decode()  # str input skips json's encoding sniffing
+        try:
+            document, end = _SCAN(text, 0)
+        except StopIteration:  # leading whitespace or not JSON: json.loads tells which
+            end = -1
+        return (document if end == len(text) else json.loads(text)), True
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError too
+        return None, False
 
 
 def _redirected(method: str, reply: Reply, secrets: tuple[str, ...]) -> Redirected:

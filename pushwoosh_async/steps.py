@@ -1,7 +1,9 @@
 """The built-in pipeline steps, in the order a client chains them.
 
 1. :class:`Authenticate` puts the token where the command's family wants it (never both places):
-   the route carries the family's rule (``codec.token_rule``), this step only applies it.
+   the route carries the family's rule (``codec.token_rule``), this step only applies it. With
+   no step of yours (nor observers) outside it, the client's encoder applies the same
+   ``credentials`` as it builds the call instead, so the call is not copied here.
 2. :class:`Retry` runs the attempts; it sits outside everything below, so each attempt is limited,
    decoded and logged on its own.
 3. :class:`RateLimit` waits for the method's limiter: every request that leaves counts.
@@ -21,7 +23,7 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 from pushwoosh_async.codec import decode
 from pushwoosh_async.commands._base import TokenKind
@@ -35,10 +37,10 @@ from pushwoosh_async.errors import (
     Throttled,
     TransportError,
 )
-from pushwoosh_async.families import AuthPlacement, TokenRule
+from pushwoosh_async.families import AuthPlacement
 from pushwoosh_async.limits import LocalLimiter, RateLimiter
 from pushwoosh_async.observe import Observers
-from pushwoosh_async.pipeline import Call, Next, Reply
+from pushwoosh_async.pipeline import Call, Next, Reply, Route
 from pushwoosh_async.retries import RETRYABLE, RetryPolicy
 
 __all__ = ["Authenticate", "Decode", "RateLimit", "Retry", "logger"]
@@ -63,21 +65,29 @@ class Authenticate:
 
     def __call__(self, call: Call, next_: Next) -> Awaitable[Reply]:
         """Hand the authenticated call on (nothing to do on the way back: no frame of its own)."""
-        route = call.route
-        if route.token is TokenKind.DEVICE:
-            token = self._require(self._device_token, "device", "device_token", call.method)
-        else:
-            token = self._require(self._api_token, "server API", "api_token", call.method)
-        if route.auth.where is AuthPlacement.BODY:
-            return next_(call.replace(body_token=token))
-        return next_(self._with_header(call, route.auth, token))
+        headers, body_token = self.credentials(call.route)
+        if body_token is not None:
+            return next_(call.replace(body_token=body_token))
+        return next_(call.replace(headers={**call.headers, **headers} if call.headers else headers))
 
-    def _with_header(self, call: Call, rule: TokenRule, token: str) -> Call:
+    def credentials(self, route: Route) -> tuple[Mapping[str, str], str | None]:
+        """``(headers, body_token)`` for a call on ``route``; ``ConfigurationError`` if no token.
+
+        The client's ``Encoder`` uses this directly when no step of yours sits outside this one,
+        so a call is built authenticated once instead of copied here.
+        """
+        if route.token is TokenKind.DEVICE:
+            token = self._require(self._device_token, "device", "device_token", route.method)
+        else:
+            token = self._require(self._api_token, "server API", "api_token", route.method)
+        rule = route.auth
+        if rule.where is AuthPlacement.BODY:
+            return {}, token
         # The header mapping is built once per scheme and token, not once per call.
         header = self._headers.get((rule.scheme, token))
         if header is None:
             header = self._headers[rule.scheme, token] = {"Authorization": f"{rule.scheme} {token}"}
-        return call.replace(headers={**call.headers, **header} if call.headers else header)
+        return header, None
 
     @staticmethod
     def _require(token: str | None, kind: str, argument: str, method: str) -> str:

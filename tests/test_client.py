@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import pickle
+import re
 from typing import Any
 
 import httpx
@@ -284,3 +285,36 @@ async def test_api_errors_propagate_typed() -> None:
     async with mock_client(lambda _: httpx.Response(200, json=reply)) as pw:
         with pytest.raises(ArgumentError, match="Application not found"):
             await pw(message())
+
+
+async def test_calls_built_authenticated_match_the_authenticate_step() -> None:
+    """Without a step of yours the encoder authenticates the call: the same bytes leave."""
+
+    async def passthrough(call: Call, next_: Next) -> Reply:
+        return await next_(call)
+
+    seen: dict[str, list[tuple[str, bytes, str | None]]] = {"fused": [], "step": []}
+    tags = {"status_code": 200, "status_message": "OK", "response": {"result": {"a": 1}}}
+    for name, steps in (("fused", []), ("step", [passthrough])):
+
+        def record(request: httpx.Request, name: str = name) -> httpx.Response:
+            auth = request.headers.get("Authorization")
+            body = re.sub(rb'"transactionId":"[^"]+"', b"", request.content)  # a new UUID each
+            seen[name].append((request.url.path, body, auth))
+            return httpx.Response(200, json=OK if "Message" in request.url.path else tags)
+
+        async with mock_client(record, steps=steps) as pw:
+            await pw(message())
+            await pw(GetTags(hwid="h"))
+        async with mock_client(record, None, steps=steps) as pw:
+            for _ in range(2):  # refused on every call, not only the first
+                with pytest.raises(ConfigurationError, match="needs the server API token"):
+                    await pw(message())
+        async with mock_client(record, device_token=None, steps=steps) as pw:
+            for _ in range(2):
+                with pytest.raises(ConfigurationError, match="needs the device token"):
+                    await pw(GetTags(hwid="h"))
+    assert seen["fused"] == seen["step"]
+    assert len(seen["fused"]) == 2
+    assert API_TOKEN.encode() in seen["fused"][0][1]  # createMessage: the token in the body
+    assert seen["fused"][1][2] == f"Token {DEVICE_TOKEN}"  # getTags: the device token header

@@ -287,6 +287,14 @@ def test_dedup_keys_fill_only_the_missing_ids() -> None:
     assert ids[1] != ids[2]
     assert command.notifications[1].transaction_id is None  # the original is untouched
     assert keyed.with_dedup_keys() is keyed
+    # The copies are built without re-running the checks: they must equal what evolve builds.
+    assert keyed == attrs.evolve(
+        command,
+        notifications=[
+            attrs.evolve(n, transaction_id=i)
+            for n, i in zip(command.notifications, ids, strict=True)
+        ],
+    )
 
 
 def test_device_commands_need_one_identity() -> None:
