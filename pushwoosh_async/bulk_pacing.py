@@ -99,9 +99,10 @@ class InFlight:
         if self._count == 1:
             self._first = now
         # A round at least as long as a call: a burst paced by the limiter is not the rate.
-        if self._count < 4 or now - self._first < self._spent / self._count:
+        span = now - self._first
+        if self._count < 4 or span <= 0 or span < self._spent / self._count:
             return
-        rate = (self._count - 1) / (now - self._first)
+        rate = (self._count - 1) / span
         if self._growing:
             self._grew(rate)
         elif rate < self._best * _DROP:
