@@ -16,6 +16,16 @@ Measured in the client process only:
 
     python benchmarks/bench_bulk.py            # 1,000,000 recipients
     python benchmarks/bench_bulk.py --quick    # 100,000
+
+With ``--latency 0.05,0.2,1,2`` it measures instead whether the run reaches the account ceiling
+(600 ``createMessage``/min x 1000 devices = 10,000 devices/s) at each server latency: the client
+keeps its rate limiter (``Rate(600 x k, 60)``) and the fake answers after ``latency / k``
+seconds, with ``k = --time-scale`` (10 by default). ``rate x latency``, the calls that must be in
+flight, is the same as at the real rate and latency, so the run behaves the same, ``k`` times
+faster; devices/s are reported divided by ``k``, against the 10,000/s ceiling, for the adaptive
+default (no ``concurrency=``) and for ``--compare-concurrency`` (8: the old default) in turn.
+
+    python benchmarks/bench_bulk.py --latency 0.05,0.2,1,2 -n 300000
 """
 
 from __future__ import annotations
@@ -37,6 +47,7 @@ from typing import Any, Final
 import attrs
 
 from pushwoosh_async import PushwooshClient
+from pushwoosh_async.limits import Rate
 from pushwoosh_async.testing._state import Account, Device
 from pushwoosh_async.testing.fake import FakePushwoosh
 from pushwoosh_async.testing.server import running
@@ -50,7 +61,7 @@ MB: Final = 1024 * 1024
 # --- the server process --------------------------------------------------------------------------
 
 
-def serve(cpu: int | None) -> None:
+def serve(cpu: int | None, latency: float = 0.0) -> None:
     """Serve the fake on a free loopback port; print its URL on the first line of stdout."""
     pin_to_cpu(cpu)
     anyone = Device(APPLICATION, "hwid", 3)
@@ -65,7 +76,11 @@ def serve(cpu: int | None) -> None:
             pass
 
     fake = FakePushwoosh(
-        api_token=API_TOKEN, applications=[APPLICATION], rate_limits={}, record_limit=1000
+        api_token=API_TOKEN,
+        applications=[APPLICATION],
+        rate_limits={},
+        record_limit=1000,
+        latency=latency,
     )
     fake.state = EveryoneRegistered(applications={APPLICATION}, messages=Forgetful())
 
@@ -80,8 +95,8 @@ def serve(cpu: int | None) -> None:
 class Server:
     """The fake in a subprocess; always stopped on exit."""
 
-    def __init__(self, cpu: int | None) -> None:
-        command = [sys.executable, str(Path(__file__).resolve()), "--serve"]
+    def __init__(self, cpu: int | None, latency: float = 0.0) -> None:
+        command = [sys.executable, str(Path(__file__).resolve()), "--serve", f"--latency={latency}"]
         if cpu is not None:
             command += ["--server-cpu", str(cpu)]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
@@ -140,9 +155,25 @@ class Pass:
     rss_samples: list[tuple[int, int]] = field(default_factory=list)
     """(recipients done, current RSS) at about every tenth of the run."""
     traced_peak: int | None = None
+    half: tuple[int, float] = (0, 0.0)
+    """(recipients done, perf_counter) at the first update past half of the run."""
+
+    def steady_rate(self) -> float:
+        """Recipients/s over the second half (replies to replies: no start-up, no tail)."""
+        done, at = self.half
+        return (self.recipients - done) / (self.finished - at) if self.finished > at else 0.0
+
+    finished: float = 0.0
 
 
-async def one_pass(server: Server, args: argparse.Namespace, *, traced: bool) -> Pass:
+async def one_pass(
+    server: Server,
+    args: argparse.Namespace,
+    *,
+    traced: bool,
+    concurrency: int | None = None,
+    rate_limits: dict[str, Rate] | None = None,
+) -> Pass:
     result = Pass(args.recipients)
     step = max(1, args.recipients // 10)
     next_sample = [step]
@@ -151,12 +182,14 @@ async def one_pass(server: Server, args: argparse.Namespace, *, traced: bool) ->
         rss = current_rss()
         result.rss_seen_max = max(result.rss_seen_max, rss)
         done = progress.sent + progress.unknown + progress.failed
+        if not result.half[0] and done >= args.recipients // 2:
+            result.half = (done, time.perf_counter())
         if done >= next_sample[0]:
             result.rss_samples.append((done, rss))
             next_sample[0] += step
 
     async with PushwooshClient(
-        API_TOKEN, application=APPLICATION, base_url=server.url, rate_limits={}
+        API_TOKEN, application=APPLICATION, base_url=server.url, rate_limits=rate_limits or {}
     ) as pw:
         result.maxrss_before = max_rss()
         result.rss_samples.append((0, current_rss()))
@@ -171,13 +204,14 @@ async def one_pass(server: Server, args: argparse.Namespace, *, traced: bool) ->
                 recipients(args.recipients),
                 by="devices",
                 chunk_size=args.chunk_size,
-                concurrency=args.concurrency,
+                concurrency=concurrency,
                 on_progress=on_progress,
                 total=args.recipients,
             ),
             args.max_seconds,
         )
-        result.wall = time.perf_counter() - wall
+        result.finished = time.perf_counter()
+        result.wall = result.finished - wall
         result.cpu = time.process_time() - cpu
         result.server_cpu = server.cpu_seconds() - server_cpu
         if traced:
@@ -222,10 +256,41 @@ def describe(p: Pass, label: str) -> str:
 async def run(args: argparse.Namespace) -> list[tuple[str, Pass]]:
     passes: list[tuple[str, Pass]] = []
     with Server(args.server_cpu) as server:
-        passes.append(("timed pass", await one_pass(server, args, traced=False)))
+        timed = await one_pass(server, args, traced=False, concurrency=args.concurrency)
+        passes.append(("timed pass", timed))
         if not args.no_tracemalloc:
-            passes.append(("tracemalloc pass", await one_pass(server, args, traced=True)))
+            traced = await one_pass(server, args, traced=True, concurrency=args.concurrency)
+            passes.append(("tracemalloc pass", traced))
     return passes
+
+
+CEILING: Final = 600 / 60 * 1000
+"""Devices per second at the default limit: 600 createMessage a minute, 1000 devices each."""
+
+
+async def sweep(args: argparse.Namespace) -> None:
+    """Devices/s against the ceiling at each latency, adaptive and fixed, ``k`` times faster."""
+    k = args.time_scale
+    limits = {"createMessage": Rate(round(600 * k), 60.0)}
+    modes: list[tuple[str, int | None]] = [("adaptive", None)]
+    if args.compare_concurrency:
+        modes.append((f"concurrency={args.compare_concurrency}", args.compare_concurrency))
+    print(
+        f"{'latency':>8} {'mode':>16} {'devices/s':>10} {'of ceiling':>10}"
+        f" {'2nd half':>9} {'of ceiling':>10} {'wall s':>7}"
+    )
+    for latency in args.latency:
+        with Server(args.server_cpu, latency / k) as server:
+            for label, concurrency in modes:
+                p = await one_pass(
+                    server, args, traced=False, concurrency=concurrency, rate_limits=limits
+                )
+                rate, steady = p.recipients / p.wall / k, p.steady_rate() / k
+                print(
+                    f"{latency:>7g}s {label:>16} {rate:>10,.0f} {rate / CEILING:>10.1%}"
+                    f" {steady:>9,.0f} {steady / CEILING:>10.1%} {p.wall * k:>7.1f}",
+                    flush=True,
+                )
 
 
 # --- setup ---------------------------------------------------------------------------------------
@@ -251,7 +316,21 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("-n", "--recipients", type=int, default=1_000_000)
     parser.add_argument("--chunk-size", type=int, default=1000)
-    parser.add_argument("--concurrency", type=int, default=8, help="chunks in flight")
+    parser.add_argument(
+        "--concurrency", type=int, default=None, help="chunks in flight (default: adaptive)"
+    )
+    parser.add_argument(
+        "--latency",
+        type=lambda text: [float(x) for x in text.split(",")],
+        default=None,
+        help="server latencies in seconds (comma-separated): measure devices/s vs the ceiling",
+    )
+    parser.add_argument(
+        "--time-scale", type=float, default=10.0, help="with --latency: rate x k, latency / k"
+    )
+    parser.add_argument(
+        "--compare-concurrency", type=int, default=8, help="with --latency: also this fixed; 0: no"
+    )
     parser.add_argument("--cpu", type=int, default=1, help="pin the client to a CPU; -1: don't")
     parser.add_argument(
         "--server-cpu", type=int, default=0, help="pin the server to a CPU; -1: don't"
@@ -275,14 +354,23 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     if args.serve:
-        serve(args.server_cpu)
+        serve(args.server_cpu, args.latency[0] if args.latency else 0.0)
         return
     drop_proxy_variables()
     pin_to_cpu(args.cpu)
     started = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M")
+    if args.latency:
+        print(
+            f"{started} UTC: {args.recipients:,} recipients a pass, time scale {args.time_scale:g}"
+            f" (figures at the real rate and latency), ceiling {CEILING:,.0f} devices/s",
+            flush=True,
+        )
+        asyncio.run(sweep(args))
+        return
     print(
         f"{started} UTC: {args.recipients:,} recipients, chunks of {args.chunk_size}, "
-        f"{args.concurrency} in flight, client CPU {args.cpu}, server CPU {args.server_cpu}",
+        f"{args.concurrency or 'adaptive'} in flight, client CPU {args.cpu},"
+        f" server CPU {args.server_cpu}",
         flush=True,
     )
     for label, result in asyncio.run(run(args)):

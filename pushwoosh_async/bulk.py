@@ -5,9 +5,11 @@
     report = await pw.bulk_send({"content": "Hi"}, read_hwids("devices.txt"), checkpoint="run.json")
 
 Recipients (any iterable or async iterable of hwids, or user ids with ``by="users"``) are read
-lazily and cut into ``createMessage`` calls of at most 1000, ``concurrency`` of them in flight;
-the client's rate limiter paces them (600 per minute by default). Memory stays flat: a chunk's
-recipients are dropped once it is answered, and the report keeps offsets, not ids.
+lazily and cut into ``createMessage`` calls of at most 1000; the client's rate limiter paces
+them (600 per minute by default). How many are in flight adapts to the measured latency so that
+the limiter stays saturated (``rate x latency``, with headroom, at most 64; see
+``pushwoosh_async.bulk_pacing``); ``concurrency=n`` fixes it at ``n`` instead. Memory stays flat:
+a chunk's recipients are dropped once it is answered, and the report keeps offsets, not ids.
 
 Every chunk carries a ``transactionId`` derived from the run's id and the chunk's index, so a
 retried or resumed chunk is the same message to Pushwoosh and is never sent twice. With a
@@ -44,6 +46,7 @@ import attrs
 
 from pushwoosh_async import errors
 from pushwoosh_async._converter import CONVERTER, as_input, structure_one
+from pushwoosh_async.bulk_pacing import InFlight, chunks
 from pushwoosh_async.checkpoints import CheckpointMismatch, CheckpointStore, JsonCheckpoint, Ledger
 from pushwoosh_async.commands.messages import MAX_RECIPIENTS, CreateMessage, Notification
 from pushwoosh_async.session import Session
@@ -143,7 +146,7 @@ class BulkSender:
         *,
         by: Literal["devices", "users"] = "devices",
         chunk_size: int = MAX_RECIPIENTS,
-        concurrency: int = 8,
+        concurrency: int | None = None,
         fail_fast: bool = False,
         on_progress: Callable[[BulkProgress], None] | None = None,
         checkpoint: str | os.PathLike[str] | CheckpointStore | None = None,
@@ -153,7 +156,7 @@ class BulkSender:
         if not 1 <= chunk_size <= MAX_RECIPIENTS:
             msg = f"chunk_size must be 1..{MAX_RECIPIENTS}, not {chunk_size}"
             raise errors.ValidationError(msg)
-        if concurrency < 1:
+        if concurrency is not None and concurrency < 1:
             msg = f"concurrency must be at least 1, not {concurrency}"
             raise errors.ValidationError(msg)
         if by not in ("devices", "users"):
@@ -212,20 +215,21 @@ class BulkSender:
 
     async def _send_all(self, done: set[int]) -> None:
         """Read and send; an error comes out as itself, not wrapped in an exception group."""
-        # Acquired by the reader, released by the chunk's task: a semaphore, not a borrower limit.
-        slots = anyio.Semaphore(self._concurrency)
+        # Acquired by the reader, released by the chunk's task; adapts unless concurrency= is set.
+        slots = InFlight(self._concurrency)
         failure: BaseException | None = None
         try:
             async with anyio.create_task_group() as group:
-                async for index, start, chunk in self._chunked():
+                async for chunk in chunks(self._recipients, self._chunk_size):
                     if self._stopped_by is not None:
                         break
+                    index = self._chunks_read  # every chunk but the last is full
                     self._chunks_read = index + 1
                     digest = self._ledger.check(index, chunk)
                     if index in done:
                         continue
-                    await slots.acquire()
-                    group.start_soon(self._send, group, slots, index, start, chunk, digest)
+                    began = await slots.acquire()
+                    group.start_soon(self._send, group, (slots, began), index, chunk, digest)
         except _GROUP as caught:
             failure, alone = _unwrapped(caught)
             if failure is None:
@@ -237,16 +241,15 @@ class BulkSender:
         if self._stopped_by is None:
             self._ledger.check_end(self._chunks_read)
 
-    async def _send(  # noqa: PLR0917 (the task's whole state, passed once by start_soon)
+    async def _send(
         self,
         group: anyio.abc.TaskGroup,
-        slots: anyio.Semaphore,
+        slot: tuple[InFlight, float],
         index: int,
-        start: int,
         chunk: list[str],
         digest: str,
     ) -> None:
-        report = ChunkReport(index, start, len(chunk), "unconfirmed")
+        report = ChunkReport(index, self._chunk_size * index, len(chunk), "unconfirmed")
         try:
             fields = {**self._base, self._by: chunk, "transactionId": self._transaction_id(index)}
             note = structure_one(fields, Notification)
@@ -277,7 +280,7 @@ class BulkSender:
         finally:
             self._record(report)  # also when cancelled in flight: "unconfirmed"
             self._ledger.record(attrs.asdict(report) | {"digest": digest})
-            slots.release()
+            slot[0].release(slot[1])
         self._progress()
         self._ledger.save()
 
@@ -292,21 +295,6 @@ class BulkSender:
             sum, zip(self._totals, _counts(chunk), strict=True)
         )
         self._totals = (sent, unknown, failed, unconfirmed)
-
-    async def _chunked(self) -> AsyncIterator[tuple[int, int, list[str]]]:
-        chunk: list[str] = []
-        index = start = position = 0
-        async for recipient in _aiter(self._recipients):
-            if not chunk:
-                start = position
-            chunk.append(recipient)
-            position += 1
-            if len(chunk) == self._chunk_size:
-                yield index, start, chunk
-                index += 1
-                chunk = []
-        if chunk:
-            yield index, start, chunk
 
     def _transaction_id(self, index: int) -> str:
         return str(uuid.uuid5(_RUN_NAMESPACE, f"{self._ledger.run_id}/{index}"))
@@ -388,12 +376,3 @@ def _template_fields(template: Notification | Mapping[str, Any]) -> dict[str, An
     for name in ("devices", "users", "transactionId"):
         fields.pop(name, None)
     return fields
-
-
-async def _aiter(recipients: Iterable[str] | AsyncIterable[str]) -> AsyncIterator[str]:
-    if isinstance(recipients, AsyncIterable):
-        async for recipient in recipients:
-            yield recipient
-    else:
-        for recipient in recipients:
-            yield recipient

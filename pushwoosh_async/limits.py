@@ -21,7 +21,8 @@ A ``Retry-After`` on a 429 or 503 cools the method down for every caller of the 
 the fleet): calls already waiting wait it out instead of each collecting a 429.
 
 ``pace=True`` on an acquire (the bulk sender's choice) also spaces that caller's requests
-``period / max_calls`` apart, so a long stream flows evenly instead of in window-sized bursts.
+``period / max_calls`` apart, so a long stream flows evenly instead of in window-sized bursts;
+a request the loop woke late (up to half a step) does not push the next ones back.
 """
 
 from __future__ import annotations
@@ -122,7 +123,11 @@ class SlidingWindowLimiter:
     def _grant(self, now: float, *, pace: bool) -> None:
         self._sent.append(now)
         if pace:
-            self._paced_at = now
+            # A grant woken late (a busy loop) is made up by the next instead of lost: the stream
+            # keeps the full rate, never closer than half a step. After a pause it starts afresh.
+            step = self.rate.period_seconds / self.rate.max_calls
+            due = self._paced_at + step
+            self._paced_at = due if now - due <= step / 2 else now
 
     def estimate(self, now: float, ahead: int) -> float:
         """When a request behind ``ahead`` waiters would go out (exact while none is cancelled).

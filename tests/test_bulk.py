@@ -20,6 +20,7 @@ from pushwoosh_async.bulk import (
     CheckpointMismatch,
     ChunkReport,
 )
+from pushwoosh_async.bulk_pacing import CAP
 from pushwoosh_async.commands import CreateMessage
 from pushwoosh_async.commands._base import Command, Result
 from pushwoosh_async.errors import (
@@ -627,3 +628,58 @@ def test_a_chunk_the_rate_limiter_refused_is_failed_and_a_resume_sends_it(tmp_pa
     assert "nothing was sent" in (first.chunks[1].error or "")
     assert [c.status for c in resumed.chunks] == ["sent", "sent"]
     assert sorted(sent_devices(account)) == sorted(hwids(2000))
+
+
+@pytest.mark.parametrize("latency", [1.0, 2.0])
+def test_without_concurrency_the_limiter_stays_saturated_at_any_latency(latency: float) -> None:
+    """With the default limit (10 calls/s) and no ``concurrency=``, 1,200 chunks reach the server
+    at >= 95% of the limit at 1 s and 2 s latency (8 fixed in flight: 8/s and 4/s), measured
+    from the first arrival to the last, start-up included."""
+    rate = arrival_rate(latency, 1200, concurrency=None)
+    assert rate >= 0.95 * 10, f"{rate:.2f} calls/s"
+
+
+def test_an_explicit_concurrency_is_exact() -> None:
+    """``concurrency=4`` at 2 s latency: 4 in flight, so 2 calls/s, never more."""
+    assert arrival_rate(2.0, 100, concurrency=4) == pytest.approx(2.0, rel=0.03)
+
+
+def arrival_rate(latency: float, chunks: int, concurrency: int | None) -> float:
+    """Calls per second reaching a fake with ``latency``, from a client at the default limit."""
+    account = fake(latency=latency, clock=lambda: asyncio.get_running_loop().time())
+
+    async def main() -> BulkReport:
+        async with fake_client(account, retry=FAST) as pw:
+            return await pw.bulk_send(
+                {"content": "Hi"}, hwids(chunks), chunk_size=1, concurrency=concurrency
+            )
+
+    report = run_virtual(main())
+    arrivals = sorted(call.at for call in account.calls_to("createMessage"))
+    assert len(arrivals) == report.unknown == chunks
+    return (len(arrivals) - 1) / (arrivals[-1] - arrivals[0])
+
+
+def test_in_flight_adapts_within_the_cap() -> None:
+    """With only the latency as a bound, calls in flight grow to ``CAP`` and never past it."""
+    account = fake(latency=30.0, clock=lambda: asyncio.get_running_loop().time())
+    counts = [0, 0]  # in flight, most in flight
+
+    async def main() -> None:
+        async with client(account) as pw:  # no rate limit: only the latency bounds the rate
+
+            class Counting:
+                retry_policy = pw.retry_policy
+
+                async def __call__(self, command: Command[R], /, *, pace: bool = False) -> R:
+                    counts[0] += 1
+                    counts[1] = max(counts)
+                    try:
+                        return await pw(command, pace=pace)
+                    finally:
+                        counts[0] -= 1
+
+            await BulkSender(Counting(), {"content": "Hi"}, hwids(600), chunk_size=1).run()
+
+    run_virtual(main())
+    assert counts[1] == CAP

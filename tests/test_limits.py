@@ -524,6 +524,22 @@ def test_paced_calls_are_spread_and_bursts_are_not() -> None:
     assert times[4:] == pytest.approx([3.0] * 6)
 
 
+def test_a_paced_grant_woken_late_does_not_push_the_stream_back() -> None:
+    """Rate(10, 10), paced: a caller 0.3 s late at t=1 is granted at 1.3 and the next at 2.0,
+    not 2.3 (the lateness is made up); one 0.6 s late (more than half a step) starts afresh."""
+    window = SlidingWindowLimiter(Rate(10, 10))
+
+    async def main() -> list[float]:
+        times = []
+        for pause in (0.0, 1.3, 0.0, 0.0, 1.6, 0.0):  # arrives 0.3 s, then 0.6 s after its slot
+            await asyncio.sleep(pause)
+            await window.acquire(pace=True)
+            times.append(virtual_now())
+        return times
+
+    assert run_virtual(main()) == pytest.approx([0.0, 1.3, 2.0, 3.0, 4.6, 5.6])
+
+
 def _slots_one_by_one(log: list[float], rate: Rate, floor: float, ahead: int) -> float:
     """The queue's send times computed slot by slot: the definition ``estimate`` shortcuts."""
     slots: list[float] = []

@@ -60,7 +60,10 @@ def add_parser(subparsers: Subcommands) -> None:
         help="JSON checkpoint file: a stopped run resumes from it (checked before sending)",
     )
     parser.add_argument(
-        "--concurrency", type=positive, default=8, help="chunks in flight (default 8)"
+        "--concurrency",
+        type=positive,
+        default=None,
+        help="chunks in flight (default: adapts to the latency, at most 64)",
     )
     parser.add_argument(
         "--chunk-size", type=positive, default=1000, help="recipients per chunk (max 1000)"
