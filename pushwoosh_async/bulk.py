@@ -131,6 +131,17 @@ class BulkReport:
         return totals | rounded | {"chunks": [attrs.asdict(c) for c in self.chunks]}
 
 
+def _whole(name: str, value: object, most: int | None = None) -> None:
+    """``value`` must be a whole number from 1 (to ``most``): a typed error, never a TypeError."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        msg = f"{name} must be a whole number, not {type(value).__name__} {value!r}"
+        raise errors.ValidationError(msg)
+    if value < 1 or (most is not None and value > most):
+        bound = f"1..{most}" if most is not None else "at least 1"
+        msg = f"{name} must be {bound}, not {value}"
+        raise errors.ValidationError(msg)
+
+
 class BulkSender:
     """One bulk run: ``await sender.run()`` returns the report.
 
@@ -153,12 +164,9 @@ class BulkSender:
         application: str | None = None,
         total: int | None = None,
     ) -> None:
-        if not 1 <= chunk_size <= MAX_RECIPIENTS:
-            msg = f"chunk_size must be 1..{MAX_RECIPIENTS}, not {chunk_size}"
-            raise errors.ValidationError(msg)
-        if concurrency is not None and concurrency < 1:
-            msg = f"concurrency must be at least 1, not {concurrency}"
-            raise errors.ValidationError(msg)
+        _whole("chunk_size", chunk_size, MAX_RECIPIENTS)
+        if concurrency is not None:
+            _whole("concurrency", concurrency)
         if by not in ("devices", "users"):
             msg = f'by must be "devices" or "users", not {by!r}'
             raise errors.ValidationError(msg)

@@ -248,7 +248,7 @@ class PushwooshClient:
         *,
         by: Literal["devices", "users"] = "devices",
         chunk_size: int = MAX_RECIPIENTS,
-        concurrency: int = 8,
+        concurrency: int | None = None,
         fail_fast: bool = False,
         on_progress: Callable[[BulkProgress], None] | None = None,
         checkpoint: str | os.PathLike[str] | CheckpointStore | None = None,
@@ -260,7 +260,8 @@ class PushwooshClient:
         ``template`` holds the message's fields: a dict with the wire names
         (``{"content": "Hi"}``) or a :class:`Notification` (its own targets are replaced).
         ``recipients`` are hwids, or user ids with ``by="users"``, read lazily. ``chunk_size``
-        recipients (1..1000) go in each ``createMessage``, ``concurrency`` calls in flight.
+        recipients (1..1000) go in each ``createMessage``; ``concurrency`` fixes the calls in flight
+        (by default the number adapts to the latency, so the account's limit is used fully).
         ``fail_fast`` stops the run at the first failed chunk. ``on_progress`` is called with a
         :class:`~pushwoosh_async.bulk.BulkProgress` after each chunk. ``checkpoint`` (a JSON
         file's path or a :class:`~pushwoosh_async.checkpoints.CheckpointStore`) makes a stopped

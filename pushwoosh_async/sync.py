@@ -221,7 +221,7 @@ class PushwooshClient:
         *,
         by: Literal["devices", "users"] = "devices",
         chunk_size: int = MAX_RECIPIENTS,
-        concurrency: int = 8,
+        concurrency: int | None = None,
         fail_fast: bool = False,
         on_progress: Callable[[BulkProgress], None] | None = None,
         checkpoint: str | os.PathLike[str] | CheckpointStore | None = None,

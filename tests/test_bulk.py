@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import itertools
 import json
 from collections.abc import AsyncIterator, Iterator
@@ -12,7 +13,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from pushwoosh_async import Notification, PushwooshClient, RetryPolicy
+from pushwoosh_async import Notification, PushwooshClient, RetryPolicy, sync
 from pushwoosh_async.bulk import (
     BulkProgress,
     BulkReport,
@@ -683,3 +684,18 @@ def test_in_flight_adapts_within_the_cap() -> None:
 
     run_virtual(main())
     assert counts[1] == CAP
+
+
+def test_the_clients_bulk_send_defaults_are_the_senders() -> None:
+    """``pw.bulk_send`` (async and sync) passes BulkSender's defaults: the adaptive concurrency."""
+    sender = inspect.signature(BulkSender.__init__).parameters
+    for method in (PushwooshClient.bulk_send, sync.PushwooshClient.bulk_send):
+        for name, parameter in inspect.signature(method).parameters.items():
+            if name in sender and parameter.kind is parameter.KEYWORD_ONLY:
+                assert parameter.default == sender[name].default, (method.__qualname__, name)
+
+
+@pytest.mark.parametrize("value", ["eight", 2.5, True, 0])
+def test_a_concurrency_that_is_not_a_whole_number_is_a_validation_error(value: object) -> None:
+    with pytest.raises(ValidationError, match="concurrency"):
+        BulkSender(None, {"content": "Hi"}, [], concurrency=value)  # type: ignore[arg-type]
