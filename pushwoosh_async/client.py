@@ -257,22 +257,15 @@ class PushwooshClient:
     ) -> BulkReport:
         """Send one message to every recipient, 1000 per ``createMessage``, at the rate limit.
 
-        ``template`` holds the message's fields: a dict with the wire names
-        (``{"content": "Hi"}``) or a :class:`Notification` (its own targets are replaced).
-        ``recipients`` are hwids, or user ids with ``by="users"``, read lazily. ``chunk_size``
-        recipients (1..1000) go in each ``createMessage``; ``concurrency`` fixes the calls in flight
-        (by default the number adapts to the latency, so the account's limit is used fully).
-        ``fail_fast`` stops the run at the first failed chunk. ``on_progress`` is called with a
-        :class:`~pushwoosh_async.bulk.BulkProgress` after each chunk. ``checkpoint`` (a JSON
-        file's path or a :class:`~pushwoosh_async.checkpoints.CheckpointStore`) makes a stopped
-        run resumable. ``application`` overrides the client's default; ``total`` (the number of
-        recipients, if known) gives progress an ETA. The report and the chunk states are
-        described in ``pushwoosh_async.bulk``; use :class:`~pushwoosh_async.bulk.BulkSender`
-        directly to read the report of a cancelled run.
+        ``template`` holds the message's fields: a dict with the wire names or a
+        :class:`Notification` (its own targets are replaced). ``recipients`` are hwids (user ids
+        with ``by="users"``), read lazily. The options, the report and the chunk states are
+        :class:`~pushwoosh_async.bulk.BulkSender`'s (``pushwoosh_async.bulk`` documents them); by
+        default the calls in flight adapt to the latency, so the account's limit is used fully.
         """
         from pushwoosh_async.bulk import BulkSender  # noqa: PLC0415 (imported on first use)
 
-        sender = BulkSender(
+        return await BulkSender(
             self,
             template,
             recipients,
@@ -284,8 +277,7 @@ class PushwooshClient:
             checkpoint=checkpoint,
             application=application,
             total=total,
-        )
-        return await sender.run()
+        ).run()
 
     @property
     def closed(self) -> bool:
