@@ -13,7 +13,7 @@ from functools import cache
 import attrs
 
 from pushwoosh_async.codec import path_pattern, token_rule
-from pushwoosh_async.commands import ALL, Result, TokenKind
+from pushwoosh_async.commands import ALL, TokenKind
 from pushwoosh_async.families import Family, TokenRule, family_of
 
 __all__ = ["Endpoint", "endpoints", "find"]
@@ -28,7 +28,6 @@ class Endpoint:
     pattern: re.Pattern[str]
     family: Family
     token: TokenKind
-    result_type: type[Result]
     auth: TokenRule
     """Where the method's token must be (the family's rule, ``codec.token_rule``)."""
 
@@ -43,7 +42,6 @@ def endpoints() -> tuple[Endpoint, ...]:
             path_pattern(command.path),
             family_of(command.path),
             command.token,
-            command.result_type,
             token_rule(family_of(command.path), command.token, command.http_method),
         )
         for command in ALL

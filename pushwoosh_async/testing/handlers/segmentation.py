@@ -113,11 +113,11 @@ def compile_filter(call: Request) -> dict[str, Any]:
 # --- exports -------------------------------------------------------------------------------
 
 
-def _export_job(call: Request, kind: str, expression: str, *, http: bool) -> str:
-    count = _count(call, expression, http=http)
+def _export_job(call: Request, expression: str) -> str:
+    count = _count(call, expression, http=True)
     job_id = call.codes()
     result = {"devices_count": count, "filename": f"{EXPORTS}/{job_id}.zip"}
-    call.account.jobs[job_id] = Job(job_id, kind, polls_left=1, result=result)
+    call.account.jobs[job_id] = Job(job_id, "exportSegment", polls_left=1, result=result)
     return job_id
 
 
@@ -126,7 +126,7 @@ def export_segment(call: Request) -> dict[str, Any]:
     expression = call.body.get("filterExpression")
     if not isinstance(expression, str) or not expression:
         raise Refusal(400, 'Invalid or missing "filterExpression"', 400)
-    return {"task_id": _export_job(call, "exportSegment", expression, http=True)}
+    return {"task_id": _export_job(call, expression)}
 
 
 def export_segment_result(call: Request) -> dict[str, Any]:
