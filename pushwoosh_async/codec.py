@@ -54,6 +54,7 @@ from pushwoosh_async.families import (
     TokenRule,
     family_of,
 )
+from pushwoosh_async.json_backend import dumps, loads
 from pushwoosh_async.pipeline import Call, Reply, Route
 
 __all__ = [
@@ -69,9 +70,6 @@ __all__ = [
     "token_rule",
 ]
 
-_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-# What json.loads runs, without its extra passes over the text:
-_SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 _EXCERPT: Final = 200
 _MAX_URL: Final = 65536  # the longest URL httpx builds (its MAX_URL_LENGTH)
 
@@ -221,9 +219,9 @@ def body(call: Call) -> bytes | None:
     if call.route.http_method == "GET":
         return None
     try:
-        text = _ENCODER.encode(call.payload)
+        text = dumps(call.payload)
         if call.body_token is not None:
-            auth = '"auth":' + _ENCODER.encode(call.body_token)
+            auth = '"auth":' + dumps(call.body_token)
             text = "{" + auth + "}" if text == "{}" else text[:-1] + "," + auth + "}"
         if call.route.family.wrapped:
             text = '{"request":' + text + "}"
@@ -304,12 +302,7 @@ def decode(method: str, reply: Reply, secrets: tuple[str, ...] = ()) -> Reply:
 def _parse(body: bytes) -> tuple[Any, bool]:
     """``(document, True)``, or ``(None, False)`` if not JSON: one scan in the common case."""
     try:
-        text = body.decode()  # str input skips json's encoding sniffing
-        try:
-            document, end = _SCAN(text, 0)
-        except StopIteration:  # leading whitespace or not JSON: json.loads tells which
-            end = -1
-        return (document if end == len(text) else json.loads(text)), True
+        return loads(body), True
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError too
         return None, False
 

@@ -62,6 +62,7 @@ from pushwoosh_async.errors import (
 )
 from pushwoosh_async.pipeline import Call, Reply
 from pushwoosh_async.settings import redact_url
+from pushwoosh_async.watchdog import READ, Watch, Watchdog
 
 if TYPE_CHECKING:
     import aiohttp  # noqa: TC004 (bound at run time by the first AiohttpSender.__init__)
@@ -116,6 +117,7 @@ class AiohttpSender:
         "_timeouts",
         "_urls",
         "_user_agent",
+        "_watchdog",
     )
 
     def __init__(
@@ -131,9 +133,9 @@ class AiohttpSender:
         import aiohttp  # noqa: PLC0415
 
         self._timeouts = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-        self._timeout = aiohttp.ClientTimeout(
-            total=None, sock_connect=self._timeouts.connect, sock_read=self._timeouts.read
-        )
+        # Read timeouts and deadlines are the watchdog's (one timer, not one per request).
+        self._timeout = aiohttp.ClientTimeout(total=None, sock_connect=self._timeouts.connect)
+        self._watchdog = Watchdog()
         self._max_connections = max_connections
         self._max_reply_bytes = max_reply_bytes
         self._user_agent = user_agent
@@ -151,9 +153,11 @@ class AiohttpSender:
         return f"<AiohttpSender proxies=[{proxies}]>" if proxies else "<AiohttpSender>"
 
     def _open(self) -> aiohttp.ClientSession:
+        from pushwoosh_async._watched_connector import WatchedConnector  # noqa: PLC0415
+
         self._slots = asyncio.Semaphore(self._max_connections)
         self._session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=self._max_connections),
+            connector=WatchedConnector(self._watchdog, limit=self._max_connections),
             timeout=self._timeout,
             headers={**_JSON_HEADERS, "User-Agent": self._user_agent},
             cookie_jar=aiohttp.DummyCookieJar(),
@@ -197,8 +201,8 @@ class AiohttpSender:
             raise PoolTimeout(f"no free connection within {limit:g}s", call.method) from exc
 
     async def _send(self, session: aiohttp.ClientSession, call: Call) -> Reply:
-        timeout = self._timeout if call.deadline is None else self._clipped(call)
         url, proxy = self._urls.get(call.url) or self._url(call.url)
+        watch = self._watchdog.watch(self._timeouts.read, call.deadline)
         try:
             response = await session.request(
                 call.route.http_method,
@@ -206,7 +210,6 @@ class AiohttpSender:
                 data=render_body(call),
                 headers=call.headers or None,
                 allow_redirects=False,
-                timeout=timeout,
                 proxy=proxy,
             )
             try:
@@ -216,21 +219,25 @@ class AiohttpSender:
                 raise
             response.release()
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            cause, failure = exc, self._translate(exc, call)
+            cause, failure = exc, self._translate(exc, call, watch)
         else:
             return Reply(response.status, response.headers, data)
+        finally:
+            self._watchdog.release()
         if self._secrets:
             # aiohttp's exception may show a proxy's credentials (a 407's URL): never chain it.
             raise failure
         raise failure from cause
 
-    def _translate(self, exc: Exception, call: Call) -> TransportError | ClientClosedError:
+    def _translate(
+        self, exc: Exception, call: Call, watch: Watch
+    ) -> TransportError | ClientClosedError:
+        if watch.expired is not None:  # the watchdog dropped the connection (see watchdog.py)
+            return _expired(watch, call)
         if isinstance(exc, aiohttp.ConnectionTimeoutError):
             return ConnectTimeout("connecting timed out", call.method)
         if isinstance(exc, aiohttp.SocketTimeoutError):
             return ReadTimeout("the reply did not come in time", call.method)
-        if isinstance(exc, asyncio.TimeoutError):  # only the deadline sets a total
-            return DeadlineExceeded("the call's deadline passed", call.method)
         if self._closed:
             return _closed(call.method)
         text = f"{type(exc).__name__}: {exc}"
@@ -239,13 +246,6 @@ class AiohttpSender:
         if isinstance(exc, aiohttp.ClientConnectorError):  # refused, DNS, TLS: nothing was sent
             return ConnectError(text, call.method)
         return TransportError(text, call.method)
-
-    def _clipped(self, call: Call) -> aiohttp.ClientTimeout:
-        """The attempt's timeouts with the call's deadline as a total (only when one is set)."""
-        remaining = _remaining(None, call)
-        return aiohttp.ClientTimeout(
-            total=remaining, sock_connect=self._timeouts.connect, sock_read=self._timeouts.read
-        )
 
     async def _read(self, response: aiohttp.ClientResponse, call: Call) -> bytes:
         encoding = response.headers.get("Content-Encoding", "")
@@ -262,10 +262,18 @@ class AiohttpSender:
     async def aclose(self) -> None:
         """Close the connection pool; no request leaves afterwards."""
         self._closed = True
+        self._watchdog.close()
         session, self._session = self._session, None
         if session is not None:
             await session.close()
             await asyncio.sleep(0)  # let the transports finish closing
+
+
+def _expired(watch: Watch, call: Call) -> Timeout:
+    if watch.expired == READ:
+        return ReadTimeout("the reply did not come in time", call.method)
+    sent = watch.connection is not None  # still connecting: nothing can have been sent
+    return DeadlineExceeded("the call's deadline passed", call.method, not_sent=not sent)
 
 
 def _credentials(proxies: Iterable[yarl.URL]) -> tuple[str, ...]:
