@@ -24,11 +24,7 @@ from pushwoosh_async.json_backend import loads, standard_loads
 msgspec = pytest.importorskip("msgspec", reason="the speedups extra is not installed")
 
 documents = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=False)
-    | st.text(),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
     lambda children: st.lists(children) | st.dictionaries(st.text(), children),
     max_leaves=30,
 )
@@ -72,7 +68,7 @@ def test_what_msgspec_refuses_or_stretches_parses_as_before(body: bytes) -> None
 @pytest.mark.parametrize("body", [b"", b"[1,2", b"<html>", b'{"a":1} trailing', b"\xff\xfe"])
 def test_what_is_not_json_is_refused_by_both(body: bytes) -> None:
     for parse in (loads, standard_loads):
-        with pytest.raises(ValueError):  # noqa: PT011 (JSONDecodeError and UnicodeDecodeError)
+        with pytest.raises(ValueError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
             parse(body)
 
 
@@ -86,7 +82,7 @@ def test_the_environment_can_keep_the_standard_library() -> None:
     code = "from pushwoosh_async import json_backend as j; print(j.BACKEND)"
     for setting, expected in (("0", "json"), ("1", "msgspec")):
         env = {**os.environ, "PUSHWOOSH_ASYNC_SPEEDUPS": setting}
-        out = subprocess.run(
+        out = subprocess.run(  # noqa: S603 (our own interpreter and code)
             [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
         )
         assert out.stdout.strip() == expected
