@@ -19,20 +19,18 @@ What both guarantee (``tests/test_sender_contract.py`` runs the same checks on e
 * **Replies are bounded.** At most ``max_reply_bytes`` decoded bytes are read (a compression
   bomb counts at its decompressed size, decompressed here with a bound, never by the HTTP
   library); past it :class:`~pushwoosh_async.errors.ReplyTooLarge`, the connection dropped.
-* **Timeouts as httpx models them** (``httpx.Timeout``: connect, read, write, pool). Waiting for a
-  free connection is the ``pool`` timeout and ends in ``PoolTimeout``, never in a timeout that
-  looks as if the request may have been sent. ``call.deadline`` caps every phase.
+* **Timeouts** from ``httpx.Timeout`` (connect, read, write, pool; the aiohttp sender keeps read
+  and deadline with one timer, ``watchdog.py``). A wait for a free connection ends in
+  ``PoolTimeout`` (nothing sent). ``call.deadline`` caps every phase.
 * **Closed is closed.** After ``aclose()`` no request leaves and no pool is opened again; a call
   caught in flight ends with ``ClientClosedError``.
 * **TLS verification stays on** (neither sender has a switch for it).
 
-Proxies: the aiohttp sender is given the proxy of each base URL, worked out once when the client
-is built (``settings.resolve_proxies``: the environment's ``HTTPS_PROXY``/``NO_PROXY``... or
-``proxy=``); per request it only looks the URL up in the cache it already keeps. An https
-request crosses a proxy inside a ``CONNECT`` tunnel, so the proxy sees the host name and port,
-never the token. With ``transport=`` the transport is the whole connection layer: it proxies if
-it is built to (``httpx.AsyncHTTPTransport(proxy=...)``), as httpx itself ignores proxy
-variables when given a transport.
+Proxies: the aiohttp sender gets each base URL's proxy, resolved once when the client is built
+(``settings.resolve_proxies``: ``HTTPS_PROXY``/``NO_PROXY``... or ``proxy=``). An https request
+crosses a proxy in a ``CONNECT`` tunnel: the proxy sees host and port, never the token. With
+``transport=`` the transport is the whole connection layer and proxies only if built to
+(``httpx.AsyncHTTPTransport(proxy=...)``); httpx ignores proxy variables given a transport.
 """
 
 from __future__ import annotations
