@@ -60,7 +60,7 @@ from pushwoosh_async.errors import (
 )
 from pushwoosh_async.pipeline import Call, Reply
 from pushwoosh_async.settings import redact_url
-from pushwoosh_async.watchdog import READ, Watch, Watchdog
+from pushwoosh_async.watchdog import Watch, Watchdog
 
 if TYPE_CHECKING:
     import aiohttp  # noqa: TC004 (bound at run time by the first AiohttpSender.__init__)
@@ -231,7 +231,7 @@ class AiohttpSender:
         self, exc: Exception, call: Call, watch: Watch
     ) -> TransportError | ClientClosedError:
         if watch.expired is not None:  # the watchdog dropped the connection (see watchdog.py)
-            return _expired(watch, call)
+            return watch.error(call.method)
         if isinstance(exc, aiohttp.ConnectionTimeoutError):
             return ConnectTimeout("connecting timed out", call.method)
         if isinstance(exc, aiohttp.SocketTimeoutError):
@@ -265,13 +265,6 @@ class AiohttpSender:
         if session is not None:
             await session.close()
             await asyncio.sleep(0)  # let the transports finish closing
-
-
-def _expired(watch: Watch, call: Call) -> Timeout:
-    if watch.expired == READ:
-        return ReadTimeout("the reply did not come in time", call.method)
-    sent = watch.connection is not None  # still connecting: nothing can have been sent
-    return DeadlineExceeded("the call's deadline passed", call.method, not_sent=not sent)
 
 
 def _credentials(proxies: Iterable[yarl.URL]) -> tuple[str, ...]:

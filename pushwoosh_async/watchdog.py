@@ -27,10 +27,12 @@ import asyncio
 import math
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from pushwoosh_async.errors import DeadlineExceeded, ReadTimeout, Timeout
+
 if TYPE_CHECKING:
     from collections.abc import Awaitable
 
-__all__ = ["READ", "Watch", "Watchdog"]
+__all__ = ["Watch", "Watchdog"]
 
 READ: Final = "read"
 DEADLINE: Final = "deadline"
@@ -60,6 +62,13 @@ class Watch:
         transport = None if connection is None else connection.transport
         if transport is not None:
             transport.abort()
+
+    def error(self, method: str) -> Timeout:
+        """What an expired request raises: ``not_sent`` when it never had a connection."""
+        if self.expired == READ:
+            return ReadTimeout("the reply did not come in time", method)
+        sent = self.connection is not None
+        return DeadlineExceeded("the call's deadline passed", method, not_sent=not sent)
 
     async def connecting(self, watchdog: Watchdog, connect: Awaitable[Any]) -> Any:
         """Await a new connection with the read clock paused, within the deadline if any."""
