@@ -193,13 +193,15 @@ class Ledger:
     """A run's side of its checkpoint: what was loaded, what to save, and the checks between.
 
     ``entries`` are the chunks as saved (a report's fields plus its recipients' ``digest``), by
-    index; a loaded entry stays until this run records that chunk again.
+    index; a loaded entry stays until this run records that chunk again. ``notes`` are a run's
+    other steps (a segment import's filter), saved and loaded with them (bulk sends keep none).
     """
 
     store: CheckpointStore | None
     identity: RunIdentity
     run_id: str
     entries: dict[int, dict[str, Any]] = attrs.field(factory=dict)
+    notes: dict[str, Any] = attrs.field(factory=dict)
     _last_save: float = 0.0
 
     @classmethod
@@ -210,6 +212,7 @@ class Ledger:
         by: str,
         chunk_size: int,
         application: str | None,
+        *,
         subject: str = _BULK,
     ) -> Ledger:
         """A new run's ledger (a fresh run id) for a message with these wire ``fields``."""
@@ -225,6 +228,7 @@ class Ledger:
         self.identity.check(state)
         self.run_id = state["run_id"]
         self.entries = {entry["index"]: entry for entry in state.get("chunks", [])}
+        self.notes = dict(state.get("notes", {}))
         return [  # each as ChunkReport's fields
             {k: tuple(v) if k == "unknown_devices" else v for k, v in e.items() if k != "digest"}
             for e in self.entries.values()
@@ -255,4 +259,5 @@ class Ledger:
             return
         self._last_save = now
         chunks = [self.entries[index] for index in sorted(self.entries)]
-        self.store.save({**self.identity.header(), "run_id": self.run_id, "chunks": chunks})
+        notes = {"notes": self.notes} if self.notes else {}
+        self.store.save({**self.identity.header(), "run_id": self.run_id, "chunks": chunks} | notes)

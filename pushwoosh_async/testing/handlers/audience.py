@@ -32,8 +32,9 @@ _TAG_TYPES: Final = {bool: 5, int: 1, float: 6, list: 3}
 """A new tag's type from its first value (``create_missing_tags``); anything else: string (2)."""
 
 
-def _unchecked(_: Any) -> bool:
-    return True  # a tag type the fake does not check
+def _fits(kind: int, value: Any) -> bool:
+    check = FITS.get(kind)
+    return check is None or check(value)  # a type the fake does not know: not checked
 
 
 def _invalid() -> Refusal:
@@ -66,11 +67,10 @@ def bulk_set_tags(call: Request) -> dict[str, Any]:
     if any("tags" not in e for e in entries):
         raise _invalid()
     create = call.body.get("create_missing_tags")
-    find = _Targets(call.account, application)
     outcomes = []
     for entry in entries:
         problems = _problems(call.account, entry["tags"], create)
-        targets = [] if problems else find(entry)
+        targets = [] if problems else _targets(call.account, application, entry)
         for device in targets:
             _apply(device, entry["tags"], entry.get("list_operator", "set"))
         if create is True:
@@ -90,35 +90,18 @@ def _problems(account: Account, tags: dict[str, Any], create: Any) -> list[str]:
         if kind is None:
             if create is False:
                 problems.append(f"tag {name!r} does not exist")
-        elif not isinstance(value, dict) and value is not None and not FITS.get(kind, _unchecked)(value):
+        elif not isinstance(value, dict) and value is not None and not _fits(kind, value):
             problems.append(f"value of tag {name!r} does not fit its type")
     return problems
 
 
-class _Targets:
-    """The devices an entry names; the user and push token indexes are built once per call."""
-
-    def __init__(self, account: Account, application: str) -> None:
-        self._account = account
-        self._application = application
-        self._by: dict[str, dict[str, list[Device]]] = {}
-
-    def __call__(self, entry: dict[str, Any]) -> list[Device]:
-        if "hwid" in entry:
-            device = self._account.device(self._application, entry["hwid"])
-            return [device] if device else []
-        key = "user_id" if "user_id" in entry else "push_token"
-        return self._index(key).get(entry.get(key) or "", [])
-
-    def _index(self, key: str) -> dict[str, list[Device]]:
-        if key not in self._by:
-            index: dict[str, list[Device]] = {}
-            for device in self._account.devices.values():
-                value = getattr(device, key)
-                if device.application == self._application and value is not None:
-                    index.setdefault(value, []).append(device)
-            self._by[key] = index
-        return self._by[key]
+def _targets(account: Account, application: str, entry: dict[str, Any]) -> list[Device]:
+    """The devices an entry names: its hwid's, or every one of its user id or push token."""
+    if "hwid" in entry:
+        device = account.device(application, entry["hwid"])
+        return [device] if device else []
+    key = "user_id" if "user_id" in entry else "push_token"
+    return account.devices_by(application, key, entry.get(key) or "")
 
 
 def _identity(entry: dict[str, Any]) -> dict[str, Any]:
