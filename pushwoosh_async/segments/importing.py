@@ -47,7 +47,7 @@ import functools
 import os
 import time
 from collections.abc import AsyncIterable, Callable, Iterable
-from typing import Any, Final, Literal, TypedDict
+from typing import TYPE_CHECKING, Any, Final, Literal, TypedDict
 
 import attrs
 
@@ -74,6 +74,9 @@ from pushwoosh_async.segments.import_report import (
     TagValue,
 )
 from pushwoosh_async.session import Session
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 __all__ = ["DEFAULT_VALUE", "MAX_EXAMPLES", "ImportOptions", "SegmentImport", "import_segment"]
 __all__ += ["default_tag"]
@@ -387,7 +390,7 @@ async def import_segment(
     session: Session,
     name: str,
     identifiers: Iterable[str] | AsyncIterable[str],
-    **options: Any,
+    **options: Unpack[ImportOptions],
 ) -> ImportReport:
     """Run one :class:`SegmentImport` (``options`` are its keywords) and return its report."""
     return await SegmentImport(session, name, identifiers, **options).run()
