@@ -263,8 +263,8 @@ class SegmentImport:
                     break
                 index, start = self._batches_read, self._read
                 self._batches_read, self._read = index + 1, start + len(batch)
-                digest = self._ledger.check(index, batch)
                 inputs.checked(batch, start)
+                digest = self._ledger.check(index, batch)
                 unique = list(dict.fromkeys(batch))
                 self._duplicates += len(batch) - len(unique)
                 if index in done:
