@@ -86,6 +86,8 @@ async def test_unconfirmed_batch_is_sent_again_on_resume(
     fake.inject(Fault.reset(When.AFTER), method="bulkSetTags")
     first = await pw.import_segment("vip", IDS[:200], checkpoint=checkpoint, **FAST)
     assert (first.unsent, first.filter_created) == (100, False)
+    batches = json.loads(checkpoint.read_text())["chunks"]
+    assert [b["status"] for b in batches] == ["unconfirmed", "tagged"]  # it may have been applied
     report = await pw.import_segment("vip", IDS[:200], checkpoint=checkpoint, **FAST)
     assert sent(fake) == Counter(IDS[:100] * 2 + IDS[100:200])
     assert report.complete
@@ -137,3 +139,19 @@ async def test_a_bulk_send_checkpoint_is_refused(
     with pytest.raises(CheckpointMismatch, match="not for a segment import"):
         await pw.import_segment("vip", IDS, checkpoint=checkpoint, **FAST)
     assert fake.calls_to("bulkSetTags") == []
+
+
+async def test_refused_batch_is_recorded_failed_and_sent_again(
+    pw: PushwooshClient, fake: FakePushwoosh, tmp_path: Path
+) -> None:
+    checkpoint = tmp_path / "refused.json"
+    fake.inject(Fault.http_error(400), method="bulkSetTags")
+    await pw.import_segment("vip", IDS[:200], checkpoint=checkpoint, **FAST)
+    batches = json.loads(checkpoint.read_text())["chunks"]
+    assert [b["status"] for b in batches] == ["failed", "tagged"]
+    assert batches[0]["error"]
+    report = await pw.import_segment("vip", IDS[:200], checkpoint=checkpoint, **FAST)
+    applied = [c for c in fake.calls_to("bulkSetTags") if c.status == 200]
+    assert len(applied) == 2  # the refused batch, sent again, and the tagged one, not again
+    assert Counter(e["user_id"] for c in applied for e in c.body["devices"]) == Counter(IDS[:200])
+    assert report.complete
