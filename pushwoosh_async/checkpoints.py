@@ -44,6 +44,7 @@ FORMAT: Final = 2
 """The checkpoint layout this version writes; 1 (no ``format`` key) had no fingerprints."""
 _ADVICE: Final = "use a new checkpoint file or delete this one"
 _SETTINGS: Final = ("by", "chunk_size", "application")
+_BULK: Final = "message"
 
 
 class CheckpointMismatch(ValidationError):
@@ -108,19 +109,29 @@ def message_fingerprint(fields: Mapping[str, Any]) -> dict[str, str]:
 
 @attrs.frozen
 class RunIdentity:
-    """What a checkpoint must match to be resumed: the message, and how it is cut and sent."""
+    """What a checkpoint must match to be resumed: the message, and how it is cut and sent.
+
+    ``subject`` says what kind of run wrote it: ``"message"`` (a bulk send; not saved, so older
+    bulk checkpoints still match) or another, such as ``"segment import"``, whose ``message``
+    holds the fingerprint of that run's own settings. A checkpoint of one kind never resumes
+    another.
+    """
 
     message: dict[str, str]
     """:func:`message_fingerprint` of the template's wire fields."""
     by: str
     chunk_size: int
     application: str | None
+    subject: str = "message"
 
     def header(self) -> dict[str, Any]:
         """The identity as saved at the top of the checkpoint."""
-        return {"format": FORMAT, "message": self.message} | {
-            name: getattr(self, name) for name in _SETTINGS
-        }
+        kind = {} if self.subject == _BULK else {"subject": self.subject}
+        return (
+            {"format": FORMAT, "message": self.message}
+            | kind
+            | {name: getattr(self, name) for name in _SETTINGS}
+        )
 
     def check(self, state: Mapping[str, Any]) -> None:
         """Raise :class:`CheckpointMismatch` unless ``state`` was saved by this same run."""
@@ -129,6 +140,12 @@ class RunIdentity:
             msg = (
                 f"the checkpoint was written by {version} version of pushwoosh_async, without the"
                 f" fingerprints that make resuming safe; {_ADVICE}"
+            )
+            raise CheckpointMismatch(msg)
+        if state.get("subject", _BULK) != self.subject:
+            msg = (
+                f"the checkpoint was written for a {state.get('subject', _BULK)} run, not for a"
+                f" {self.subject}; {_ADVICE}"
             )
             raise CheckpointMismatch(msg)
         saved: dict[str, Any] = state["message"]
@@ -141,7 +158,7 @@ class RunIdentity:
         problems = []
         if fields:
             verb = "differs" if len(fields) == 1 else "differ"
-            problems.append(f"for a different message: {', '.join(fields)} {verb}")
+            problems.append(f"for a different {self.subject}: {', '.join(fields)} {verb}")
         if settings:
             problems.append(f"with a different {', '.join(settings)}")
         if problems:
@@ -176,13 +193,15 @@ class Ledger:
     """A run's side of its checkpoint: what was loaded, what to save, and the checks between.
 
     ``entries`` are the chunks as saved (a report's fields plus its recipients' ``digest``), by
-    index; a loaded entry stays until this run records that chunk again.
+    index; a loaded entry stays until this run records that chunk again. ``notes`` are a run's
+    other steps (a segment import's filter), saved and loaded with them (bulk sends keep none).
     """
 
     store: CheckpointStore | None
     identity: RunIdentity
     run_id: str
     entries: dict[int, dict[str, Any]] = attrs.field(factory=dict)
+    notes: dict[str, Any] = attrs.field(factory=dict)
     _last_save: float = 0.0
 
     @classmethod
@@ -193,23 +212,27 @@ class Ledger:
         by: str,
         chunk_size: int,
         application: str | None,
+        *,
+        subject: str = _BULK,
     ) -> Ledger:
         """A new run's ledger (a fresh run id) for a message with these wire ``fields``."""
-        identity = RunIdentity(message_fingerprint(fields), by, chunk_size, application)
+        fingerprint = message_fingerprint(fields)
+        identity = RunIdentity(fingerprint, by, chunk_size, application, subject)
         return cls(store, identity, uuid.uuid4().hex)
 
-    def resume(self) -> list[dict[str, Any]]:
-        """Load the checkpoint, refusing one written for another run; the entries of sent chunks."""
+    def resume(self, finished: str = "sent") -> list[dict[str, Any]]:
+        """Load the checkpoint, refusing another run's; the entries of ``finished`` chunks."""
         state = self.store.load() if self.store is not None else None
         if not state:
             return []
         self.identity.check(state)
         self.run_id = state["run_id"]
         self.entries = {entry["index"]: entry for entry in state.get("chunks", [])}
+        self.notes = dict(state.get("notes", {}))
         return [  # each as ChunkReport's fields
             {k: tuple(v) if k == "unknown_devices" else v for k, v in e.items() if k != "digest"}
             for e in self.entries.values()
-            if e["status"] == "sent"
+            if e["status"] == finished
         ]
 
     def check(self, index: int, recipients: Sequence[str]) -> str:
@@ -236,4 +259,5 @@ class Ledger:
             return
         self._last_save = now
         chunks = [self.entries[index] for index in sorted(self.entries)]
-        self.store.save({**self.identity.header(), "run_id": self.run_id, "chunks": chunks})
+        notes = {"notes": self.notes} if self.notes else {}
+        self.store.save({**self.identity.header(), "run_id": self.run_id, "chunks": chunks} | notes)

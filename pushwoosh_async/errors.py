@@ -380,3 +380,7 @@ class UnknownDevicesWarning(PushwooshWarning):
 
 class LimitWarning(PushwooshWarning):
     """The account reached its subscriber or active-device limit; delivery was restricted."""
+
+
+class SegmentConflict(PushwooshError):
+    """A filter (segment) of that name exists with another expression; nothing was overwritten."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -76,7 +76,9 @@ class BulkSetTags(Command[BulkSetTagsJob]):
     """Set tags on many devices in one asynchronous job.
 
     Not idempotent (``append`` would apply twice) and it has no de-duplication key, so it is
-    never retried. The page asks for at least 50 devices per call (not enforced here).
+    never retried. The page asks for at least 50 devices per call (not enforced here) and gives
+    no maximum: :attr:`max_devices` (1000) is inferred, the largest list the API documents
+    elsewhere (``createMessage``'s devices), and what a segment import sends at most per call.
 
     Source: documented, https://docs.pushwoosh.com/developer/api-reference/audience-api/
     """
@@ -85,6 +87,8 @@ class BulkSetTags(Command[BulkSetTagsJob]):
     token = TokenKind.SERVER
     job = JobSpec(lambda started: BulkSetTagsStatus(request_id=started.request_id), status_state)
     idempotent = False
+    max_devices: ClassVar[int] = 1000
+    """Entries per call a segment import sends at most (inferred: no maximum is documented)."""
 
     devices: tuple[DeviceTags, ...] = attrs.field(converter=_devices, validator=non_empty)
     application: str | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -18,17 +18,28 @@ __all__ = [
 ]
 
 
+def _touched(_device: Device, _: attrs.Attribute[Any], value: Any) -> Any:
+    Device.changes += 1  # the indexes of Account.devices_by are rebuilt on their next use
+    return value
+
+
 @attrs.define
 class Device:
     """A registered device (or email, SMS or WhatsApp address) of one application."""
 
-    application: str
+    changes: ClassVar[int] = 0
+    """Counts devices created and ``application``/``push_token``/``user_id`` changes (any)."""
+
+    application: str = attrs.field(on_setattr=_touched)
     hwid: str
     device_type: int
-    push_token: str | None = None
-    user_id: str | None = None
+    push_token: str | None = attrs.field(default=None, on_setattr=_touched)
+    user_id: str | None = attrs.field(default=None, on_setattr=_touched)
     language: str | None = None
     tags: dict[str, Any] = attrs.field(factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        Device.changes += 1
 
 
 @attrs.define
@@ -157,11 +168,23 @@ class Account:
 
     def user_devices(self, application: str, user_id: str) -> list[Device]:
         """Every device of ``application`` registered for ``user_id``."""
-        return [
-            d
-            for d in self.devices.values()
-            if d.application == application and d.user_id == user_id
-        ]
+        return self.devices_by(application, "user_id", user_id)
+
+    def devices_by(self, application: str, key: str, value: str) -> list[Device]:
+        """The devices of ``application`` whose ``key`` (``user_id``, ``push_token``) is ``value``.
+
+        Indexed: an index is built once and used until a device is created or one's
+        application, push token or user id changes; a device removed from ``devices`` is left out.
+        """
+        revision, index = self._indexes.get((application, key), (-1, {}))
+        if revision != Device.changes:
+            index = {}
+            for device in self.devices.values():
+                found = getattr(device, key)
+                if device.application == application and found is not None:
+                    index.setdefault(found, []).append(device)
+            self._indexes[application, key] = (Device.changes, index)
+        return [d for d in index.get(value, ()) if self.devices.get((application, d.hwid)) is d]
 
     # --- applications, presets, geozones (issue 11) ------------------------------------------
     application_details: dict[str, dict[str, Any]] = attrs.field(factory=dict)
@@ -176,6 +199,9 @@ class Account:
     """The id the last added geozone got (ids are never reused)."""
     device_locations: dict[tuple[str, str], tuple[float, float]] = attrs.field(factory=dict)
     """(application, hwid) -> the (lat, lng) ``getNearestZone`` last recorded."""
+    _indexes: dict[tuple[str, str], tuple[int, dict[str, list[Device]]]] = attrs.field(
+        factory=dict, init=False, repr=False, eq=False
+    )
 
 
 # --- statistics, campaigns, journeys -------------------------------------------------------------

@@ -4,9 +4,10 @@ Two levels, both stated plainly because the fake is not Pushwoosh's segment engi
 
 * **Shape** (:func:`parse`, what ``compileFilter`` and ``createFilter`` check): the expression is
   function calls ``NAME(argument, ...)`` joined by the set operators ``+`` (union), ``*``
-  (intersection) and ``\`` (difference), with parentheses. Arguments are double-quoted strings,
-  numbers, bare words (``EQ``, ``true``) or ``[...]`` lists of those. Operators apply left to
-  right; any function name is accepted here.
+  (intersection) and ``\`` (difference), with parentheses. Arguments are double-quoted strings
+  (JSON escapes: ``\"``, ``\\``, ``\uXXXX``), numbers, ``true``/``false`` (booleans), other bare
+  words (``EQ``) or ``[...]`` lists of those. Operators apply left to right; any function name
+  is accepted here.
 * **Meaning** (:func:`select`, what the segment exports count): ``A("APP")`` (every device of an
   application), ``A("APP", ["iOS", "Android"])`` (of those platforms), ``T("tag", EQ, value)``
   (devices whose tag equals the value, strings ignoring case, or whose list tag holds it) and
@@ -32,6 +33,7 @@ _TOKEN: Final = re.compile(
     r"|(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<mark>[()\[\],+*\\]))"
 )
 _OPERATORS: Final = frozenset("+*\\")
+_BOOLEANS: Final = {"true": True, "false": False}
 
 
 class Invalid(ValueError):
@@ -133,7 +135,7 @@ class _Reader:
         if kind == "number":
             return float(text) if "." in text else int(text)
         if kind == "word":
-            return Word(text)
+            return _BOOLEANS.get(text.lower(), Word(text))
         if text == "[":
             return list(self.values("]"))
         msg = f"expected a value, found {text}"
