@@ -1,22 +1,13 @@
-"""``PushwooshClient``: the session object that owns the connection pool and the rate limiters.
+"""``PushwooshClient``: the session: its lifecycle, pool, limiters, pipeline, ``await pw(cmd)``.
 
-From the public call to the socket::
-
-    await client(command)
-      -> command.with_dedup_keys()           once per send: transactionId for createMessage
-      -> codec.Encoder.call: Call (payload, URL, route with its token rule)          (codec.py)
-      -> your steps -> Authenticate -> Retry -> RateLimit -> Decode                  (steps.py)
-      -> sender: codec.body(call) on the socket (aiohttp, or httpx with transport=) (senders.py)
-      <- codec.decode, then Encoder.result: the typed result; warnings issued and kept on it
-
-The client is only the session: lifecycle, the pool (inside the sender), the limiters, the
-pipeline and ``await pw(command)``. ``wait``, ``paginate`` and ``bulk_send`` are thin delegations
-to ``jobs``, ``pagination`` and ``bulk``, which are written against ``session.Session``.
+``wait``, ``paginate``, ``bulk_send`` and ``export_segment`` delegate to modules written against
+``session.Session``; ``docs/architecture.md`` traces one call from here to the socket.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import warnings
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping, Sequence
@@ -56,9 +47,12 @@ from pushwoosh_async.settings import Default as _Default
 from pushwoosh_async.steps import Authenticate, Decode, RateLimit, Retry
 
 if TYPE_CHECKING:  # bulk and the message commands are imported on first use
+    from typing_extensions import Unpack
+
     from pushwoosh_async.bulk import BulkProgress, BulkReport
     from pushwoosh_async.checkpoints import CheckpointStore
     from pushwoosh_async.commands.messages import Notification
+    from pushwoosh_async.segments.export import ExportOptions, SegmentExport
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_JOURNEY_URL", "PushwooshClient"]  # the URLs re-exported
 
@@ -78,9 +72,8 @@ class PushwooshClient:
             note = Notification(content="Hi", devices=["hwid-1"])
             result = await pw(CreateMessage(notifications=[note]))
 
-    ``api_token`` is the server token; ``device_token`` the device API token, needed only for
-    Device API methods (``registerDevice``, ``setTags``, ...). ``application`` fills the
-    ``application`` of every command that leaves it unset.
+    ``api_token`` is the server token; ``device_token`` the device API token (Device API methods
+    only: ``registerDevice``, ``setTags``...); ``application`` fills every command's unset one.
 
     ``transport`` takes any ``httpx.AsyncBaseTransport`` (``httpx.MockTransport``, respx, the fake
     server, or ``httpx.AsyncHTTPTransport(proxy=...)``); without one, requests go through aiohttp,
@@ -90,20 +83,18 @@ class PushwooshClient:
     wins over the environment; ``trust_env=False`` ignores the environment. A transport or a
     sender does its own proxying (``proxy=`` with one is a ``ConfigurationError``).
 
-    ``journey_base_url`` is the customer journey API's host; it defaults to
-    https://journey.pushwoosh.com with the default ``base_url``, and to ``base_url`` itself when
-    that is changed (a fake or a private deployment serves both).
+    ``journey_base_url`` (the customer journey API's host) defaults to journey.pushwoosh.com with
+    the default ``base_url``, else to ``base_url`` (a fake or a private deployment serves both).
 
     ``timeout`` limits each phase of an attempt as httpx does: a number for all of them, or an
     ``httpx.Timeout(connect=, read=, write=, pool=)``; ``pool`` is the wait for a free one of the
     ``max_connections`` connections, which ends in ``PoolTimeout`` (nothing was sent). ``deadline``
-    bounds the whole call, every attempt and wait included (``DeadlineExceeded``; ``None``, the
-    default, for none). ``max_reply_bytes`` bounds a reply's decoded size (16 MiB; past it
-    ``ReplyTooLarge``). ``retry`` is a :class:`RetryPolicy`.
-    ``rate_limits`` maps wire method names to ``Rate(max_calls, period_seconds)`` or a plain tuple
-    and replaces the defaults (600 ``createMessage`` per 60 s); ``{}`` lifts every limit.
-    ``steps`` are your own pipeline steps, run outermost (see ``pipeline.py``). ``observers``
-    receive one event per attempt and one per call (``pushwoosh_async.observe``).
+    bounds the whole call, every attempt and wait included (``DeadlineExceeded``; default none).
+    ``max_reply_bytes`` bounds a reply's decoded size (16 MiB, then ``ReplyTooLarge``). ``retry``
+    is a :class:`RetryPolicy`. ``rate_limits`` maps wire method names to ``Rate(max_calls,
+    period_seconds)`` or a tuple, replacing the defaults (600 ``createMessage`` per 60 s; ``{}``:
+    none). ``steps`` are your pipeline steps, run outermost (``pipeline.py``); ``observers`` get
+    an event per attempt and per call (``pushwoosh_async.observe``).
 
     One client belongs to one event loop, the one of its first call (any other raises
     ``ForeignLoopError``). Share it between tasks; do not create one per request. Redirects are
@@ -186,6 +177,7 @@ class PushwooshClient:
                     proxies=resolve_proxies(
                         self._base_urls.values(), proxy=proxy, trust_env=trust_env
                     ),
+                    proxy_for=functools.partial(resolve_proxies, proxy=proxy, trust_env=trust_env),
                     **options,
                 )
             )
@@ -337,12 +329,19 @@ class PushwooshClient:
     ) -> F:
         """Start a server-side job with ``command`` and poll it until done: see ``jobs.wait``.
 
-        Typed as the job's final result: ``await pw.wait(GetAppStats(...))`` is a
-        ``ScheduledResults``.
+        Typed as the job's final result (``pw.wait(GetAppStats(...))``: ``ScheduledResults``).
         """
         return await jobs.wait(
             self, command, timeout=timeout, interval=interval, max_interval=max_interval
         )
+
+    def export_segment(
+        self, filter_expression: str, **options: Unpack[ExportOptions]
+    ) -> SegmentExport:
+        """Export a segment (rows, or a file with ``save_to``): see ``segments.SegmentExport``."""
+        from pushwoosh_async.segments.export import SegmentExport  # noqa: PLC0415 (on first use)
+
+        return SegmentExport(self, self._sender, filter_expression, **options)
 
     def paginate(self, command: Command[PageOf[T]]) -> AsyncIterator[T]:
         """Yield the items of a paginated listing, page after page: see ``pagination.paginate``.
