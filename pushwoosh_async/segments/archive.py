@@ -18,6 +18,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, Final
@@ -140,7 +141,9 @@ class ArchiveReader:
             member = data_member(self._zip, max_bytes)
             self.format = _DATA_SUFFIXES[PurePosixPath(member.filename).suffix.lower()]
             raw = _Bounded(self._zip.open(member), max_bytes)
-            self._text = io.TextIOWrapper(io.BufferedReader(raw, _CHUNK), encoding="utf-8-sig")
+            self._text = io.TextIOWrapper(
+                io.BufferedReader(raw, _CHUNK), encoding="utf-8-sig", newline=""
+            )
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError) as exc:
             self._zip.close()
             msg = f"the archive cannot be read ({exc})"
@@ -158,7 +161,7 @@ class ArchiveReader:
                 batch.append(row)
                 if len(batch) >= size:
                     break
-        except (zipfile.BadZipFile, EOFError, OSError, UnicodeDecodeError, csv.Error) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, UnicodeError, csv.Error) as exc:
             msg = f"the archive's data file is damaged ({type(exc).__name__}: {exc})"
             raise ArchiveError(msg) from exc
         return batch
