@@ -95,7 +95,7 @@ async def test_save_to_downloads_only(
     assert saved == SavedExport(target, target.stat().st_size, 2, saved.format)
     assert saved.format.value == "CSV"
     assert zipfile.is_zipfile(target)
-    assert [p.name for p in await anyio.Path(tmp_path).iterdir()] == ["madrid.zip"]  # renamed
+    assert [p.name async for p in anyio.Path(tmp_path).iterdir()] == ["madrid.zip"]  # renamed
 
 
 async def test_awaiting_without_save_to_is_refused(
