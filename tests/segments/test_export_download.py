@@ -222,7 +222,7 @@ async def test_a_member_unpacking_past_the_bound_is_refused(
     bomb = _zip_bomb()
     assert len(bomb) < 100_000
     links.reply = serving(bomb)
-    with pytest.raises(DownloadTooLarge, match="export.csv.* unpacks to 2,000,005 bytes"):
+    with pytest.raises(DownloadTooLarge, match=r"export\.csv.* unpacks to 2,000,005 bytes"):
         await rows(pw, max_bytes=100_000)
 
 
