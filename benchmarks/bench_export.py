@@ -106,8 +106,10 @@ def _run(rows: int, batch: int, *, trace: bool) -> dict[str, float]:
         return json.loads(out)
     finally:
         assert server.stdin is not None
+        assert server.stdout is not None
         server.stdin.close()
         server.wait(30)
+        server.stdout.close()
 
 
 def main() -> None:
