@@ -1,29 +1,36 @@
 """``PushwooshClient``: the session object that owns the connection pool and the rate limiters.
 
-How a call travels, from ``await client(command)`` through the steps to the socket and back, is
-drawn in docs/architecture.md. The client is only the session: lifecycle, the pool (inside the
-sender), the limiters, the pipeline and ``await pw(command)``. ``wait``, ``paginate``,
-``bulk_send`` and ``import_segment`` are thin delegations to ``jobs``, ``pagination``, ``bulk``
-and ``segments``, which are written against ``session.Session``.
+From the public call to the socket::
+
+    await client(command)
+      -> command.with_dedup_keys()           once per send: transactionId for createMessage
+      -> codec.Encoder.call: Call (payload, URL, route with its token rule)          (codec.py)
+      -> your steps -> Authenticate -> Retry -> RateLimit -> Decode                  (steps.py)
+      -> sender: codec.body(call) on the socket (aiohttp, or httpx with transport=) (senders.py)
+      <- codec.decode, then Encoder.result: the typed result; warnings issued and kept on it
+
+The client is only the session: lifecycle, the pool (inside the sender), the limiters, the
+pipeline and ``await pw(command)``. The calls that span many requests (``wait``, ``paginate``,
+``bulk_send``, ``import_segment``, ``export_segment``) come from its base
+:class:`~pushwoosh_async.workflows.Workflows`: thin delegations to the modules doing the jobs.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import warnings
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
+from typing import Any, Final, TypeVar
 
 import attrs
 import httpx
 
-from pushwoosh_async import jobs, pagination
 from pushwoosh_async._version import __version__
 from pushwoosh_async.codec import Encoder
-from pushwoosh_async.commands._base import Command, PageOf, Result, StartedJob
-from pushwoosh_async.commands._fields import MAX_RECIPIENTS
+from pushwoosh_async.commands._base import Command, Result
 from pushwoosh_async.errors import (
     ISSUE_WARNINGS,
     ClientClosedError,
@@ -47,14 +54,7 @@ from pushwoosh_async.settings import (
 )
 from pushwoosh_async.settings import Default as _Default
 from pushwoosh_async.steps import Authenticate, Decode, RateLimit, Retry
-
-if TYPE_CHECKING:  # bulk, segments and the message commands are imported on first use
-    from typing_extensions import Unpack
-
-    from pushwoosh_async.bulk import BulkProgress, BulkReport
-    from pushwoosh_async.checkpoints import CheckpointStore
-    from pushwoosh_async.commands.messages import Notification
-    from pushwoosh_async.segments import ImportOptions, ImportReport
+from pushwoosh_async.workflows import Workflows
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_JOURNEY_URL", "PushwooshClient"]  # the URLs re-exported
 
@@ -65,7 +65,7 @@ T = TypeVar("T")
 _USER_AGENT: Final = f"pushwoosh-async/{__version__}"
 
 
-class PushwooshClient:
+class PushwooshClient(Workflows):
     """An asyncio client for the Pushwoosh Remote API.
 
     ::
@@ -78,27 +78,32 @@ class PushwooshClient:
     Device API methods (``registerDevice``, ``setTags``, ...). ``application`` fills the
     ``application`` of every command that leaves it unset.
 
-    ``transport`` takes any ``httpx.AsyncBaseTransport`` (``httpx.MockTransport``, respx, the fake,
-    ``httpx.AsyncHTTPTransport(proxy=...)``); without one, requests go through aiohttp, which
-    keeps its throughput under concurrency. ``sender`` replaces the terminal step. The aiohttp
-    sender's proxy is ``proxy=``, else ``HTTPS_PROXY``/``HTTP_PROXY``/``ALL_PROXY``/``NO_PROXY``
-    (read once; ``trust_env=False`` ignores them); a transport or sender does its own proxying.
+    ``transport`` takes any ``httpx.AsyncBaseTransport`` (``httpx.MockTransport``, respx, the fake
+    server, or ``httpx.AsyncHTTPTransport(proxy=...)``); without one, requests go through aiohttp,
+    which keeps its throughput under concurrency where httpx's pool does not. ``sender`` replaces
+    the terminal step altogether. The aiohttp sender takes its proxy from ``HTTPS_PROXY``,
+    ``HTTP_PROXY``, ``ALL_PROXY`` and ``NO_PROXY`` (read once, here), or from ``proxy=``, which
+    wins over the environment; ``trust_env=False`` ignores the environment. A transport or a
+    sender does its own proxying (``proxy=`` with one is a ``ConfigurationError``).
 
-    ``journey_base_url`` (the customer journey API's host) defaults to journey.pushwoosh.com with
-    the default ``base_url``, else to ``base_url`` (a fake or a private deployment serves both).
+    ``journey_base_url`` is the customer journey API's host; it defaults to
+    https://journey.pushwoosh.com with the default ``base_url``, and to ``base_url`` itself when
+    that is changed (a fake or a private deployment serves both).
 
-    ``timeout`` limits each phase of an attempt as httpx does (a number, or ``httpx.Timeout``);
-    its ``pool`` phase, the wait for one of ``max_connections``, ends in ``PoolTimeout`` (nothing
-    sent). ``deadline`` bounds the whole call, attempts and waits included (``DeadlineExceeded``;
-    default ``None``). ``max_reply_bytes`` bounds a reply (16 MiB; past it ``ReplyTooLarge``).
-    ``retry`` is a :class:`RetryPolicy`.
+    ``timeout`` limits each phase of an attempt as httpx does: a number for all of them, or an
+    ``httpx.Timeout(connect=, read=, write=, pool=)``; ``pool`` is the wait for a free one of the
+    ``max_connections`` connections, which ends in ``PoolTimeout`` (nothing was sent). ``deadline``
+    bounds the whole call, every attempt and wait included (``DeadlineExceeded``; ``None``, the
+    default, for none). ``max_reply_bytes`` bounds a reply's decoded size (16 MiB; past it
+    ``ReplyTooLarge``). ``retry`` is a :class:`RetryPolicy`.
     ``rate_limits`` maps wire method names to ``Rate(max_calls, period_seconds)`` or a plain tuple
     and replaces the defaults (600 ``createMessage`` per 60 s); ``{}`` lifts every limit.
     ``steps`` are your own pipeline steps, run outermost (see ``pipeline.py``). ``observers``
     receive one event per attempt and one per call (``pushwoosh_async.observe``).
 
-    One client belongs to the event loop of its first call (others: ``ForeignLoopError``); share
-    it between tasks. Redirects are never followed (``Redirected``): the token stays home.
+    One client belongs to one event loop, the one of its first call (any other raises
+    ``ForeignLoopError``). Share it between tasks; do not create one per request. Redirects are
+    never followed (``Redirected``), so the token never travels to another host.
     """
 
     __slots__ = (
@@ -177,6 +182,7 @@ class PushwooshClient:
                     proxies=resolve_proxies(
                         self._base_urls.values(), proxy=proxy, trust_env=trust_env
                     ),
+                    proxy_for=functools.partial(resolve_proxies, proxy=proxy, trust_env=trust_env),
                     **options,
                 )
             )
@@ -232,55 +238,6 @@ class PushwooshClient:
         """The retry policy every call follows."""
         return self._retry
 
-    async def bulk_send(
-        self,
-        template: Notification | Mapping[str, Any],
-        recipients: Iterable[str] | AsyncIterable[str],
-        *,
-        by: Literal["devices", "users"] = "devices",
-        chunk_size: int = MAX_RECIPIENTS,
-        concurrency: int | None = None,
-        fail_fast: bool = False,
-        on_progress: Callable[[BulkProgress], None] | None = None,
-        checkpoint: str | os.PathLike[str] | CheckpointStore | None = None,
-        application: str | None = None,
-        total: int | None = None,
-    ) -> BulkReport:
-        """Send one message to every recipient, 1000 per ``createMessage``, at the rate limit.
-
-        ``template`` holds the message's fields: a dict with the wire names or a
-        :class:`Notification` (its own targets are replaced). ``recipients`` are hwids (user ids
-        with ``by="users"``), read lazily. The options, the report and the chunk states are
-        :class:`~pushwoosh_async.bulk.BulkSender`'s (``pushwoosh_async.bulk`` documents them); by
-        default the calls in flight adapt to the latency, so the account's limit is used fully.
-        """
-        from pushwoosh_async.bulk import BulkSender  # noqa: PLC0415 (imported on first use)
-
-        return await BulkSender(
-            self,
-            template,
-            recipients,
-            by=by,
-            chunk_size=chunk_size,
-            concurrency=concurrency,
-            fail_fast=fail_fast,
-            on_progress=on_progress,
-            checkpoint=checkpoint,
-            application=application,
-            total=total,
-        ).run()
-
-    async def import_segment(
-        self,
-        name: str,
-        identifiers: Iterable[str] | AsyncIterable[str],
-        **options: Unpack[ImportOptions],
-    ) -> ImportReport:
-        """Tag the identifiers, then create segment ``name``: ``segments.importing`` says how."""
-        from pushwoosh_async.segments.importing import import_segment  # noqa: PLC0415
-
-        return await import_segment(self, name, identifiers, **options)
-
     @property
     def closed(self) -> bool:
         """Whether :meth:`aclose` has run."""
@@ -296,10 +253,11 @@ class PushwooshClient:
     ) -> R:
         """Send ``command`` and return its typed result; raises a ``PushwooshError`` on failure.
 
-        ``deadline`` (seconds for the whole call: limiter waits, attempts, retries) and ``max_wait``
-        (the longest one attempt may wait for the limiter) override the client's for this call;
-        ``None`` lifts them. A wait the limiter can tell is too long fails at once (``Throttled``,
-        nothing sent). ``pace=True`` spaces this caller's requests evenly (the bulk sender's way).
+        ``deadline`` (seconds for the whole call: rate-limiter waits, attempts and retries) and
+        ``max_wait`` (the longest one attempt may wait for the rate limiter) override the
+        client's defaults for this call; ``None`` lifts them. A wait the limiter can tell is too
+        long fails at once with ``Throttled``, and nothing is sent. ``pace=True`` spaces this
+        caller's requests evenly instead of letting them burst (the bulk sender's choice).
         """
         if self._closed:
             msg = "this PushwooshClient is closed; create a new one"
@@ -327,29 +285,6 @@ class PushwooshClient:
                     warnings.warn(warning, stacklevel=2)
             result = attrs.evolve(result, warnings=reply.warnings)
         return result  # type: ignore[return-value]
-
-    async def wait(
-        self,
-        command: Command[StartedJob[F]],
-        *,
-        timeout: float = 300.0,
-        interval: float = 1.0,
-        max_interval: float = 15.0,
-    ) -> F:
-        """Start a server-side job with ``command``, poll it until done (``jobs.wait``).
-
-        Typed as the job's result: ``await pw.wait(GetAppStats(...))`` is ``ScheduledResults``.
-        """
-        return await jobs.wait(
-            self, command, timeout=timeout, interval=interval, max_interval=max_interval
-        )
-
-    def paginate(self, command: Command[PageOf[T]]) -> AsyncIterator[T]:
-        """Yield the items of a paginated listing, page after page: see ``pagination.paginate``.
-
-        Typed as the listing's items: ``pw.paginate(MessagesList(...))`` yields ``MessageSummary``.
-        """
-        return pagination.paginate(self, command)
 
     def _encoder(self, command: type[Command[Any]]) -> Encoder:
         encoder = Encoder(command, self._base_urls, self._application)

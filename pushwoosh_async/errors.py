@@ -5,9 +5,11 @@ The tree::
     PushwooshError                   root of every exception raised here
     ├── ConfigurationError           bad client set-up (missing token, plain http://, ...)
     ├── ValidationError              a command refused before anything was sent
+    │   └── UnsafeDownloadURL        a download link that is not https (or http to loopback)
     ├── ClientClosedError            the client was used after aclose() (or during it)
     ├── ForeignLoopError             the client was used from another event loop or thread
     ├── TransportError               the request did not complete on the network
+    │   ├── DownloadFailed           ... an export's download answered other than 200
     │   ├── ConnectError             ... it never left: no connection (refused, DNS, TLS)
     │   └── Timeout                  ... a time limit ran out
     │       ├── PoolTimeout          ... it never left: no free connection in time
@@ -18,6 +20,8 @@ The tree::
     ├── Throttled                    the client's own rate limit would wait past max_wait
     ├── RateLimiterUnavailable       the shared (Redis) rate limiter did not answer: nothing sent
     ├── ReplyTooLarge                the reply was larger than max_reply_bytes
+    ├── DownloadTooLarge             an export's download (or its member) passed max_bytes
+    ├── ArchiveError                 the downloaded export is not a usable ZIP of one CSV/JSON
     ├── DecodeError                  a 2xx reply whose body is not the JSON expected
     └── APIError                     Pushwoosh answered and said no
         ├── ArgumentError            210: a missing or malformed argument
@@ -33,24 +37,17 @@ The tree::
     ├── UnknownDevicesWarning        some targeted devices are not known to Pushwoosh
     └── LimitWarning                 subscriber or active-device limit reached
 
-Pushwoosh answers in three shapes, and all of them land in this one tree:
+Pushwoosh's three answer shapes all land in this tree: in the v1.3 envelope the body's
+``status_code`` decides (210 arrives with HTTP 200); in the v2 ``{"message"}`` and gRPC-gateway
+``{"code", "message", "details"}`` error bodies the HTTP status decides.
 
-* the v1.3 envelope ``{"status_code", "status_message", "response"}``: the body's
-  ``status_code`` decides (210 arrives with HTTP 200);
-* the v2 error body ``{"message": ...}`` and
-* the gRPC-gateway error body ``{"code", "message", "details"}``: the HTTP status decides.
+An HTTP error status wins over an unreadable body (a proxy's HTML page with 502 is a retried
+``ServerError``); such a page, truncated JSON or an empty body with HTTP 200 is a ``DecodeError``.
 
-An HTTP error status always wins over an unreadable body: a proxy's HTML page with HTTP 502 is a
-``ServerError`` (and is retried), while an HTML page, a truncated JSON document or an empty body
-with HTTP 200 is a ``DecodeError``.
+A :class:`TransportError`'s ``not_sent`` is true only when the request provably never left the
+client on any attempt (no connection, or no free pooled one in time): safe to repeat, always.
 
-A :class:`TransportError` says whether the request may have reached Pushwoosh: ``not_sent`` is
-true only when it provably never left the client (no connection could be made, or no pooled
-connection came free in time) on any attempt. Such a call is safe to repeat, whatever the method.
-
-Errors are attrs classes with positional fields, so they pickle (job queues move them between
-processes). None of them ever holds an API token or a request body: text the server echoes
-back is scrubbed of the client's tokens before an error is built.
+Errors pickle, and never hold a token or request body (echoed text is scrubbed of the tokens).
 """
 
 from __future__ import annotations
@@ -64,6 +61,7 @@ import attrs
 __all__ = [
     "ISSUE_WARNINGS",
     "APIError",
+    "ArchiveError",
     "ArgumentError",
     "BadRequest",
     "ClientClosedError",
@@ -72,6 +70,8 @@ __all__ = [
     "ConnectTimeout",
     "DeadlineExceeded",
     "DecodeError",
+    "DownloadFailed",
+    "DownloadTooLarge",
     "Forbidden",
     "ForeignLoopError",
     "LimitWarning",
@@ -90,6 +90,7 @@ __all__ = [
     "TransportError",
     "Unauthorized",
     "UnknownDevicesWarning",
+    "UnsafeDownloadURL",
     "ValidationError",
     "WriteTimeout",
     "error_class_for",
@@ -182,9 +183,8 @@ class DeadlineExceeded(Timeout):
 class Throttled(PushwooshError):
     """The client's rate limiter would hold the call longer than it may wait: nothing was sent.
 
-    Raised at once when the limiter can tell (``wait`` is its estimate), or when the wait runs
-    out. The budget is untouched, so the call can be tried again later. ``allowed`` is the wait
-    the call had: its ``max_wait``, or what was left of its ``deadline``.
+    Raised at once when the limiter can tell (``wait``: its estimate) or when the wait runs out;
+    the budget is untouched. ``allowed``: the call's ``max_wait``, or what was left of its deadline.
     """
 
     method: str
@@ -203,10 +203,9 @@ class Throttled(PushwooshError):
 class RateLimiterUnavailable(PushwooshError):
     """The shared rate limiter (Redis) did not answer in time: nothing was sent.
 
-    Raised by ``pushwoosh_async.fleet.RedisLimiter`` when it fails closed (its default): without
-    the shared budget no request may leave, because the limit holds across the whole fleet.
-    ``reason`` names the failure (an exception class name, never an address or a secret); the
-    underlying exception is the ``__cause__``. The call is safe to repeat.
+    ``fleet.RedisLimiter`` fails closed by default: without the fleet's budget no request may
+    leave. ``reason`` names the failure (an exception class name, never an address or a secret;
+    the exception is the ``__cause__``). The call is safe to repeat.
     """
 
     method: str
@@ -234,6 +233,25 @@ class ReplyTooLarge(PushwooshError):
 
     def __str__(self) -> str:
         return f"{self.method}: the reply is larger than {self.limit:,} bytes (max_reply_bytes)"
+
+
+class UnsafeDownloadURL(ValidationError):
+    """A download link that is not ``https://`` (``http://`` only to loopback): nothing sent."""
+
+
+@attrs.define(auto_exc=True, str=False)
+class DownloadFailed(TransportError):
+    """A download answered HTTP ``status``, not 200 (a 3xx is never followed; see ``message``)."""
+
+    status: int = 0
+
+
+class DownloadTooLarge(PushwooshError):
+    """The download, or its archive's data member unpacked, passed ``max_bytes``."""
+
+
+class ArchiveError(PushwooshError, ValueError):
+    """The export is no usable ZIP (truncated, bad CRC, not one CSV/JSON member, bad rows)."""
 
 
 @attrs.define(auto_exc=True, str=False)

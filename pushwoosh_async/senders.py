@@ -37,8 +37,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Final, Protocol
+from collections.abc import Callable, Iterable, Mapping
+from typing import IO, TYPE_CHECKING, Protocol
 
 import anyio
 import httpx
@@ -54,11 +54,19 @@ from pushwoosh_async.errors import (
     PoolTimeout,
     ReadTimeout,
     ReplyTooLarge,
-    Timeout,
     TransportError,
-    WriteTimeout,
 )
+from pushwoosh_async.httpx_sender import HttpxSender
 from pushwoosh_async.pipeline import Call, Reply
+from pushwoosh_async.sender_common import (
+    DOWNLOAD_HEADERS,
+    MAX_REPLY_BYTES,
+    BoundedSink,
+    check_download,
+)
+from pushwoosh_async.sender_common import JSON_HEADERS as _JSON_HEADERS
+from pushwoosh_async.sender_common import closed_error as _closed
+from pushwoosh_async.sender_common import remaining as _remaining
 from pushwoosh_async.settings import redact_url
 from pushwoosh_async.watchdog import Watch, Watchdog
 
@@ -66,16 +74,6 @@ if TYPE_CHECKING:
     import aiohttp  # noqa: TC004 (bound at run time by the first AiohttpSender.__init__)
 
 __all__ = ["MAX_REPLY_BYTES", "AiohttpSender", "HttpxSender", "Sender"]
-
-MAX_REPLY_BYTES: Final = 16 * 1024 * 1024
-"""The default bound on a reply: Pushwoosh's replies are kilobytes (an export result is a link,
-not the file), so 16 MiB is far above any real one and far below what a worker would notice."""
-
-_JSON_HEADERS: Final = {
-    "Content-Type": "application/json",
-    "Accept": "application/json",
-    "Accept-Encoding": "gzip, deflate",
-}
 
 
 class Sender(Protocol):
@@ -90,10 +88,6 @@ class Sender(Protocol):
         ...
 
 
-def _closed(method: str) -> ClientClosedError:
-    return ClientClosedError(f"{method}: the client is closed; no request was sent")
-
-
 class AiohttpSender:
     """Sends through one ``aiohttp.ClientSession``, opened on first use in the running loop.
 
@@ -105,9 +99,11 @@ class AiohttpSender:
 
     __slots__ = (
         "_closed",
+        "_download_proxies",
         "_max_connections",
         "_max_reply_bytes",
         "_proxies",
+        "_proxy_for",
         "_secrets",
         "_session",
         "_slots",
@@ -126,6 +122,7 @@ class AiohttpSender:
         max_reply_bytes: int = MAX_REPLY_BYTES,
         proxies: Mapping[str, str] | None = None,
         user_agent: str = "pushwoosh-async",
+        proxy_for: Callable[[Iterable[str]], Mapping[str, str]] | None = None,
     ) -> None:
         global aiohttp  # noqa: PLW0603 (imported by the first sender, not the package: ~170 ms)
         import aiohttp  # noqa: PLC0415
@@ -141,6 +138,8 @@ class AiohttpSender:
             yarl.URL(base).origin(): yarl.URL(url) for base, url in (proxies or {}).items()
         }
         self._secrets = _credentials(self._proxies.values())
+        self._proxy_for = proxy_for
+        self._download_proxies: dict[yarl.URL, yarl.URL | None] = {}
         self._session: aiohttp.ClientSession | None = None
         self._slots: asyncio.Semaphore | None = None
         self._urls: dict[str, tuple[yarl.URL, yarl.URL | None]] = {}
@@ -232,18 +231,23 @@ class AiohttpSender:
     ) -> TransportError | ClientClosedError:
         if watch.expired is not None:  # the watchdog dropped the connection (see watchdog.py)
             return watch.error(call.method)
+        return self._translated(exc, call.method)
+
+    def _translated(self, exc: Exception, method: str) -> TransportError | ClientClosedError:
         if isinstance(exc, aiohttp.ConnectionTimeoutError):
-            return ConnectTimeout("connecting timed out", call.method)
+            return ConnectTimeout("connecting timed out", method)
         if isinstance(exc, aiohttp.SocketTimeoutError):
-            return ReadTimeout("the reply did not come in time", call.method)
+            return ReadTimeout("the reply did not come in time", method)
+        if isinstance(exc, asyncio.TimeoutError):  # only a download sets a total
+            return DeadlineExceeded("the download's timeout passed", method)
         if self._closed:
-            return _closed(call.method)
+            return _closed(method)
         text = f"{type(exc).__name__}: {exc}"
         for secret in self._secrets:
             text = text.replace(secret, "***")
         if isinstance(exc, aiohttp.ClientConnectorError):  # refused, DNS, TLS: nothing was sent
-            return ConnectError(text, call.method)
-        return TransportError(text, call.method)
+            return ConnectError(text, method)
+        return TransportError(text, method)
 
     async def _read(self, response: aiohttp.ClientResponse, call: Call) -> bytes:
         encoding = response.headers.get("Content-Encoding", "")
@@ -256,6 +260,62 @@ class AiohttpSender:
         async for chunk in response.content.iter_chunked(CHUNK):
             bounded.feed(chunk)
         return bounded.result()
+
+    async def download(
+        self,
+        url: str,
+        sink: IO[bytes],
+        *,
+        max_bytes: int,
+        timeout: float | None = None,  # noqa: ASYNC109
+    ) -> int:
+        """GET ``url`` into ``sink`` through the client's own pool and a connection slot.
+
+        A plain GET: no token, no cookie, no redirect followed, identity encoding; at most
+        ``max_bytes`` (by Content-Length before reading, then while streaming); ``timeout``
+        bounds the whole download. The link's proxy is resolved as the base URLs' were, once per
+        origin. Returns the bytes written. The URL is the caller's to check (``segments``).
+        """
+        if self._closed:
+            raise _closed("download")
+        session = self._session or self._open()
+        parsed = yarl.URL(url)
+        proxy = self._download_proxy(parsed)
+        timeout_ = aiohttp.ClientTimeout(
+            total=timeout, sock_connect=self._timeouts.connect, sock_read=self._timeouts.read
+        )
+        assert self._slots is not None  # noqa: S101 (opened together with the session)
+        async with self._slots:
+            try:
+                async with session.get(
+                    parsed,
+                    headers=DOWNLOAD_HEADERS,
+                    allow_redirects=False,
+                    timeout=timeout_,
+                    proxy=proxy,
+                ) as response:
+                    check_download(
+                        url, response.status, response.headers, response.content_length, max_bytes
+                    )
+                    bounded = BoundedSink(sink, max_bytes)
+                    async for chunk in response.content.iter_chunked(CHUNK):
+                        bounded.write(chunk)
+            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+                failure = self._translated(exc, "download")
+                if self._secrets:
+                    raise failure from None
+                raise failure from exc
+        return bounded.written
+
+    def _download_proxy(self, url: yarl.URL) -> yarl.URL | None:
+        origin = url.origin()
+        if origin not in self._download_proxies:
+            found = self._proxies.get(origin)
+            if found is None and self._proxy_for is not None:
+                chosen = self._proxy_for([str(origin)]).get(str(origin))
+                found = None if chosen is None else yarl.URL(chosen)
+            self._download_proxies[origin] = found
+        return self._download_proxies[origin]
 
     async def aclose(self) -> None:
         """Close the connection pool; no request leaves afterwards."""
@@ -280,118 +340,3 @@ def _credentials(proxies: Iterable[yarl.URL]) -> tuple[str, ...]:
             pair = f"{url.user or ''}:{url.password or ''}".encode()
             found.add(base64.b64encode(pair).decode())
     return tuple(sorted(found, key=len, reverse=True))  # longest first: no partial leftovers
-
-
-def _remaining(limit: float | None, call: Call) -> float | None:
-    """``limit`` shortened to what is left of the call's deadline (at least 0)."""
-    if call.deadline is None:
-        return limit
-    left = max(0.0, call.deadline - asyncio.get_running_loop().time())
-    return left if limit is None else min(limit, left)
-
-
-class HttpxSender:
-    """Sends through one ``httpx.AsyncClient`` over the given transport.
-
-    The pool limits are httpx's defaults on purpose: raising the keep-alive count makes
-    httpcore 1.0's pool slower, not faster, under concurrency (its scans are quadratic).
-    """
-
-    __slots__ = ("_client", "_closed", "_max_reply_bytes", "_timeouts")
-
-    def __init__(
-        self,
-        transport: httpx.AsyncBaseTransport,
-        *,
-        timeout: httpx.Timeout | float | None = 30.0,
-        max_connections: int = 100,
-        max_reply_bytes: int = MAX_REPLY_BYTES,
-        user_agent: str = "pushwoosh-async",
-    ) -> None:
-        self._timeouts = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-        self._max_reply_bytes = max_reply_bytes
-        self._closed = False
-        self._client = httpx.AsyncClient(
-            transport=transport,
-            timeout=self._timeouts,
-            headers={**_JSON_HEADERS, "User-Agent": user_agent},
-            limits=httpx.Limits(
-                max_connections=max_connections,
-                max_keepalive_connections=min(20, max_connections),
-            ),
-            follow_redirects=False,
-        )
-
-    def _timeout_for(self, call: Call) -> httpx.Timeout:
-        if call.deadline is None:
-            return self._timeouts
-        t = self._timeouts
-        return httpx.Timeout(
-            connect=_remaining(t.connect, call),
-            read=_remaining(t.read, call),
-            write=_remaining(t.write, call),
-            pool=_remaining(t.pool, call),
-        )
-
-    async def __call__(self, call: Call, /) -> Reply:
-        """Send one call; return the raw reply."""
-        if self._closed:
-            raise _closed(call.method)
-        request = self._client.build_request(
-            call.route.http_method,
-            call.url,
-            content=render_body(call),
-            headers=call.headers,
-            timeout=self._timeout_for(call),
-        )
-        try:
-            response = await self._client.send(request, stream=True)
-            try:
-                data = await self._read(response, call)
-            finally:
-                await response.aclose()
-        except httpx.TimeoutException as exc:
-            raise _httpx_timeout(exc, call) from exc
-        except httpx.ConnectError as exc:
-            raise ConnectError(f"{type(exc).__name__}: {exc}", call.method) from exc
-        except httpx.TransportError as exc:
-            raise TransportError(f"{type(exc).__name__}: {exc}", call.method) from exc
-        except RuntimeError as exc:  # httpx's "client has been closed"
-            if self._closed:
-                raise _closed(call.method) from exc
-            raise
-        return Reply(response.status_code, response.headers, data)
-
-    async def _read(self, response: httpx.Response, call: Call) -> bytes:
-        if response.is_stream_consumed:
-            # An in-memory reply (MockTransport, respx): httpx has read and decoded it already.
-            bounded = BoundedBody(self._max_reply_bytes, "", call.method, response.status_code)
-            bounded.feed(response.content)
-            return bounded.result()
-        bounded = BoundedBody(
-            self._max_reply_bytes,
-            response.headers.get("Content-Encoding", ""),
-            call.method,
-            response.status_code,
-        )
-        async for chunk in response.aiter_raw(CHUNK):
-            bounded.feed(chunk)
-        return bounded.result()
-
-    async def aclose(self) -> None:
-        """Close the connection pool; no request leaves afterwards."""
-        self._closed = True
-        await self._client.aclose()
-
-
-def _httpx_timeout(exc: httpx.TimeoutException, call: Call) -> Timeout:
-    kind: type[Timeout] = {
-        httpx.PoolTimeout: PoolTimeout,
-        httpx.ConnectTimeout: ConnectTimeout,
-        httpx.WriteTimeout: WriteTimeout,
-        httpx.ReadTimeout: ReadTimeout,
-    }.get(type(exc), Timeout)
-    error = kind("timed out", call.method)
-    if call.deadline is not None and asyncio.get_running_loop().time() >= call.deadline:
-        return DeadlineExceeded("the call's deadline passed", call.method, error.not_sent)
-    return error

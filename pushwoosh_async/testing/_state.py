@@ -7,6 +7,8 @@ from typing import Any, ClassVar
 
 import attrs
 
+from pushwoosh_async.testing._exports import ExportFiles
+
 __all__ = [
     "Account",
     "CampaignRecord",
@@ -152,6 +154,10 @@ class Account:
     """Every ``recordPopupFormEvent`` received, in order."""
     advertising_ids: dict[tuple[str, str], str | None] = attrs.field(factory=dict)
     """(application, hwid) -> the advertising id ``setMADID`` set (``None`` once cleared)."""
+    exports: ExportFiles = attrs.field(factory=ExportFiles)
+    """The export ZIPs built, where their links point, and each download (``testing._exports``)."""
+    failing_exports: int = 0
+    """How many of the next export jobs end ``failed`` (tests set it)."""
     # --- statistics, campaigns, journeys -------------------------------------------------------
     opens: list[Interaction] = attrs.field(factory=list)
     """Pushes opened (``pushStat``), in order: what statistics count as ``open``."""

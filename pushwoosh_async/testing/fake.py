@@ -19,7 +19,8 @@ import math
 import random
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -28,6 +29,7 @@ import httpx
 from pushwoosh_async import codec
 from pushwoosh_async.commands import TokenKind
 from pushwoosh_async.families import AuthPlacement, ErrorShape, Family, family_of
+from pushwoosh_async.testing._exports import EXPORT_HOST, ExportFiles
 from pushwoosh_async.testing._request import Refusal, Request
 from pushwoosh_async.testing._routes import Endpoint, find
 from pushwoosh_async.testing._state import Account, Device
@@ -141,6 +143,33 @@ class FakePushwoosh:
         device = Device(app, hwid, device_type, user_id=user_id, tags=dict(tags or {}))
         self.state.devices[app, hwid] = device
         return device
+
+    def add_devices(
+        self,
+        count: int,
+        *,
+        prefix: str = "device-",
+        application: str | None = None,
+        tags: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Register ``count`` devices at once (no call recorded), e.g. a million for an export.
+
+        Device ``n`` has hwid ``f"{prefix}{n}"``, push token ``f"token-{prefix}{n}"``, user
+        ``f"user-{prefix}{n}"`` and ``tags`` (one shared dict: change it through API calls).
+        """
+        app = application or min(self.state.applications)
+        shared = dict(tags or {})
+        devices = self.state.devices
+        for n in range(count):
+            hwid = f"{prefix}{n}"
+            devices[app, hwid] = Device(
+                app, hwid, 3, push_token=f"token-{hwid}", user_id=f"user-{hwid}", tags=shared
+            )
+
+    @property
+    def exports(self) -> ExportFiles:
+        """The export archives, their links' base (``exports.base_url``) and the downloads."""
+        return self.state.exports
 
     def calls_to(self, method: str) -> list[RecordedCall]:
         """The recorded calls of one method, in order."""
@@ -335,6 +364,8 @@ class _Transport(httpx.AsyncBaseTransport):
         self._fake = fake
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if str(request.url).startswith(EXPORT_HOST + "/"):
+            return self._export_file(request)
         body = await request.aread()
         answer = self._fake.answer(request.method, request.url.path, request.headers, body)
         if answer.delay:
@@ -344,3 +375,24 @@ class _Transport(httpx.AsyncBaseTransport):
         if answer.drop == "timeout":
             raise httpx.ReadTimeout("no reply (FakePushwoosh)", request=request)
         return httpx.Response(answer.status, headers=answer.headers, content=answer.body)
+
+    def _export_file(self, request: httpx.Request) -> httpx.Response:
+        """Serve an export archive from the export host, streamed from its file."""
+        exports = self._fake.exports
+        path = exports.path(request.url.path.rsplit("/", 1)[-1])
+        status = 200 if path is not None and request.method == "GET" else 404
+        exports.record(request.method, str(request.url), request.headers, status)
+        if path is None or status != 200:
+            return httpx.Response(status, content=b"no such export file")
+        headers = {"Content-Type": "application/zip", "Content-Length": str(path.stat().st_size)}
+        return httpx.Response(200, headers=headers, stream=_FileStream(path))
+
+
+class _FileStream(httpx.AsyncByteStream):
+    def __init__(self, path: Path) -> None:
+        self._path = path
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        with self._path.open("rb") as file:
+            while chunk := file.read(256 * 1024):
+                yield chunk

@@ -29,6 +29,7 @@ from typing import Final
 
 from aiohttp import web
 
+from pushwoosh_async.testing._exports import EXPORT_HOST
 from pushwoosh_async.testing.fake import FakePushwoosh
 
 __all__ = ["HOLD_SECONDS", "make_app", "running", "serve"]
@@ -54,6 +55,7 @@ def make_app(fake: FakePushwoosh) -> web.Application:
     app[_FAKE] = fake
     app[_CLOSING] = asyncio.Event()
     app.on_shutdown.append(_wake_held_requests)
+    app.router.add_route("GET", "/exports/{name}", _export_file)
     app.router.add_route("*", "/{tail:.*}", _handle)
     return app
 
@@ -80,6 +82,16 @@ async def _handle(request: web.Request) -> web.StreamResponse:
         return web.Response(
             status=500, body=_INTERNAL_ERROR, headers={"Content-Type": "application/json"}
         )
+
+
+async def _export_file(request: web.Request) -> web.StreamResponse:
+    """Serve an export archive the fake built (its link points here while ``running``)."""
+    exports = request.app[_FAKE].exports
+    path = exports.path(request.match_info["name"])
+    exports.record(request.method, str(request.url), request.headers, 200 if path else 404)
+    if path is None:
+        return web.Response(status=404, text="no such export file")
+    return web.FileResponse(path, headers={"Content-Type": "application/zip"})
 
 
 async def _reset(request: web.Request) -> web.StreamResponse:
@@ -117,13 +129,18 @@ async def running(
         handler_cancellation=True,
         shutdown_timeout=SHUTDOWN_SECONDS,
     )
+    exports = fake.exports
+    default = exports.base_url
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port, reuse_address=True)
         await site.start()
-        bound_port = _bound_port(runner, port)
-        yield f"http://{_url_host(host)}:{bound_port}"
+        url = f"http://{_url_host(host)}:{_bound_port(runner, port)}"
+        if default.startswith(EXPORT_HOST):  # not pointed elsewhere by a test: here
+            exports.base_url = f"{url}/exports"
+        yield url
     finally:
+        exports.base_url = default
         await runner.cleanup()
 
 

@@ -7,8 +7,11 @@ Expressions are read by :mod:`~pushwoosh_async.testing.handlers.seglang`: ``crea
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from typing import Any, Final
 
+from pushwoosh_async.testing._exports import COLUMNS, Row
 from pushwoosh_async.testing._request import Refusal, Request
 from pushwoosh_async.testing._state import Job
 from pushwoosh_async.testing.handlers import seglang
@@ -113,20 +116,46 @@ def compile_filter(call: Request) -> dict[str, Any]:
 # --- exports -------------------------------------------------------------------------------
 
 
-def _export_job(call: Request, expression: str) -> str:
-    count = _count(call, expression, http=True)
-    job_id = call.codes()
-    result = {"devices_count": count, "filename": f"{EXPORTS}/{job_id}.zip"}
-    call.account.jobs[job_id] = Job(job_id, "exportSegment", polls_left=1, result=result)
-    return job_id
+def _selected(call: Request, node: seglang.Node) -> Iterator[Row]:
+    """The devices the expression selects, a batch at a time (a big account is not copied)."""
+    devices = iter(call.account.devices.values())
+    while batch := list(itertools.islice(devices, 10_000)):
+        for d in seglang.select(node, batch):
+            yield (d.hwid, d.push_token, d.user_id, d.tags)
+
+
+def _export_options(body: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+    export_format = body.get("format") or "CSV"
+    if export_format not in ("CSV", "JSON"):
+        raise Refusal(400, 'Invalid "format": CSV or JSON', 400)
+    fields = body.get("exportData") or list(COLUMNS)
+    if not isinstance(fields, list) or not set(fields) <= set(COLUMNS):
+        raise Refusal(400, f'Invalid "exportData": some of {list(COLUMNS)}', 400)
+    return export_format, tuple(fields)
 
 
 def export_segment(call: Request) -> dict[str, Any]:
-    """Start exporting the devices an expression selects; poll ``exportSegment/result``."""
+    """Start exporting the devices an expression selects: the ZIP is built now, for real.
+
+    ``format`` (CSV by default) and ``exportData`` (every field by default) shape it; poll
+    ``exportSegment/result`` for its link. ``account.failing_exports`` makes jobs fail.
+    """
     expression = call.body.get("filterExpression")
     if not isinstance(expression, str) or not expression:
         raise Refusal(400, 'Invalid or missing "filterExpression"', 400)
-    return {"task_id": _export_job(call, expression)}
+    export_format, fields = _export_options(call.body)
+    node = _parsed(expression, http=True)
+    _count(call, expression, http=True)  # an expression the fake cannot evaluate is refused
+    job_id = call.codes()
+    account = call.account
+    if account.failing_exports > 0:
+        account.failing_exports -= 1
+        result: dict[str, Any] = {"failed": True}
+    else:
+        count = account.exports.build(job_id, _selected(call, node), export_format, fields)
+        result = {"devices_count": count, "filename": account.exports.link(job_id)}
+    account.jobs[job_id] = Job(job_id, "exportSegment", polls_left=1, result=result)
+    return {"task_id": job_id}
 
 
 def export_segment_result(call: Request) -> dict[str, Any]:
@@ -136,6 +165,8 @@ def export_segment_result(call: Request) -> dict[str, Any]:
         raise Refusal(404, "task not found", http_status=404)
     if job.poll() != "Completed":
         return {"status": "in-progress", "progress": 0}
+    if job.result.get("failed"):
+        return {"status": "failed", "progress": 0}
     return {"status": "completed", "progress": 100, **job.result}
 
 
