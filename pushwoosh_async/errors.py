@@ -58,6 +58,8 @@ from typing import Any, Final
 
 import attrs
 
+from pushwoosh_async.scrubbing import scrub
+
 __all__ = [
     "ISSUE_WARNINGS",
     "APIError",
@@ -360,25 +362,6 @@ def error_class_for(status: int) -> type[APIError]:
     if 500 <= status < 600:
         return ServerError
     return _BY_STATUS.get(status, APIError)
-
-
-_SCRUBBED: Final = "***"
-
-
-def scrub(value: Any, secrets: tuple[str, ...]) -> Any:
-    """``value`` (text or a decoded JSON document) with every secret replaced by ``***``."""
-    if not secrets:
-        return value
-    if isinstance(value, str):
-        for secret in secrets:
-            if secret in value:
-                value = value.replace(secret, _SCRUBBED)
-        return value
-    if isinstance(value, Mapping):
-        return {scrub(k, secrets): scrub(v, secrets) for k, v in value.items()}
-    if isinstance(value, list):
-        return [scrub(v, secrets) for v in value]
-    return value
 
 
 ISSUE_WARNINGS: Final = contextvars.ContextVar("pushwoosh_async_issue_warnings", default=True)
