@@ -14,6 +14,7 @@ of rows per hop (``segments.export``).
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -30,7 +31,8 @@ from pushwoosh_async.errors import ArchiveError, DownloadTooLarge
 __all__ = ["MAX_RECORD_CHARS", "ArchiveReader", "ExportedDevice", "data_member"]
 
 MAX_RECORD_CHARS: Final = 1024 * 1024
-"""The longest one JSON record (or CSV field) may be: a device's row is far smaller."""
+"""The longest one JSON record may be: a device's row is far smaller. A CSV field is bounded by
+the csv module's own limit (131,072 characters; the process-wide setting is left alone)."""
 
 _CHUNK: Final = 64 * 1024
 _DATA_SUFFIXES: Final = {".csv": "CSV", ".json": "JSON", ".jsonl": "JSON", ".ndjson": "JSON"}
@@ -64,6 +66,7 @@ class ExportedDevice:
     extra: Mapping[str, Any] = attrs.field(factory=dict)
 
 
+@functools.lru_cache(maxsize=256)  # a file repeats its few keys on every row
 def _field(name: str) -> str | None:
     return _FIELDS.get(_SEPARATORS.sub("", name).lower())
 
@@ -204,7 +207,6 @@ def _tags(value: Any) -> Mapping[str, Any]:
 
 
 def _csv_rows(text: IO[str]) -> Iterator[ExportedDevice]:
-    csv.field_size_limit(MAX_RECORD_CHARS)
     reader = csv.reader(text)
     header = next(reader, None)
     if header is None:

@@ -129,3 +129,12 @@ def test_rows_with_arbitrary_tag_values_round_trip(
     name, text = ("export.json", _as_json(rows)) if as_json else ("export.csv", _as_csv(rows))
     got: list[Any] = read_all(write(path, name, text))
     assert got == rows
+
+
+def test_reading_leaves_the_process_wide_csv_limit_alone(tmp_path: Path) -> None:
+    before = csv.field_size_limit()
+    huge = "x" * (before + 1)  # one field past the csv module's limit: damage, typed
+    path = write(tmp_path / "a.zip", "e.csv", f"hwid,extra\nh1,{huge}\n")
+    with pytest.raises(ArchiveError, match="damaged"):
+        read_all(path)
+    assert csv.field_size_limit() == before
