@@ -37,10 +37,10 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import IO, TYPE_CHECKING, Protocol
 
-import anyio
 import httpx
 import yarl
 
@@ -68,6 +68,7 @@ from pushwoosh_async.sender_common import JSON_HEADERS as _JSON_HEADERS
 from pushwoosh_async.sender_common import closed_error as _closed
 from pushwoosh_async.sender_common import remaining as _remaining
 from pushwoosh_async.settings import redact_url
+from pushwoosh_async.slots import Slots
 from pushwoosh_async.watchdog import Watch, Watchdog
 
 if TYPE_CHECKING:
@@ -141,7 +142,7 @@ class AiohttpSender:
         self._proxy_for = proxy_for
         self._download_proxies: dict[yarl.URL, yarl.URL | None] = {}
         self._session: aiohttp.ClientSession | None = None
-        self._slots: asyncio.Semaphore | None = None
+        self._slots: Slots | None = None
         self._urls: dict[str, tuple[yarl.URL, yarl.URL | None]] = {}
         self._closed = False
 
@@ -152,7 +153,7 @@ class AiohttpSender:
     def _open(self) -> aiohttp.ClientSession:
         from pushwoosh_async._watched_connector import WatchedConnector  # noqa: PLC0415
 
-        self._slots = asyncio.Semaphore(self._max_connections)
+        self._slots = Slots(self._max_connections, self._watchdog)
         self._session = aiohttp.ClientSession(
             connector=WatchedConnector(self._watchdog, limit=self._max_connections),
             timeout=self._timeout,
@@ -179,23 +180,19 @@ class AiohttpSender:
         session = self._session or self._open()
         slots = self._slots
         assert slots is not None  # noqa: S101 (opened together with the session)
-        if slots.locked():
+        if not slots.take():
             await self._wait_for_connection(slots, call)
-        else:
-            await slots.acquire()
         try:
             return await self._send(session, call)
         finally:
             slots.release()
 
-    async def _wait_for_connection(self, slots: asyncio.Semaphore, call: Call) -> None:
+    async def _wait_for_connection(self, slots: Slots, call: Call) -> None:
         """The slow path: every connection is busy; wait up to the pool timeout (and deadline)."""
         limit = _remaining(self._timeouts.pool, call)
-        try:
-            with anyio.fail_after(limit):
-                await slots.acquire()
-        except TimeoutError as exc:
-            raise PoolTimeout(f"no free connection within {limit:g}s", call.method) from exc
+        bound = math.inf if limit is None else asyncio.get_running_loop().time() + limit
+        if not await slots.wait(bound):
+            raise PoolTimeout(f"no free connection within {limit:g}s", call.method)
 
     async def _send(self, session: aiohttp.ClientSession, call: Call) -> Reply:
         url, proxy = self._urls.get(call.url) or self._url(call.url)
@@ -267,7 +264,7 @@ class AiohttpSender:
         sink: IO[bytes],
         *,
         max_bytes: int,
-        timeout: float | None = None,  # noqa: ASYNC109
+        timeout: float | None = None,
     ) -> int:
         """GET ``url`` into ``sink`` through the client's own pool and a connection slot.
 
@@ -284,8 +281,11 @@ class AiohttpSender:
         timeout_ = aiohttp.ClientTimeout(
             total=timeout, sock_connect=self._timeouts.connect, sock_read=self._timeouts.read
         )
-        assert self._slots is not None  # noqa: S101 (opened together with the session)
-        async with self._slots:
+        slots = self._slots
+        assert slots is not None  # noqa: S101 (opened together with the session)
+        if not slots.take():
+            await slots.wait()
+        try:
             try:
                 async with session.get(
                     parsed,
@@ -305,6 +305,8 @@ class AiohttpSender:
                 if self._secrets:
                     raise failure from None
                 raise failure from exc
+        finally:
+            slots.release()
         return bounded.written
 
     def _download_proxy(self, url: yarl.URL) -> yarl.URL | None:

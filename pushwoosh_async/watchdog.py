@@ -41,13 +41,15 @@ DEADLINE: Final = "deadline"
 class Watch:
     """One request under watch: its bound, its connection once it has one, and why it ended."""
 
-    __slots__ = ("bound", "connection", "deadline", "expired", "read")
+    __slots__ = ("bound", "connection", "deadline", "expired", "read", "waiter")
 
     def __init__(self, read: float | None, deadline: float | None, now: float) -> None:
         self.read = read
         self.deadline = deadline
         self.connection: Any = None
         """aiohttp's ``Connection`` for this request, set by the connector."""
+        self.waiter: asyncio.Future[bool] | None = None
+        """A wait for a connection slot (``slots.Slots``): it is answered ``False`` on expiry."""
         self.expired: Literal["read", "deadline"] | None = None
         self.bound = self._from(now)
 
@@ -58,6 +60,10 @@ class Watch:
     def abort(self, reason: Literal["read", "deadline"]) -> None:
         """Mark the request as expired and drop its connection (if it has one yet)."""
         self.expired = reason
+        if self.waiter is not None:
+            if not self.waiter.done():
+                self.waiter.set_result(False)
+            return
         connection = self.connection
         transport = None if connection is None else connection.transport
         if transport is not None:
@@ -105,6 +111,14 @@ class Watchdog:
         if watch.bound < self._when:
             self.arm(watch.bound)
         return watch
+
+    def watch_wait(self, waiter: asyncio.Future[bool], bound: float) -> None:
+        """Answer the current task's ``waiter`` with ``False`` at ``bound``; pair with release."""
+        watch = Watch(None, None, 0.0)
+        watch.bound, watch.waiter = bound, waiter
+        self._watches[asyncio.current_task()] = watch
+        if bound < self._when:
+            self.arm(bound)
 
     def current(self) -> Watch | None:
         """The current task's watch (the connector reads it to attach the connection)."""
