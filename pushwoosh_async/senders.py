@@ -39,7 +39,7 @@ import asyncio
 import base64
 import math
 from collections.abc import Callable, Iterable, Mapping
-from typing import IO, TYPE_CHECKING, Protocol
+from typing import IO, TYPE_CHECKING, Final, Protocol
 
 import httpx
 import yarl
@@ -75,6 +75,9 @@ if TYPE_CHECKING:
     import aiohttp  # noqa: TC004 (bound at run time by the first AiohttpSender.__init__)
 
 __all__ = ["MAX_REPLY_BYTES", "AiohttpSender", "HttpxSender", "Sender"]
+
+
+_ENCODED: Final = "Content-Encoding"
 
 
 class Sender(Protocol):
@@ -174,7 +177,11 @@ class AiohttpSender:
         return target
 
     async def __call__(self, call: Call, /) -> Reply:
-        """Send one call; return the raw reply."""
+        """Send one call; return the raw reply.
+
+        One coroutine from the slot to the reply: each time aiohttp waits, the wake-up passes
+        through every frame of the call's chain, so the common path adds no frame of its own.
+        """
         if self._closed:
             raise _closed(call.method)
         session = self._session or self._open()
@@ -182,19 +189,6 @@ class AiohttpSender:
         assert slots is not None  # noqa: S101 (opened together with the session)
         if not slots.take():
             await self._wait_for_connection(slots, call)
-        try:
-            return await self._send(session, call)
-        finally:
-            slots.release()
-
-    async def _wait_for_connection(self, slots: Slots, call: Call) -> None:
-        """The slow path: every connection is busy; wait up to the pool timeout (and deadline)."""
-        limit = _remaining(self._timeouts.pool, call)
-        bound = math.inf if limit is None else asyncio.get_running_loop().time() + limit
-        if not await slots.wait(bound):
-            raise PoolTimeout(f"no free connection within {limit:g}s", call.method)
-
-    async def _send(self, session: aiohttp.ClientSession, call: Call) -> Reply:
         url, proxy = self._urls.get(call.url) or self._url(call.url)
         watch = self._watchdog.watch(self._timeouts.read, call.deadline)
         try:
@@ -207,7 +201,11 @@ class AiohttpSender:
                 proxy=proxy,
             )
             try:
-                data = await self._read(response, call)
+                length = response.content_length
+                if length is None or length > self._max_reply_bytes or _ENCODED in response.headers:
+                    data = await self._read_bounded(response, call)
+                else:
+                    data = await response.read()  # the common case: a small, plain, sized reply
             except BaseException:
                 response.close()  # drop the connection: the rest of the body is not wanted
                 raise
@@ -218,10 +216,18 @@ class AiohttpSender:
             return Reply(response.status, response.headers, data)
         finally:
             self._watchdog.release()
+            slots.release()
         if self._secrets:
             # aiohttp's exception may show a proxy's credentials (a 407's URL): never chain it.
             raise failure
         raise failure from cause
+
+    async def _wait_for_connection(self, slots: Slots, call: Call) -> None:
+        """The slow path: every connection is busy; wait up to the pool timeout (and deadline)."""
+        limit = _remaining(self._timeouts.pool, call)
+        bound = math.inf if limit is None else asyncio.get_running_loop().time() + limit
+        if not await slots.wait(bound):
+            raise PoolTimeout(f"no free connection within {limit:g}s", call.method)
 
     def _translate(
         self, exc: Exception, call: Call, watch: Watch
@@ -246,13 +252,12 @@ class AiohttpSender:
             return ConnectError(text, method)
         return TransportError(text, method)
 
-    async def _read(self, response: aiohttp.ClientResponse, call: Call) -> bytes:
-        encoding = response.headers.get("Content-Encoding", "")
+    async def _read_bounded(self, response: aiohttp.ClientResponse, call: Call) -> bytes:
+        """A reply that is compressed, of unknown length or declared too long, read bounded."""
+        encoding = response.headers.get(_ENCODED, "")
         length = response.content_length
-        if not encoding and length is not None:
-            if length > self._max_reply_bytes:  # refused from its header, nothing read
-                raise ReplyTooLarge(call.method, self._max_reply_bytes, response.status)
-            return await response.read()  # the common case: a small, plain, sized reply
+        if not encoding and length is not None:  # declared too long: refused, nothing read
+            raise ReplyTooLarge(call.method, self._max_reply_bytes, response.status)
         bounded = BoundedBody(self._max_reply_bytes, encoding, call.method, response.status)
         async for chunk in response.content.iter_chunked(CHUNK):
             bounded.feed(chunk)
