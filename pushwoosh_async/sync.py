@@ -38,7 +38,7 @@ import os
 import weakref
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Mapping
 from types import TracebackType
-from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, Literal, ParamSpec, TypeVar, overload
 
 from pushwoosh_async import client as _async
 from pushwoosh_async._loop_thread import LoopThread
@@ -49,6 +49,13 @@ from pushwoosh_async.commands.messages import MAX_RECIPIENTS, Notification
 from pushwoosh_async.errors import ClientClosedError, ForeignLoopError
 from pushwoosh_async.retries import RetryPolicy
 from pushwoosh_async.settings import DEFAULT, Default
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from pushwoosh_async._sync_segments import ExportRows
+    from pushwoosh_async.segments import ImportOptions, ImportReport, SavedExport
+    from pushwoosh_async.segments.export import ExportRowOptions
 
 __all__ = ["PushwooshClient", "RunningLoopError"]
 
@@ -115,7 +122,8 @@ class PushwooshClient:
     Takes exactly the arguments of :class:`pushwoosh_async.PushwooshClient` (tokens,
     ``application``, ``transport``, ``timeout``, ``deadline``, ``retry``, ``rate_limits``,
     ``steps``, ...) and offers the same calls, blocking: ``pw(command)``, ``pw.wait(...)``,
-    ``pw.paginate(...)`` (an iterator), ``pw.bulk_send(...)``. See the module docstring.
+    ``pw.paginate(...)`` (an iterator), ``pw.bulk_send(...)``, ``pw.import_segment(...)``,
+    ``pw.export_segment(...)`` (an iterator of rows). See the module docstring.
     """
 
     __slots__ = ("__weakref__", "_client", "_closer", "_loop")
@@ -248,6 +256,62 @@ class PushwooshClient:
             application=application,
             total=total,
         )
+
+    def import_segment(
+        self,
+        name: str,
+        identifiers: Iterable[str] | AsyncIterable[str],
+        **options: Unpack[ImportOptions],
+    ) -> ImportReport:
+        """Tag the identifiers, then create segment ``name``, as the async client's call does.
+
+        The options are the async client's (``pushwoosh_async.segments.importing``);
+        ``identifiers`` are read and ``on_progress`` is called on the client's loop thread.
+        Ctrl-C cancels the run; with a ``checkpoint`` a later run resumes it.
+        """
+        self._check("import_segment")
+        return self._loop.run(self._client.import_segment, name, identifiers, **options)
+
+    @overload
+    def export_segment(
+        self,
+        filter_expression: str,
+        *,
+        save_to: None = None,
+        **options: Unpack[ExportRowOptions],
+    ) -> ExportRows: ...
+
+    @overload
+    def export_segment(
+        self,
+        filter_expression: str,
+        *,
+        save_to: str | os.PathLike[str],
+        **options: Unpack[ExportRowOptions],
+    ) -> SavedExport: ...
+
+    def export_segment(
+        self,
+        filter_expression: str,
+        *,
+        save_to: str | os.PathLike[str] | None = None,
+        **options: Unpack[ExportRowOptions],
+    ) -> ExportRows | SavedExport:
+        """Export a segment: its rows as a lazy iterator, or with ``save_to`` the file only.
+
+        The options are the async client's (``segments.SegmentExport``), checked at once. The
+        rows come in batches from the loop thread (:class:`~pushwoosh_async._sync_segments.
+        ExportRows`; use it as a ``with`` block, or exhaust or ``close()`` it, to remove the
+        temporary file at once); with ``save_to`` the call blocks until the archive is saved and
+        returns a ``SavedExport``.
+        """
+        from pushwoosh_async._sync_segments import ExportRows, saved  # noqa: PLC0415 (on use)
+
+        self._check("export_segment")
+        export = self._client.export_segment(filter_expression, save_to=save_to, **options)
+        if save_to is None:
+            return ExportRows(self._loop, export, usable=_outside_a_loop)
+        return self._loop.run(saved, export)
 
     def close(self) -> None:
         """Close the connection pool and stop the loop thread. Idempotent, from any thread.

@@ -1,8 +1,9 @@
 """The ``pushwoosh`` command line: builds the parser from the subcommand modules and dispatches.
 
-One module per job: ``send``, ``bulk``, ``call`` and ``serve`` (each ``add_parser(subparsers)``
-and ``run(args) -> ExitCode``), ``options`` (what they share), ``session`` (tokens and the real or
-demo client), ``lines``, ``progress``, ``interrupt`` and ``summary`` (the parts of ``bulk``) and
+One module per job: ``send``, ``bulk``, ``call``, ``segment`` (``segment_export`` and
+``segment_import``) and ``serve`` (each ``add_parser(subparsers)`` and ``run(args) ->
+ExitCode``), ``options`` (what they share), ``session`` (tokens and the real or demo client),
+``lines``, ``progress``, ``interrupt`` and ``summary`` (the parts of the long runs) and
 ``exit_codes`` (:class:`ExitCode`, listed by ``--help``).
 """
 
@@ -17,7 +18,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, Final, TypeAlias
 
 from pushwoosh_async._version import __version__
-from pushwoosh_async.cli import bulk, call, send, serve
+from pushwoosh_async.cli import bulk, call, segment, send, serve
 from pushwoosh_async.cli.exit_codes import ExitCode, UsageError
 from pushwoosh_async.cli.options import EPILOG, FORMATTER
 from pushwoosh_async.errors import (
@@ -39,6 +40,9 @@ pushwoosh (or python -m pushwoosh_async): the operator's command line.
   pushwoosh bulk --content TEXT (--devices FILE | --users FILE) [--report PATH]
                  [--checkpoint PATH] [--concurrency N] [--fail-fast]
   pushwoosh call METHOD [JSON]     JSON body from the argument, else from stdin
+  pushwoosh segment export EXPR [--format csv|json] [--fields LIST] [--out FILE]
+  pushwoosh segment import NAME FILE [--by user_id|hwid] [--column N|NAME] [--tag T]
+                 [--value V] [--checkpoint PATH] [--report PATH]
   pushwoosh serve [--port 8080]    a fake Pushwoosh over HTTP, for any client
 
 Tokens come from PUSHWOOSH_API_TOKEN / PUSHWOOSH_DEVICE_TOKEN, or --token / --device-token (the
@@ -50,7 +54,7 @@ the built-in fake Pushwoosh, in process, and says so. Token values are never pri
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``pushwoosh`` parser: ``send``, ``bulk``, ``call`` and ``serve``."""
+    """The ``pushwoosh`` parser: ``send``, ``bulk``, ``call``, ``segment`` and ``serve``."""
     parser = argparse.ArgumentParser(
         prog="pushwoosh", description=DESCRIPTION, epilog=EPILOG, formatter_class=FORMATTER
     )
@@ -59,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.set_defaults(verbose=False)
     subparsers = parser.add_subparsers(dest="command", required=True)
-    for module in (send, bulk, call):
+    for module in (send, bulk, call, segment):
         module.add_parser(subparsers)
     serve.add_parser(subparsers, summary=f"{serve.HELP} (see: pushwoosh serve --help)")
     return parser

@@ -21,7 +21,7 @@ from pushwoosh_async.cli.options import (
 from pushwoosh_async.cli.paths import output_path
 from pushwoosh_async.cli.progress import Progress
 from pushwoosh_async.cli.session import FAKE_APPLICATION, connect, demo_notice
-from pushwoosh_async.cli.summary import exit_code, summary, write_report
+from pushwoosh_async.cli.summary import exit_code, finish_report, summary
 
 if TYPE_CHECKING:
     from pushwoosh_async.testing import FakePushwoosh
@@ -123,11 +123,4 @@ async def run(args: argparse.Namespace) -> ExitCode:
     code = exit_code(report)
     if code is ExitCode.NOT_DELIVERED:
         print("nothing delivered: Pushwoosh knows none of the recipients", file=sys.stderr)
-    if args.report:
-        try:
-            write_report(args.report, report)
-        except OSError as exc:  # checked before the run; the disk may still fill up
-            print(f"error: cannot write the report to {args.report}: {exc}", file=sys.stderr)
-            return max(code, ExitCode.PARTIAL)
-        print(f"{'report':<13}{args.report}")
-    return code
+    return finish_report(args.report, report, code)

@@ -31,8 +31,9 @@ class ExitCode(enum.IntEnum):
     PARTIAL = (
         1,
         (
-            "partial failure: some bulk chunks failed or are unconfirmed (e.g. after Ctrl-C), or "
-            "the report could not be written after the run"
+            "partial failure: some bulk chunks failed or are unconfirmed (e.g. after Ctrl-C); a "
+            "segment import tagged some identifiers but found not all, failed some, or stopped "
+            "before the end (resume it); or the report could not be written after the run"
         ),
     )
     USAGE = (
@@ -45,8 +46,9 @@ class ExitCode(enum.IntEnum):
     FAILURE = (
         3,
         (
-            "total failure: no chunk was accepted, an authentication/permission error, or the "
-            "send/call failed"
+            "total failure: no chunk was accepted, a segment import tagged nobody, a segment "
+            "export failed (its job, link, download or archive), an authentication/permission "
+            "error, or the send/call failed"
         ),
     )
     NOT_DELIVERED = (

@@ -1,4 +1,4 @@
-"""Ctrl-C during ``bulk``: SIGINT cancels the run, which still yields its report so far."""
+"""Ctrl-C during a long run (``bulk``, ``segment import``): SIGINT cancels it; its report stays."""
 
 from __future__ import annotations
 
@@ -6,22 +6,39 @@ import asyncio
 import contextlib
 import signal
 import sys
+from typing import Protocol, TypeVar
 
-from pushwoosh_async.bulk import BulkReport, BulkSender
+__all__ = ["Interruptible", "run_interruptible"]
 
-__all__ = ["run_interruptible"]
+R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
 
 
-async def run_interruptible(sender: BulkSender) -> BulkReport:
-    """Run ``sender`` in a task that Ctrl-C (SIGINT) cancels; then its report so far."""
-    task = asyncio.ensure_future(sender.run())
+class Interruptible(Protocol[R_co]):
+    """A run that reports what it did so far, also once cancelled (``BulkSender``, an import)."""
+
+    async def run(self) -> R_co:
+        """Do the job; the final report."""
+
+    def report(self) -> R_co:
+        """The report so far."""
+
+
+async def run_interruptible(
+    job: Interruptible[R], *, in_flight: str = "chunks in flight are unconfirmed"
+) -> R:
+    """Run ``job`` in a task that Ctrl-C (SIGINT) cancels; then its report so far.
+
+    ``in_flight`` is what the interrupt notice says becomes of the work in flight.
+    """
+    task = asyncio.ensure_future(job.run())
     loop = asyncio.get_running_loop()
     interrupted = False
 
     def interrupt() -> None:
         nonlocal interrupted
         interrupted = True
-        print("\ninterrupted: stopping, chunks in flight are unconfirmed", file=sys.stderr)
+        print(f"\ninterrupted: stopping, {in_flight}", file=sys.stderr)
         task.cancel()
 
     installed = False
@@ -33,7 +50,7 @@ async def run_interruptible(sender: BulkSender) -> BulkReport:
     except asyncio.CancelledError:
         if not interrupted:
             raise
-        return sender.report()
+        return job.report()
     finally:
         if installed:
             loop.remove_signal_handler(signal.SIGINT)

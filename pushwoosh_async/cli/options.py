@@ -17,6 +17,7 @@ __all__ = [
     "Subcommands",
     "add_command",
     "add_message_options",
+    "add_poll_option",
     "interval",
     "positive",
 ]
@@ -78,3 +79,14 @@ def add_message_options(parser: argparse.ArgumentParser) -> None:
     """``--content`` and ``--title``: the message that ``send`` and ``bulk`` send."""
     parser.add_argument("--content", required=True, help="the message text")
     parser.add_argument("--title", help="the message title")
+
+
+def add_poll_option(parser: argparse.ArgumentParser) -> None:
+    """``--poll-interval``: how often a server-side job's status is asked (``segment``)."""
+    parser.add_argument(
+        "--poll-interval",
+        type=interval,
+        default=1.0,
+        metavar="SECONDS",
+        help="first wait between two looks at a job's status (default 1; demo mode: at most 0.05)",
+    )

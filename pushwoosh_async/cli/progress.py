@@ -1,4 +1,4 @@
-"""The progress of a ``bulk`` run on stderr: a bar redrawn in place, or periodic lines."""
+"""A long run's progress (``bulk``, ``segment``) on stderr: a bar redrawn in place, or lines."""
 
 from __future__ import annotations
 
@@ -30,10 +30,8 @@ class Progress:
 
     def __call__(self, progress: BulkProgress, *, force: bool = False) -> None:
         """Show ``progress``, unless the last update is too recent (``force``: show anyway)."""
-        now = time.monotonic()
-        if not force and now - self._last < self._every:
+        if not force and not self.due():
             return
-        self._last = now
         done = progress.sent + progress.unknown + progress.failed + progress.unconfirmed
         parts = [f"{done:,}"]
         bar = ""
@@ -49,7 +47,15 @@ class Progress:
             parts.append(f"unknown {progress.unknown:,}")
         if progress.failed or progress.unconfirmed:
             parts.append(f"failed {progress.failed:,} unconfirmed {progress.unconfirmed:,}")
-        line = bar + "  ".join(parts)
+        self.show(bar + "  ".join(parts))
+
+    def due(self) -> bool:
+        """Whether the last update is old enough for another."""
+        return time.monotonic() - self._last >= self._every
+
+    def show(self, line: str) -> None:
+        """Draw ``line`` now: redrawn in place on a terminal, else as a ``progress:`` line."""
+        self._last = time.monotonic()
         if self._tty:
             self._stream.write(f"\r{line}\x1b[K")
             self._drawn = True

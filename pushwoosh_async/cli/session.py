@@ -18,19 +18,26 @@ if TYPE_CHECKING:
     from pushwoosh_async.testing import FakePushwoosh
 
 __all__ = [
+    "DEMO_POLL",
     "FAKE_APPLICATION",
     "FAKE_DEVICES",
     "FAKE_URL",
+    "FAKE_USERS",
     "connect",
     "demo_account",
+    "demo_fake",
     "demo_notice",
     "is_demo",
+    "poll_interval",
 ]
 
 FAKE_APPLICATION: Final = "ABCDE-12345"
 """The application of the demo account."""
 FAKE_DEVICES: Final = ("hwid-1", "hwid-2", "hwid-3")
 """Devices the fake knows, so a demo send reaches some and reports the others as unknown."""
+FAKE_USERS: Final = ("user-1", "user-2", "user-3")
+"""The users of ``FAKE_DEVICES`` (in order), so a demo import tags them and finds no others."""
+_FAKE_TAGS: Final = ({"Language": "en"}, {"Language": "es"}, {"Language": "en"})
 FAKE_URL: Final = "https://fake-pushwoosh.invalid"
 """The demo client's base URL. The in-process fake answers whatever the host; ``.invalid`` is
 reserved (RFC 2606), so this one could never reach a real server, and a log line cannot be
@@ -61,6 +68,16 @@ def demo_notice(detail: str) -> str:
     )
 
 
+DEMO_POLL: Final = 0.05
+"""The longest a demo waits between two looks at a job: the fake's jobs end at once."""
+
+
+def poll_interval(args: argparse.Namespace, fake: FakePushwoosh | None) -> float:
+    """``--poll-interval``, at most :data:`DEMO_POLL` in demo mode."""
+    seconds: float = args.poll_interval
+    return seconds if fake is None else min(seconds, DEMO_POLL)
+
+
 def _real_client(args: argparse.Namespace) -> PushwooshClient:
     api, device = _tokens(args)
     overrides: dict[str, Any] = {"api_token": api, "device_token": device}
@@ -69,14 +86,20 @@ def _real_client(args: argparse.Namespace) -> PushwooshClient:
     return PushwooshClient.from_env(**overrides)
 
 
-def _demo_client(*, unlimited: bool) -> tuple[PushwooshClient, FakePushwoosh]:
-    """A client wired to a fresh fake knowing ``FAKE_DEVICES``; ``unlimited``: no rate limits."""
+def demo_fake(*, unlimited: bool) -> FakePushwoosh:
+    """A fresh fake knowing ``FAKE_DEVICES`` (of ``FAKE_USERS``); ``unlimited``: no rate limits."""
     from pushwoosh_async.testing import FakePushwoosh  # noqa: PLC0415 (demo mode only)
 
+    fake = FakePushwoosh(applications=[FAKE_APPLICATION], rate_limits={} if unlimited else None)
+    for hwid, user, tags in zip(FAKE_DEVICES, FAKE_USERS, _FAKE_TAGS, strict=True):
+        fake.add_device(hwid, user_id=user, tags=tags)
+    return fake
+
+
+def _demo_client(*, unlimited: bool) -> tuple[PushwooshClient, FakePushwoosh]:
+    """A client wired to :func:`demo_fake`; ``unlimited``: neither applies rate limits."""
     limits: dict[str, Any] | None = {} if unlimited else None
-    fake = FakePushwoosh(applications=[FAKE_APPLICATION], rate_limits=limits)
-    for hwid in FAKE_DEVICES:
-        fake.add_device(hwid)
+    fake = demo_fake(unlimited=unlimited)
     client = PushwooshClient(
         fake.api_token,
         device_token=fake.device_token,

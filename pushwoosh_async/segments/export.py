@@ -44,22 +44,31 @@ from pushwoosh_async.session import Session
 __all__ = [
     "BATCH_ROWS",
     "EXPORT_FIELDS",
+    "FIELD_ATTRIBUTES",
     "MAX_EXPORT_BYTES",
     "ExportOptions",
+    "ExportRowOptions",
     "SavedExport",
     "SegmentExport",
 ]
 
 MAX_EXPORT_BYTES: Final = 2 * 1024**3
 """The default bound on the download and on its data file unpacked: 2 GiB."""
-EXPORT_FIELDS: Final = frozenset({"hwids", "push_tokens", "users", "tags"})
+FIELD_ATTRIBUTES: Final = {
+    "hwids": "hwid",
+    "push_tokens": "push_token",
+    "users": "user_id",
+    "tags": "tags",
+}
+"""The ``exportData`` values the docs list -> the ``ExportedDevice`` attribute each one fills."""
+EXPORT_FIELDS: Final = frozenset(FIELD_ATTRIBUTES)
 """The ``exportData`` values the docs list."""
 BATCH_ROWS: Final = 2000
 """Rows parsed per worker-thread hop (see benchmarks/bench_export.py)."""
 
 
-class ExportOptions(TypedDict, total=False):
-    """The keyword options of ``pw.export_segment`` (documented on :class:`SegmentExport`)."""
+class ExportRowOptions(TypedDict, total=False):
+    """The keyword options of ``pw.export_segment`` but ``save_to`` (see :class:`SegmentExport`)."""
 
     format: ExportFormat | Literal["csv", "json"]
     fields: Iterable[str] | None
@@ -68,6 +77,11 @@ class ExportOptions(TypedDict, total=False):
     interval: float
     max_interval: float
     download_timeout: float | None
+
+
+class ExportOptions(ExportRowOptions, total=False):
+    """The keyword options of ``pw.export_segment`` (documented on :class:`SegmentExport`)."""
+
     save_to: str | os.PathLike[str] | None
 
 

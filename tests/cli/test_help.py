@@ -27,7 +27,9 @@ def test_exit_codes_keep_their_numbers_and_meanings() -> None:
     }
 
 
-@pytest.mark.parametrize("command", [[], ["send"], ["bulk"], ["call"]])
+@pytest.mark.parametrize(
+    "command", [[], ["send"], ["bulk"], ["call"], ["segment", "export"], ["segment", "import"]]
+)
 def test_help_lists_every_exit_code_with_its_meaning(
     command: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:

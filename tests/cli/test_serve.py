@@ -54,7 +54,7 @@ def test_serve_is_a_subcommand_in_pushwoosh_help(capsys: pytest.CaptureFixture[s
     assert "serve" in _serve_parser(build_parser()).prog
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
-    assert "{send,bulk,call,serve}" in out
+    assert "{send,bulk,call,segment,serve}" in out
     assert "serve a fake Pushwoosh over HTTP" in out
     assert main(["serve", "--help"]) == 0
     out = capsys.readouterr().out

@@ -11,8 +11,10 @@ import pytest
 
 from pushwoosh_async import __version__
 from pushwoosh_async.cli import ExitCode, bulk, call, main
+from pushwoosh_async.cli import summary as cli_summary
 
-HELP_COMMANDS = [[], ["send"], ["bulk"], ["call"], ["serve"]]
+HELP_COMMANDS = [[], ["send"], ["bulk"], ["call"], ["serve"], ["segment"]]
+HELP_COMMANDS += [["segment", "export"], ["segment", "import"]]
 MARKUP = re.compile(r"``|:(class|func|data|meth|attr):`|^\s*::\s*$", re.MULTILINE)
 
 
@@ -111,7 +113,7 @@ def test_a_report_that_fails_after_the_run_keeps_the_summary(
     def full(path: str, report: Any) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(bulk, "write_report", full)
+    monkeypatch.setattr(cli_summary, "write_report", full)
     argv = ["bulk", "--content", "Hi", "--devices", _recipients(tmp_path)]
     assert main([*argv, "--report", str(tmp_path / "r.json")]) == ExitCode.PARTIAL
     captured = capsys.readouterr()
