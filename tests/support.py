@@ -6,8 +6,10 @@ with the project root on ``pythonpath``). Each constant is defined here and nowh
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable, Mapping
+import socket
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -93,3 +95,24 @@ def transaction_ids(body: Mapping[str, Any]) -> list[str | None]:
 def example(name: str) -> Any:
     """One example file of the catalogue, parsed."""
     return json.loads((EXAMPLES / name).read_text())
+
+
+@contextlib.contextmanager
+def unanswered_port() -> Iterator[int]:
+    """A loopback port whose accept queue is full: a connection to it never completes."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    fillers: list[socket.socket] = []
+    try:
+        for _ in range(8):  # fill the accept queue; further SYNs are dropped by the kernel
+            filler = socket.socket()
+            filler.setblocking(False)
+            with contextlib.suppress(BlockingIOError):
+                filler.connect(listener.getsockname())
+            fillers.append(filler)
+        yield listener.getsockname()[1]
+    finally:
+        for filler in fillers:
+            filler.close()
+        listener.close()

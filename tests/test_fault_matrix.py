@@ -10,7 +10,6 @@ timeout) have their own tests at the end, over loopback only.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import socket
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -31,7 +30,7 @@ from pushwoosh_async.errors import (
 )
 from pushwoosh_async.testing import FakePushwoosh, Fault, When
 from pushwoosh_async.testing.server import running
-from tests.support import API_TOKEN, APPLICATION, DEVICE_TOKEN
+from tests.support import API_TOKEN, APPLICATION, DEVICE_TOKEN, unanswered_port
 
 POLICY = RetryPolicy(attempts=3, initial_delay=0.01, jitter=0, max_retry_after=1.0)
 TIMEOUT = httpx.Timeout(5.0, read=0.3)
@@ -180,33 +179,16 @@ async def test_a_refused_connection_is_retried_and_reported_not_sent() -> None:
 
 async def test_a_connect_timeout_is_reported_not_sent() -> None:
     """A listener whose accept queue is full never completes the handshake: ConnectTimeout."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(0)
-    port = listener.getsockname()[1]
-    fillers = []
-    try:
-        for _ in range(8):  # fill the accept queue; further SYNs are dropped by the kernel
-            filler = socket.socket()
-            filler.setblocking(False)
-            with contextlib.suppress(BlockingIOError):
-                filler.connect(("127.0.0.1", port))
-            fillers.append(filler)
+    with unanswered_port() as port:
         await asyncio.sleep(0.05)
-        timeout = httpx.Timeout(5.0, connect=0.2)
-        options = {"retry": RetryPolicy.off()}
         pw = PushwooshClient(
             API_TOKEN,
             application=APPLICATION,
             base_url=f"http://127.0.0.1:{port}",
-            timeout=timeout,
-            **options,
+            timeout=httpx.Timeout(5.0, connect=0.2),
+            retry=RetryPolicy.off(),
         )
         async with pw:
             with pytest.raises(ConnectTimeout) as raised:
                 await pw(send_to(DEVICES))
         assert raised.value.not_sent is True
-    finally:
-        for filler in fillers:
-            filler.close()
-        listener.close()

@@ -10,10 +10,8 @@ twice each.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import socket
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -22,7 +20,7 @@ from aiohttp import web
 
 from pushwoosh_async import GetTags, PushwooshClient, RetryPolicy
 from pushwoosh_async.errors import DeadlineExceeded, ReadTimeout
-from tests.support import API_TOKEN, APPLICATION, DEVICE_TOKEN, ok
+from tests.support import API_TOKEN, APPLICATION, DEVICE_TOKEN, ok, unanswered_port
 from tests.test_sender_contract import TAGS_OK, Loopback
 
 READ = 0.3
@@ -90,30 +88,8 @@ async def test_the_deadline_wins_when_it_is_sooner(api: Loopback) -> None:
         assert time.monotonic() - started < 1.8
 
 
-@contextlib.contextmanager
-def _unanswered_port() -> Iterator[int]:
-    """A listener whose accept queue is full: connecting to it never completes."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(0)
-    port = listener.getsockname()[1]
-    fillers = []
-    try:
-        for _ in range(8):
-            filler = socket.socket()
-            filler.setblocking(False)
-            with contextlib.suppress(BlockingIOError):
-                filler.connect(("127.0.0.1", port))
-            fillers.append(filler)
-        yield port
-    finally:
-        for filler in fillers:
-            filler.close()
-        listener.close()
-
-
 async def test_the_deadline_bounds_a_connection_still_being_made() -> None:
-    with _unanswered_port() as port:
+    with unanswered_port() as port:
         await asyncio.sleep(0.05)
         timeout = httpx.Timeout(5.0, connect=5.0, read=0.1)  # the read clock is paused meanwhile
         async with client(f"http://127.0.0.1:{port}", timeout=timeout) as pw:

@@ -15,7 +15,8 @@ from pushwoosh_async.cli.options import (
     Subcommands,
     add_command,
     add_message_options,
-    interval,
+    add_progress_option,
+    add_report_option,
     positive,
 )
 from pushwoosh_async.cli.paths import output_path
@@ -47,12 +48,7 @@ def add_parser(subparsers: Subcommands) -> None:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--devices", metavar="FILE", help="hwids, one per line (- for stdin)")
     source.add_argument("--users", metavar="FILE", help="user ids, one per line (- for stdin)")
-    parser.add_argument(
-        "--report",
-        metavar="PATH",
-        type=output_path,
-        help="write the run's report here as JSON (checked before anything is sent)",
-    )
+    add_report_option(parser)
     parser.add_argument(
         "--checkpoint",
         metavar="PATH",
@@ -69,13 +65,7 @@ def add_parser(subparsers: Subcommands) -> None:
         "--chunk-size", type=positive, default=1000, help="recipients per chunk (max 1000)"
     )
     parser.add_argument("--fail-fast", action="store_true", help="stop at the first failed chunk")
-    parser.add_argument(
-        "--progress-every",
-        type=interval,
-        default=5.0,
-        metavar="SECONDS",
-        help="when stderr is not a terminal, a progress line this often (default 5)",
-    )
+    add_progress_option(parser)
     parser.set_defaults(run=run)
 
 

@@ -10,6 +10,7 @@ import argparse
 from typing import Any, TypeAlias
 
 from pushwoosh_async.cli.exit_codes import describe
+from pushwoosh_async.cli.paths import output_path
 
 __all__ = [
     "EPILOG",
@@ -79,6 +80,27 @@ def add_message_options(parser: argparse.ArgumentParser) -> None:
     """``--content`` and ``--title``: the message that ``send`` and ``bulk`` send."""
     parser.add_argument("--content", required=True, help="the message text")
     parser.add_argument("--title", help="the message title")
+
+
+def add_progress_option(parser: argparse.ArgumentParser) -> None:
+    """``--progress-every``: how often a long run prints progress when stderr is no terminal."""
+    parser.add_argument(
+        "--progress-every",
+        type=interval,
+        default=5.0,
+        metavar="SECONDS",
+        help="when stderr is not a terminal, a progress line this often (default 5)",
+    )
+
+
+def add_report_option(parser: argparse.ArgumentParser) -> None:
+    """``--report``: where a run writes its report as JSON (checked before anything is sent)."""
+    parser.add_argument(
+        "--report",
+        metavar="PATH",
+        type=output_path,
+        help="write the run's report here as JSON (checked before anything is sent)",
+    )
 
 
 def add_poll_option(parser: argparse.ArgumentParser) -> None:

@@ -17,7 +17,12 @@ import time
 from typing import IO, Any, Final
 
 from pushwoosh_async.cli.exit_codes import ExitCode
-from pushwoosh_async.cli.options import Subcommands, add_command, add_poll_option, interval
+from pushwoosh_async.cli.options import (
+    Subcommands,
+    add_command,
+    add_poll_option,
+    add_progress_option,
+)
 from pushwoosh_async.cli.paths import output_path
 from pushwoosh_async.cli.progress import Progress
 from pushwoosh_async.cli.session import (
@@ -97,13 +102,7 @@ def add_parser(subparsers: Subcommands) -> None:
         type=output_path,
         help="save the ZIP here instead of printing rows (checked before anything is sent)",
     )
-    parser.add_argument(
-        "--progress-every",
-        type=interval,
-        default=5.0,
-        metavar="SECONDS",
-        help="when stderr is not a terminal, a progress line this often (default 5)",
-    )
+    add_progress_option(parser)
     add_poll_option(parser)
     parser.set_defaults(run=run, command="segment export")
 

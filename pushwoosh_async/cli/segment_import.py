@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Final
 from pushwoosh_async.cli.exit_codes import ExitCode, UsageError
 from pushwoosh_async.cli.interrupt import run_interruptible
 from pushwoosh_async.cli.lines import lines
-from pushwoosh_async.cli.options import Subcommands, add_command, add_poll_option, interval
+from pushwoosh_async.cli.options import (
+    Subcommands,
+    add_command,
+    add_poll_option,
+    add_progress_option,
+    add_report_option,
+)
 from pushwoosh_async.cli.paths import output_path
 from pushwoosh_async.cli.progress import Progress
 from pushwoosh_async.cli.session import FAKE_USERS, connect, demo_notice, poll_interval
@@ -68,19 +74,8 @@ def add_parser(subparsers: Subcommands) -> None:
         type=output_path,
         help="JSON checkpoint file: a stopped run resumes from it (checked before sending)",
     )
-    parser.add_argument(
-        "--report",
-        metavar="PATH",
-        type=output_path,
-        help="write the run's report here as JSON (checked before anything is sent)",
-    )
-    parser.add_argument(
-        "--progress-every",
-        type=interval,
-        default=5.0,
-        metavar="SECONDS",
-        help="when stderr is not a terminal, a progress line this often (default 5)",
-    )
+    add_report_option(parser)
+    add_progress_option(parser)
     add_poll_option(parser)
     parser.set_defaults(run=run, command="segment import")
 

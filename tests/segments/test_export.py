@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import tempfile
 import zipfile
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import anyio
@@ -16,7 +15,6 @@ from pushwoosh_async.errors import ValidationError
 from pushwoosh_async.jobs import JobFailed
 from pushwoosh_async.segments import ExportedDevice, SavedExport
 from pushwoosh_async.testing import FakePushwoosh
-from pushwoosh_async.testing.server import running
 from tests.support import API_TOKEN, APPLICATION, fake_account
 
 MADRID = 'T("City", EQ, "Madrid")'
@@ -31,21 +29,6 @@ def fake() -> FakePushwoosh:
     fake.add_device("h3", tags={"City": "Madrid"})
     fake.state.devices[APPLICATION, "h1"].push_token = "tok-1"
     return fake
-
-
-@pytest.fixture(params=["httpx", "aiohttp"])
-async def pw(request: pytest.FixtureRequest, fake: FakePushwoosh) -> AsyncIterator[PushwooshClient]:
-    if request.param == "httpx":
-        async with PushwooshClient(
-            API_TOKEN, application=APPLICATION, transport=fake.transport
-        ) as c:
-            yield c
-    else:
-        async with (
-            running(fake) as url,
-            PushwooshClient(API_TOKEN, application=APPLICATION, base_url=url) as c,
-        ):
-            yield c
 
 
 def _temp_exports() -> set[Path]:

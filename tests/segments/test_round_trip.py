@@ -7,15 +7,13 @@ tag, and an export of that filter's expression yields every device of those user
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Literal
 
 import pytest
 
 from pushwoosh_async import PushwooshClient
 from pushwoosh_async.testing import FakePushwoosh
-from pushwoosh_async.testing.server import running
-from tests.support import API_TOKEN, APPLICATION, fake_account
+from tests.support import fake_account
 
 USERS = [f"user-{n}" for n in range(250)]
 
@@ -30,21 +28,6 @@ def fake() -> FakePushwoosh:
     for n in range(50):
         fake.add_device(f"stranger-{n}", user_id=f"stranger-{n}")  # not imported
     return fake
-
-
-@pytest.fixture(params=["httpx", "aiohttp"])
-async def pw(request: pytest.FixtureRequest, fake: FakePushwoosh) -> AsyncIterator[PushwooshClient]:
-    if request.param == "httpx":
-        async with PushwooshClient(
-            API_TOKEN, application=APPLICATION, transport=fake.transport
-        ) as client:
-            yield client
-    else:
-        async with (
-            running(fake) as url,
-            PushwooshClient(API_TOKEN, application=APPLICATION, base_url=url) as client,
-        ):
-            yield client
 
 
 @pytest.mark.parametrize("export_format", ["csv", "json"])
