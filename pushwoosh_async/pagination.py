@@ -16,7 +16,7 @@ from pushwoosh_async.commands._base import Command, PageOf
 from pushwoosh_async.commands._specs import PageSpec
 from pushwoosh_async.session import Session
 
-__all__ = ["PageOf", "PageSpec", "page_spec", "paginate"]
+__all__ = ["PageOf", "PageSpec", "page_spec", "pages", "paginate"]
 
 T = TypeVar("T")
 
@@ -29,12 +29,21 @@ def page_spec(command: type[Command[Any]]) -> PageSpec:
     return command.pages
 
 
-async def paginate(session: Session, command: Command[PageOf[T]]) -> AsyncIterator[T]:
-    """Yield the items of a paginated listing, page after page (a page is a ``PageOf[T]``)."""
+async def pages(session: Session, command: Command[PageOf[T]]) -> AsyncIterator[tuple[T, ...]]:
+    """Yield each page's items, page after page; the next page is sent for when asked for.
+
+    The sync client iterates this, so that a page, not an item, crosses its thread hop.
+    """
     spec = page_spec(type(command))
     next_command: Command[Any] | None = command
     while next_command is not None:
         page = await session(next_command)
-        for item in spec.items(page):
-            yield item
+        yield tuple(spec.items(page))
         next_command = spec.next(next_command, page)
+
+
+async def paginate(session: Session, command: Command[PageOf[T]]) -> AsyncIterator[T]:
+    """Yield the items of a paginated listing, page after page (a page is a ``PageOf[T]``)."""
+    async for items in pages(session, command):
+        for item in items:
+            yield item

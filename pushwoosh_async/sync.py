@@ -41,6 +41,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Concatenate, Literal, ParamSpec, TypeVar, overload
 
 from pushwoosh_async import client as _async
+from pushwoosh_async import pagination
 from pushwoosh_async._loop_thread import LoopThread
 from pushwoosh_async.bulk import BulkProgress, BulkReport
 from pushwoosh_async.checkpoints import CheckpointStore
@@ -205,20 +206,21 @@ class PushwooshClient:
     def paginate(self, command: Command[PageOf[T]]) -> Iterator[T]:
         """Iterate over a listing's items; each page is fetched when the previous one is used up.
 
-        Nothing is fetched before the first item is asked for, nor after you stop iterating.
+        Nothing is fetched before the first item is asked for, nor after you stop iterating; a
+        page, not an item, crosses to the loop thread.
         """
         self._check("paginate")
-        return self._items(self._client.paginate(command))
+        return self._items(pagination.pages(self._client, command))
 
-    def _items(self, items: AsyncIterator[T]) -> Iterator[T]:
+    def _items(self, pages: AsyncIterator[tuple[T, ...]]) -> Iterator[T]:
         try:
             while True:
-                item = self._loop.run(_next_item, items)
-                if isinstance(item, _End):
+                page = self._loop.run(_next_item, pages)
+                if isinstance(page, _End):
                     return
-                yield item
+                yield from page
         finally:
-            aclose = getattr(items, "aclose", None)
+            aclose = getattr(pages, "aclose", None)
             if aclose is not None and not self._loop.stopping and _outside_a_loop():
                 self._loop.run(aclose)
 
