@@ -115,11 +115,17 @@ def _record(device: ExportedDevice, columns: list[str]) -> dict[str, Any]:
     return record
 
 
+def _json_text(value: dict[str, Any]) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
 class _Rows:
     """Writes rows to ``out``: CSV (header first, tags as JSON text) or JSON lines.
 
-    The CSV header is written with the first row (or by :meth:`finish`, for none), so an export
-    that fails before its rows prints nothing to stdout.
+    The columns the library maps to no field are never dropped: JSON lines carry them under
+    ``extra``, CSV in a last ``extra`` column as JSON text (empty when a row has none). The CSV
+    header is written with the first row (or by :meth:`finish`, for none), so an export that
+    fails before its rows prints nothing to stdout.
     """
 
     def __init__(self, out: IO[str], export_format: str, columns: list[str]) -> None:
@@ -132,7 +138,7 @@ class _Rows:
         """Before the first row, or after the last: the CSV header, if not written yet."""
         if self._header and self._csv is not None:
             self._header = False
-            self._csv.writerow(self._columns)
+            self._csv.writerow([*self._columns, "extra"])
 
     def write(self, device: ExportedDevice) -> None:
         self.finish()
@@ -143,9 +149,8 @@ class _Rows:
             self._out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
             return
         if "tags" in record:
-            record["tags"] = json.dumps(
-                record["tags"], ensure_ascii=False, separators=(",", ":"), default=str
-            )
+            record["tags"] = _json_text(record["tags"])
+        record["extra"] = _json_text(dict(device.extra)) if device.extra else None
         self._csv.writerow(["" if value is None else value for value in record.values()])
 
 

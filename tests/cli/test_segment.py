@@ -17,7 +17,7 @@ import pytest
 
 from pushwoosh_async.cli import ExitCode, main, segment_export, segment_import, session
 from pushwoosh_async.cli.session import FAKE_APPLICATION
-from pushwoosh_async.segments import ImportReport
+from pushwoosh_async.segments import ExportedDevice, ImportReport
 from pushwoosh_async.testing import FakePushwoosh
 from pushwoosh_async.testing._exports import ExportFiles
 
@@ -56,17 +56,36 @@ def _summary(out: str) -> dict[str, str]:
 
 
 def test_a_demo_export_prints_csv_rows(capsys: pytest.CaptureFixture[str]) -> None:
-    """A header, then hwid, push_token, user_id and the tags as JSON text; a summary on stderr."""
+    """A header, then hwid, push_token, user_id, the tags as JSON text and any unmapped columns
+    (none here); a summary on stderr."""
     assert main(["segment", "export", EVERYONE]) == ExitCode.OK
     captured = capsys.readouterr()
     rows = list(csv.reader(io.StringIO(captured.out)))
-    assert rows[0] == ["hwid", "push_token", "user_id", "tags"]
+    assert rows[0] == ["hwid", "push_token", "user_id", "tags", "extra"]
+    assert {row[4] for row in rows[1:]} == {""}
     by_hwid = {row[0]: row for row in rows[1:]}
     assert sorted(by_hwid) == ["hwid-1", "hwid-2", "hwid-3"]
     assert by_hwid["hwid-2"][2] == "user-2"
     assert json.loads(by_hwid["hwid-2"][3]) == {"Language": "es"}
     assert "built-in fake Pushwoosh" in captured.err
     assert "exported 3 devices" in captured.err
+
+
+@pytest.mark.parametrize("export_format", ["csv", "json"])
+def test_columns_the_library_does_not_map_are_printed_not_dropped(export_format: str) -> None:
+    out = io.StringIO()
+    rows = segment_export._Rows(out, export_format, ["hwid"])
+    rows.write(ExportedDevice(hwid="h1", extra={"Platform": "ios"}))
+    rows.write(ExportedDevice(hwid="h2"))
+    if export_format == "csv":
+        assert list(csv.reader(io.StringIO(out.getvalue()))) == [
+            ["hwid", "extra"],
+            ["h1", '{"Platform":"ios"}'],
+            ["h2", ""],
+        ]
+    else:
+        lines = [json.loads(line) for line in out.getvalue().splitlines()]
+        assert lines == [{"hwid": "h1", "extra": {"Platform": "ios"}}, {"hwid": "h2"}]
 
 
 def test_an_export_selects_by_expression_and_fields_as_json_lines(
