@@ -302,10 +302,10 @@ class PushwooshClient:
         """Export a segment: its rows as a lazy iterator, or with ``save_to`` the file only.
 
         The options are the async client's (``segments.SegmentExport``), checked at once. The
-        rows come in batches from the loop thread (:class:`~pushwoosh_async._sync_segments.
-        ExportRows`; use it as a ``with`` block, or exhaust or ``close()`` it, to remove the
-        temporary file at once); with ``save_to`` the call blocks until the archive is saved and
-        returns a ``SavedExport``.
+        rows come in batches from the loop thread
+        (:class:`~pushwoosh_async._sync_segments.ExportRows`; use it as a ``with`` block, or
+        exhaust or ``close()`` it, to remove the temporary file at once); with ``save_to`` the
+        call blocks until the archive is saved and returns a ``SavedExport``.
         """
         from pushwoosh_async._sync_segments import ExportRows, saved  # noqa: PLC0415 (on use)
 
