@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import datetime as dt
 import gc
 import json
@@ -41,145 +40,39 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Final
 
-import aiohttp
-import httpx
-
-from pushwoosh_async import GetTags, PushwooshClient, __version__
-
-DEVICE_TOKEN: Final = "D" * 32
-APPLICATION: Final = "A1B2C-3D4E5"
-HWID: Final = "hwid-0001"
-PATH: Final = "/json/1.3/getTags"
-EXPECTED_TAGS: Final = {"Plan": "pro"}
-"""What the fake server's getTags returns: proves we talk to benchmarks/nginx.conf."""
-
-# The headers PushwooshClient sends for a Device API call; the raw runners send the same.
-HEADERS: Final = {
-    "Content-Type": "application/json",
-    "Accept": "application/json",
-    "User-Agent": f"pushwoosh-async/{__version__}",
-    "Authorization": f"Token {DEVICE_TOKEN}",
-}
-TIMEOUT_SECONDS: Final = 30.0
-"""The library's default per-attempt timeout, used for the raw clients as well."""
+from bench_runners import (  # noqa: F401 (re-exported)
+    APPLICATION,
+    DEVICE_TOKEN,
+    EXPECTED_TAGS,
+    HEADERS,
+    HWID,
+    PATH,
+    TIMEOUT_SECONDS,
+    Runner,
+    Send,
+    aiohttp_plain,
+    aiohttp_raw,
+    check_envelope,
+    httpx_raw,
+    pushwoosh,
+    pushwoosh_httpx,
+    request_body,
+)
+from bench_runners import RUNNERS as ALL_RUNNERS
 
 WARMUP_MAX_SECONDS: Final = 5.0
 REPO: Final = Path(__file__).resolve().parent.parent
 
-Send = Callable[[], Awaitable[None]]
-"""One request, reply parsed and checked."""
-Runner = Callable[[str], contextlib.AbstractAsyncContextManager[Send]]
-"""Given the base URL, builds a client and yields its ``send``; closes the client on exit."""
+# The runners, their constants and the request/reply helpers are bench_runners.py's (the one
+# definition both harnesses measure); re-exported for profile_client, bench_overhead and others.
+RUNNERS: Final[dict[str, Runner]] = {n: r for n, r in ALL_RUNNERS.items() if n != "pyreqwest_raw"}
 
-
-def request_body() -> bytes:
-    """The body PushwooshClient renders for ``GetTags(hwid=HWID)``: compact JSON, UTF-8."""
-    document = {"request": {"hwid": HWID, "application": APPLICATION}}
-    return json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def check_envelope(document: Any) -> None:
-    if document["status_code"] != 200:
-        raise RuntimeError(f"unexpected reply: {document!r}")
-
-
-# --- runners -------------------------------------------------------------------------------------
-
-
-@contextlib.asynccontextmanager
-async def pushwoosh(base_url: str) -> AsyncIterator[Send]:
-    async with PushwooshClient(
-        device_token=DEVICE_TOKEN, application=APPLICATION, base_url=base_url, rate_limits={}
-    ) as client:
-
-        async def send() -> None:
-            await client(GetTags(hwid=HWID))
-
-        yield send
-
-
-@contextlib.asynccontextmanager
-async def pushwoosh_httpx(base_url: str) -> AsyncIterator[Send]:
-    async with PushwooshClient(
-        device_token=DEVICE_TOKEN,
-        application=APPLICATION,
-        base_url=base_url,
-        rate_limits={},
-        transport=httpx.AsyncHTTPTransport(),
-    ) as client:
-
-        async def send() -> None:
-            await client(GetTags(hwid=HWID))
-
-        yield send
-
-
-@contextlib.asynccontextmanager
-async def aiohttp_raw(base_url: str) -> AsyncIterator[Send]:
-    # Same session settings as the library's AiohttpSender: 100 connections, 30 s total timeout,
-    # no cookie jar, no proxy variables.
-    url = base_url + PATH
-    async with aiohttp.ClientSession(
-        connector=aiohttp.TCPConnector(limit=100),
-        timeout=aiohttp.ClientTimeout(total=TIMEOUT_SECONDS),
-        headers=HEADERS,
-        cookie_jar=aiohttp.DummyCookieJar(),
-        trust_env=False,
-    ) as session:
-
-        async def send() -> None:
-            async with session.post(url, data=request_body()) as response:
-                check_envelope(await response.json())
-
-        yield send
-
-
-@contextlib.asynccontextmanager
-async def aiohttp_plain(base_url: str) -> AsyncIterator[Send]:
-    # aiohttp as most code uses it, and as the project's baseline (shared/bench) measured it:
-    # ClientSession() with its defaults, json= for the body, response.json() for the reply.
-    url = base_url + PATH
-    document = json.loads(request_body())
-    async with aiohttp.ClientSession() as session:
-
-        async def send() -> None:
-            async with session.post(url, json=document, headers=HEADERS) as response:
-                check_envelope(await response.json())
-
-        yield send
-
-
-@contextlib.asynccontextmanager
-async def httpx_raw(base_url: str) -> AsyncIterator[Send]:
-    # Same transport as pushwoosh_httpx (httpx's default pool: 100 connections, 20 kept alive).
-    url = base_url + PATH
-    async with httpx.AsyncClient(
-        transport=httpx.AsyncHTTPTransport(),
-        headers=HEADERS,
-        timeout=TIMEOUT_SECONDS,
-        trust_env=False,
-    ) as client:
-
-        async def send() -> None:
-            response = await client.post(url, content=request_body())
-            check_envelope(response.json())
-
-        yield send
-
-
-RUNNERS: Final[dict[str, Runner]] = {
-    "pushwoosh": pushwoosh,
-    "pushwoosh_httpx": pushwoosh_httpx,
-    "aiohttp_raw": aiohttp_raw,
-    "aiohttp_plain": aiohttp_plain,
-    "httpx_raw": httpx_raw,
-}
 
 RATIOS: Final = (
     ("pushwoosh", "aiohttp_raw"),
