@@ -10,6 +10,7 @@ import pytest
 import respx
 
 from pushwoosh_async import PushwooshClient, RetryPolicy
+from pushwoosh_async._loop_thread import LoopThread
 from pushwoosh_async.testing import FakePushwoosh
 from tests.redis_server import start_redis, stop
 from tests.support import API as BASE_URL
@@ -74,3 +75,23 @@ def redis_url() -> Iterator[str]:
         yield url
     finally:
         stop(process)
+
+
+class Hops:
+    """How many times the sync client crossed to its loop thread (``LoopThread.run`` calls)."""
+
+    count = 0
+
+
+@pytest.fixture
+def loop_hops(monkeypatch: pytest.MonkeyPatch) -> Hops:
+    """Counts every ``LoopThread.run`` from here on, for tests of the sync client's hops."""
+    hops = Hops()
+    run = LoopThread.run
+
+    def counted(self: LoopThread, *args: Any, **kwargs: Any) -> Any:
+        hops.count += 1
+        return run(self, *args, **kwargs)
+
+    monkeypatch.setattr(LoopThread, "run", counted)
+    return hops

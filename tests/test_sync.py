@@ -300,23 +300,15 @@ def test_paginate_fetches_a_page_only_when_it_is_needed(
 def test_paginate_crosses_to_the_loop_thread_once_per_page(
     account: FakePushwoosh,
     make_sync: Callable[..., PushwooshClient],
-    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> None:
     pw = make_sync()
     for n in range(25):
         pw(CreateMessage(notifications=[Notification(content=f"m{n}", devices=["hwid-1"])]))
-    hops = 0
-    run = LoopThread.run
-
-    def counted(self: LoopThread, *args: Any, **kwargs: Any) -> Any:
-        nonlocal hops
-        hops += 1
-        return run(self, *args, **kwargs)
-
-    monkeypatch.setattr(LoopThread, "run", counted)
+    hops = request.getfixturevalue("loop_hops")  # counting from here, not the sends above
     items = list(pw.paginate(MessagesList(filters={"application": APPLICATION}, per_page=10)))
     assert len(items) == 25
-    assert hops == 3 + 1 + 1  # three pages, the end of the listing, closing the iterator
+    assert hops.count == 3 + 1 + 1  # three pages, the end of the listing, closing the iterator
 
 
 def test_the_callers_context_goes_with_the_call(make_sync: Callable[..., PushwooshClient]) -> None:

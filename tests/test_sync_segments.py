@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from pushwoosh_async import _sync_segments, errors
-from pushwoosh_async._loop_thread import LoopThread
 from pushwoosh_async.segments import ExportedDevice, ImportReport, SavedExport
 from pushwoosh_async.sync import PushwooshClient, RunningLoopError
 from pushwoosh_async.testing import FakePushwoosh
@@ -77,19 +76,12 @@ def test_export_rows_are_lazy_and_come_in_batches(
     fake: FakePushwoosh,
     monkeypatch: pytest.MonkeyPatch,
     temporary: Callable[[], list[str]],
+    request: pytest.FixtureRequest,
 ) -> None:
     """Nothing is sent before the first row; 5000 rows cross the thread hop 1000 at a time;
     the temporary file lives while rows are read and is gone once they are exhausted."""
     monkeypatch.setattr(_sync_segments, "_ROWS", 1000)
-    hops = 0
-    run = LoopThread.run
-
-    def counted(self: LoopThread, *args: Any, **kwargs: Any) -> Any:
-        nonlocal hops
-        hops += 1
-        return run(self, *args, **kwargs)
-
-    monkeypatch.setattr(LoopThread, "run", counted)
+    hops = request.getfixturevalue("loop_hops")  # counting from here on
     rows = pw.export_segment(EVERYONE, **FAST)
     assert fake.calls_to("exportSegment") == []
     first = next(rows)
@@ -98,7 +90,7 @@ def test_export_rows_are_lazy_and_come_in_batches(
     assert len(temporary()) == 1
     rest = _in_a_thread(lambda: list(rows))
     assert {d.hwid for d in [first, *rest]} == {f"device-{n}" for n in range(DEVICES)}
-    assert hops == 6 + 1  # five full batches, the empty one that ends them, the close
+    assert hops.count == 6 + 1  # five full batches, the empty one that ends them, the close
     assert temporary() == []
     assert list(rows) == []  # exhausted stays exhausted
 
