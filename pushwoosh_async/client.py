@@ -5,7 +5,7 @@ From the public call to the socket::
     await client(command)
       -> command.with_dedup_keys()           once per send: transactionId for createMessage
       -> codec.Encoder.call: Call (payload, URL, route with its token rule)          (codec.py)
-      -> your steps -> Authenticate -> Retry -> RateLimit -> Decode                  (steps.py)
+      -> your steps -> Authenticate -> Attempts: rate limit, send, decode, retry     (steps.py)
       -> sender: codec.body(call) on the socket (aiohttp, or httpx with transport=) (senders.py)
       <- codec.decode, then Encoder.result: the typed result; warnings issued and kept on it
 
@@ -53,7 +53,7 @@ from pushwoosh_async.settings import (
     resolve_proxies,
 )
 from pushwoosh_async.settings import Default as _Default
-from pushwoosh_async.steps import Authenticate, Decode, RateLimit, Retry
+from pushwoosh_async.steps import Attempts, Authenticate
 from pushwoosh_async.workflows import Workflows
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_JOURNEY_URL", "PushwooshClient"]  # the URLs re-exported
@@ -202,9 +202,13 @@ class PushwooshClient(Workflows):
             [
                 *outer,
                 *([authenticate] if outer else []),
-                Retry(self._retry, closed=lambda: self._closed, limiter=self._limiter),
-                RateLimit(self._limiter),
-                Decode(secrets, hub),
+                Attempts(
+                    self._retry,
+                    self._limiter,
+                    secrets=secrets,
+                    observers=hub,
+                    closed=lambda: self._closed,
+                ),
             ],
             sender,
         )

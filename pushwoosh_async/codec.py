@@ -276,7 +276,9 @@ def error_body(family: Family | None, status_code: int, message: str, http_statu
 
 
 def decode(method: str, reply: Reply, secrets: tuple[str, ...] = ()) -> Reply:
-    """``reply`` with ``data`` and ``warnings`` filled in; raises the mapped error otherwise.
+    """``reply`` itself, its ``data`` and ``warnings`` filled in; raises the mapped error otherwise.
+
+    The reply is filled in place, not copied: it is the one the sender built for this attempt.
 
     ``secrets`` (the client's tokens) are scrubbed from every text the error keeps of the reply.
     """
@@ -296,7 +298,8 @@ def decode(method: str, reply: Reply, secrets: tuple[str, ...] = ()) -> Reply:
         status = reply.http_status
         clean = scrub(document, secrets)
         raise ArgumentError(status, str(clean["error"]), status, method, clean)
-    return Reply(reply.http_status, reply.headers, reply.body, document)
+    reply.data = document
+    return reply
 
 
 def _parse(body: bytes) -> tuple[Any, bool]:
@@ -330,12 +333,13 @@ def _from_envelope(
             raise DecodeError(f"status_code is {code!r}", method, reply.http_status, excerpt)
         clean = scrub(document, secrets)
         raise _api_error(code, scrub(message, secrets), reply, method, clean)
-    return Reply(reply.http_status, reply.headers, reply.body, data, _warnings(message, data))
+    reply.data = data
+    if message != "OK" or (isinstance(data, dict) and data.get("UnknownDevices")):
+        reply.warnings = _warnings(message, data)  # the common case builds nothing
+    return reply
 
 
 def _warnings(message: str, data: Any) -> tuple[PushwooshWarning, ...]:
-    if message == "OK" and not (isinstance(data, dict) and data.get("UnknownDevices")):
-        return ()  # the common case, decided without building anything
     found: list[PushwooshWarning] = []
     if "warning" in message.lower():
         found.append(LimitWarning(message))

@@ -44,9 +44,12 @@ class Route:
     """Where this method's token goes (the family's rule for its token kind and verb)."""
 
 
-@attrs.frozen
+@attrs.define(eq=False)
 class Call:
-    """One request on its way to Pushwoosh.
+    """One request on its way to Pushwoosh: read it, and change it only through :meth:`replace`.
+
+    A plain slotted class, not a frozen one: a call is built for every request, and a frozen
+    class's ``__init__`` costs three times as much (``benchmarks/bench_instructions.py``).
 
     ``payload`` is the request object before any envelope (``{"request": ...}`` is added when the
     body is rendered, for the families that use it: ``codec.body``). ``keyed`` says the command
@@ -104,10 +107,12 @@ class Call:
         return f"Call(method={self.method!r}, url={self.url!r}, attempt={self.attempt})"
 
 
-@attrs.frozen
+@attrs.define
 class Reply:
     """What came back: the HTTP status, headers and body; after decoding, the data in it.
 
+    The sender builds one reply per attempt and :func:`~pushwoosh_async.codec.decode` fills in
+    its ``data`` and ``warnings``: nothing else changes a reply, and steps only read it.
     ``data`` is the method's payload: the envelope's ``response`` member for v1.3 methods, the
     whole JSON document for the others.
     """

@@ -4,17 +4,17 @@
    the route carries the family's rule (``codec.token_rule``), this step only applies it. With
    no step of yours (nor observers) outside it, the client's encoder applies the same
    ``credentials`` as it builds the call instead, so the call is not copied here.
-2. :class:`Retry` runs the attempts; it sits outside everything below, so each attempt is limited,
-   decoded and logged on its own.
-3. :class:`RateLimit` waits for the method's limiter: every request that leaves counts.
-4. :class:`Decode` turns the raw reply into data, warnings or a typed error, and writes one
-   line per attempt to the ``pushwoosh_async`` logger (and, with observers, emits the attempt's
-   ``observe.AttemptEvent`` from the same measurement).
+2. :class:`Attempts` runs the call's attempts, each one in the same frame: wait for the method's
+   rate limiter (every request that leaves counts), send, decode the reply into data, warnings
+   or a typed error, write the attempt's log line (and emit its ``observe.AttemptEvent``), then,
+   if it failed in a retryable way, back off and go again.
 
 With observers, ``observe.Observe`` runs outside all of them (and outside your steps): one
 ``CallEvent`` per call.
 
-The sender (``senders.py``) is the terminal handler that does the I/O.
+The sender (``senders.py``) is the terminal handler that does the I/O. Every wake-up of a call
+(each time aiohttp waits on the socket) passes through each frame between the task and the
+sender, which is why the attempt is one frame and not a chain of three.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from pushwoosh_async.observe import Observers
 from pushwoosh_async.pipeline import Call, Next, Reply, Route
 from pushwoosh_async.retries import RETRYABLE, RetryPolicy
 
-__all__ = ["Authenticate", "Decode", "RateLimit", "Retry", "logger"]
+__all__ = ["Attempts", "Authenticate", "logger"]
 
 logger = logging.getLogger("pushwoosh_async")
 # A library stays quiet until the application configures logging (no lastResort to stderr).
@@ -97,44 +97,103 @@ class Authenticate:
         return token
 
 
-class Retry:
-    """Repeats an attempt that failed in a retryable way, as the :class:`RetryPolicy` allows.
+class Attempts:
+    """Rate-limits, sends and decodes each attempt; retries as the :class:`RetryPolicy` allows.
 
-    It also keeps the call's story across attempts: a :class:`TransportError` it finally raises
-    says ``not_sent`` only if no attempt can have reached Pushwoosh, which is also the one case
-    where a command without de-duplication keys may be repeated. It never sleeps past the call's
-    deadline (``DeadlineExceeded`` instead) nor retries on a client that is closing.
+    **Rate limit.** Before each attempt it waits for the method's slot; idle methods pass
+    without a wait. The wait is capped by the call's ``max_wait`` and by what is left of its
+    ``deadline``: when the limiter can tell the wait would be longer, the call fails at once
+    with ``Throttled`` and nothing is sent.
+
+    **Decode and log.** The raw reply becomes data and warnings, or the typed error it stands
+    for; the attempt's one log line (method, outcome, elapsed time, attempt number; DEBUG for
+    successes, WARNING for failures) is written here, because only here is the outcome known in
+    full. Neither the token nor any payload is ever logged. With ``observers``, the same elapsed
+    time goes into the attempt's event.
+
+    **Retry.** It keeps the call's story across attempts: a :class:`TransportError` it finally
+    raises says ``not_sent`` only if no attempt can have reached Pushwoosh, which is also the one
+    case where a command without de-duplication keys may be repeated. It never sleeps past the
+    call's deadline (``DeadlineExceeded`` instead) nor retries on a client that is closing.
     """
 
-    __slots__ = ("_closed", "_limiter", "_policy", "_rng")
+    __slots__ = ("_closed", "_limiter", "_observers", "_policy", "_rng", "_secrets")
 
     def __init__(
         self,
         policy: RetryPolicy,
-        rng: random.Random | None = None,
-        *,
-        closed: Callable[[], bool] = lambda: False,
         limiter: RateLimiter | None = None,
+        *,
+        secrets: tuple[str, ...] = (),
+        observers: Observers | None = None,
+        closed: Callable[[], bool] = lambda: False,
+        rng: random.Random | None = None,
     ) -> None:
         self._policy = policy
-        self._rng = rng or random.Random()  # noqa: S311 (jitter, not secrets)
-        self._closed = closed
         self._limiter = limiter if limiter is not None else LocalLimiter({})
+        self._secrets = secrets
+        """The client's tokens: scrubbed from anything the server echoes into an error."""
+        self._observers = observers or None
+        self._closed = closed
+        self._rng = rng or random.Random()  # noqa: S311 (jitter, not secrets)
 
-    async def __call__(self, call: Call, next_: Next) -> Reply:
-        """Run this step around the rest of the pipeline."""
+    def __repr__(self) -> str:
+        return f"Attempts({self._policy!r})"
+
+    async def __call__(self, call: Call, send: Next) -> Reply:
+        """Run the call's attempts against ``send`` (the sender); return the decoded reply."""
+        method = call.method
+        limiter = self._limiter
         attempt = 1
         reached = False  # whether any attempt may have reached Pushwoosh
         while True:
+            if not limiter.idle(method):
+                try:
+                    await self._wait_for_slot(call)
+                except Throttled as error:
+                    error.not_sent = not reached  # say whether an earlier attempt got through
+                    raise
+            started = time.perf_counter()
             try:
-                return await next_(call)
-            except Throttled as error:
-                error.not_sent = not reached  # the limiter refused a retry: say if one got through
-                raise
-            except RETRYABLE as error:
+                reply = decode(method, await send(call), self._secrets)
+            except Exception as error:
+                self._failed(call, error, started)
+                if not isinstance(error, RETRYABLE):
+                    raise
                 reached = await self._before_retry(call, error, attempt, reached=reached)
+            else:
+                if self._observers is not None or logger.isEnabledFor(logging.DEBUG):
+                    self._succeeded(call, reply, started)
+                return reply
             attempt += 1
             call = call.replace(attempt=attempt)
+
+    async def _wait_for_slot(self, call: Call) -> None:
+        allowed = call.max_wait
+        if call.deadline is not None:
+            left = max(0.0, call.deadline - asyncio.get_running_loop().time())
+            allowed = left if allowed is None else min(allowed, left)
+        await self._limiter.acquire(call.method, max_wait=allowed, pace=call.pace)
+
+    def _succeeded(self, call: Call, reply: Reply, started: float) -> None:
+        observers = self._observers
+        if observers is not None:
+            elapsed = observers.attempt(call, None, reply, started)
+        else:
+            elapsed = time.perf_counter() - started
+        if logger.isEnabledFor(logging.DEBUG):
+            _log(logging.DEBUG, call, f"HTTP {reply.http_status}", elapsed)
+
+    def _failed(self, call: Call, error: Exception, started: float) -> None:
+        observers = self._observers
+        if observers is not None:
+            elapsed = observers.attempt(call, error, None, started)
+        else:
+            elapsed = time.perf_counter() - started
+        outcome = (
+            f"status {error.status_code}" if isinstance(error, APIError) else type(error).__name__
+        )
+        _log(logging.WARNING, call, outcome, elapsed)
 
     async def _before_retry(
         self, call: Call, error: Exception, attempt: int, *, reached: bool
@@ -177,81 +236,6 @@ class Retry:
         if self._closed():
             msg = f"{call.method}: the client closed; not retried"
             raise ClientClosedError(msg) from error
-
-
-class RateLimit:
-    """Waits for the method's slot in the rate limiter; idle methods pass straight through.
-
-    The wait is capped by the call's ``max_wait`` and by what is left of its ``deadline``: when
-    the limiter can tell the wait would be longer, the call fails at once with ``Throttled``
-    and nothing is sent.
-    """
-
-    __slots__ = ("_limiter",)
-
-    def __init__(self, limiter: RateLimiter) -> None:
-        self._limiter = limiter
-
-    def __call__(self, call: Call, next_: Next) -> Awaitable[Reply]:
-        """Wait for a slot, then send; idle methods pass through without a frame."""
-        if self._limiter.idle(call.method):
-            return next_(call)
-        return self._after_slot(call, next_)
-
-    async def _after_slot(self, call: Call, next_: Next) -> Reply:
-        allowed = call.max_wait
-        if call.deadline is not None:
-            left = max(0.0, call.deadline - asyncio.get_running_loop().time())
-            allowed = left if allowed is None else min(allowed, left)
-        await self._limiter.acquire(call.method, max_wait=allowed, pace=call.pace)
-        return await next_(call)
-
-
-class Decode:
-    """Reads the reply's envelope into data and warnings, or the typed error it stands for.
-
-    It also writes the attempt's one log line, because only here is the outcome known in full
-    (HTTP status, Pushwoosh status code or exception): method, outcome, elapsed time and attempt
-    number; DEBUG for successes, WARNING for failures. Neither the token nor any payload is ever
-    logged. With ``observers``, the same elapsed time goes into the attempt's event.
-    """
-
-    __slots__ = ("_observers", "_secrets")
-
-    def __init__(self, secrets: tuple[str, ...] = (), observers: Observers | None = None) -> None:
-        self._secrets = secrets
-        """The client's tokens: scrubbed from anything the server echoes into an error."""
-        self._observers = observers or None
-
-    def __repr__(self) -> str:
-        return "Decode()"
-
-    async def __call__(self, call: Call, next_: Next) -> Reply:
-        """Send through the rest of the pipeline, then decode and log the attempt."""
-        started = time.perf_counter()
-        observers = self._observers
-        try:
-            reply = decode(call.method, await next_(call), self._secrets)
-        except Exception as error:
-            elapsed = (
-                time.perf_counter() - started
-                if observers is None
-                else observers.attempt(call, error, None, started)
-            )
-            outcome = (
-                f"status {error.status_code}"
-                if isinstance(error, APIError)
-                else type(error).__name__
-            )
-            _log(logging.WARNING, call, outcome, elapsed)
-            raise
-        if observers is not None:
-            elapsed = observers.attempt(call, None, reply, started)
-            if logger.isEnabledFor(logging.DEBUG):
-                _log(logging.DEBUG, call, f"HTTP {reply.http_status}", elapsed)
-        elif logger.isEnabledFor(logging.DEBUG):
-            _log(logging.DEBUG, call, f"HTTP {reply.http_status}", time.perf_counter() - started)
-        return reply
 
 
 def _log(level: int, call: Call, outcome: str, elapsed: float) -> None:
