@@ -149,15 +149,18 @@ def _unstructure_factory(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
     return unstructure
 
 
-def _renaming_structure(cls: type[Any]) -> Callable[[Any, Any], Any]:
-    """The cattrs structuring of ``cls`` from wire names (local fields, blocks, extra left out)."""
+def _renaming_structure(cls: type[Any], *, detailed: bool = True) -> Callable[[Any, Any], Any]:
+    """The cattrs structuring of ``cls`` from wire names (local fields, blocks, extra left out).
+
+    ``detailed=False`` is cattrs' lean variant: it stops at the first problem and says less.
+    """
     overrides: dict[str, Any] = {}
     for a in attrs.fields(cls):
         if _is_local(a):
             overrides[a.name] = override(omit=True)
         elif not a.metadata.get(_FLATTEN) and a.name != EXTRA:
             overrides[a.name] = override(rename=_wire_name(a))
-    return make_dict_structure_fn(cls, CONVERTER, **overrides)
+    return make_dict_structure_fn(cls, CONVERTER, _cattrs_detailed_validation=detailed, **overrides)
 
 
 def _structure_factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
@@ -167,10 +170,14 @@ def _structure_factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
     known = known_keys(cls)
 
     if _is_reply(cls):
+        lean = _renaming_structure(cls, detailed=False)
 
         def structure_reply(value: Any, _: Any) -> Any:
-            if plain and type(value) is dict:
-                return base(value, cls)  # the hot path: a decoded JSON object
+            if plain and type(value) is dict:  # the hot path: a decoded JSON object
+                try:
+                    return lean(value, cls)
+                except Exception:  # noqa: BLE001 (the detailed run below says what is wrong)
+                    return base(value, cls)
             return regroup(value)
 
         return _reading_reply(structure_reply) if _may_nest(cls) else structure_reply

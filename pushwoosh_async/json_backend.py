@@ -28,7 +28,43 @@ _ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, al
 # What json.loads runs, without its extra passes over the text:
 _SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
-dumps: Final[Callable[[Any], str]] = _ENCODER.encode
+
+def _compact_dumps() -> Callable[[Any], str]:
+    """``_ENCODER.encode`` without its per-call set-up: the C encoder is built once, here.
+
+    ``JSONEncoder.encode`` builds a new C encoder, a closure and a dict for every call. This one
+    is built once with the same settings and no circular-reference markers (a shared markers
+    dict would be wrong across threads): a cyclic value ends in ``RecursionError`` instead, which
+    the codec refuses like any value nested too deep. Where the C encoder is missing (another
+    Python), or takes other arguments, ``_ENCODER.encode`` it is.
+    """
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return _ENCODER.encode
+    try:
+        # The C encoder takes its settings positionally (CPython 3.10 to 3.13 agree).
+        encode = make(
+            None,  # markers: no circular-reference check
+            _ENCODER.default,
+            json.encoder.encode_basestring,  # ensure_ascii=False
+            None,  # indent
+            ":",
+            ",",
+            _ENCODER.sort_keys,
+            _ENCODER.skipkeys,
+            _ENCODER.allow_nan,
+        )
+    except TypeError:
+        return _ENCODER.encode
+    join = "".join
+
+    def dumps(value: Any) -> str:
+        return join(encode(value, 0))
+
+    return dumps
+
+
+dumps: Final[Callable[[Any], str]] = _compact_dumps()
 """Compact JSON text; NaN, infinity or what JSON cannot carry raise ValueError or TypeError."""
 
 
