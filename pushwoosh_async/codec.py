@@ -125,6 +125,7 @@ class Encoder:
         "route",
         "structure",
         "unstructure",
+        "unwrap",
     )
 
     def __init__(
@@ -137,6 +138,9 @@ class Encoder:
         )
         self.unstructure: Callable[[Any], dict[str, Any]] = CONVERTER.get_unstructure_hook(command)
         self.result_type = command.result_type
+        unwrap = command.result_type.unwrap
+        self.unwrap = None if unwrap.__func__ is Result.unwrap.__func__ else unwrap  # type: ignore[attr-defined]
+        """The result's ``unwrap``, or ``None`` where it is the identity (most results)."""
         self.structure = CONVERTER.get_structure_hook(command.result_type)
         keys = (command.application_key, command.group_key)  # wire keys; see Command
         self.application_keys = keys if keys[0] in wire_names(command) else None
@@ -196,7 +200,7 @@ class Encoder:
 
     def result(self, reply: Reply) -> Result:
         """The reply's data as the command's typed result; ``DecodeError`` if it does not fit."""
-        data = self.result_type.unwrap(reply.data)
+        data = reply.data if self.unwrap is None else self.unwrap(reply.data)
         try:
             result: Result = self.structure({} if data is None else data, self.result_type)
         except (cattrs.BaseValidationError, ValueError, TypeError) as exc:

@@ -1,0 +1,145 @@
+"""The one-pass hot path (issue 13): what it saves must not change what a call does.
+
+* each attempt runs in one library frame under the client's (rate limit, send, decode, log);
+* the sender's reply is the one every step sees, decoded in place, not copied;
+* the JSON encoder built once writes exactly what ``json.dumps`` with the library's settings
+  writes, and refuses the same values;
+* a reply structured by cattrs' lean hook still fails with the detailed message.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pushwoosh_async import PushwooshClient
+from pushwoosh_async.commands import GetTags
+from pushwoosh_async.errors import DecodeError, ValidationError
+from pushwoosh_async.json_backend import dumps
+from pushwoosh_async.pipeline import Call, Next, Reply
+
+TAGS = b'{"status_code":200,"status_message":"OK","response":{"result":{"Plan":"pro"}}}'
+
+
+class Sender:
+    """Answers ``body``; records the library frames above it and the replies it built."""
+
+    def __init__(self, body: bytes = TAGS) -> None:
+        self.body = body
+        self.frames: list[str] = []
+        self.replies: list[Reply] = []
+
+    async def __call__(self, call: Call, /) -> Reply:
+        frame = sys._getframe(1)  # noqa: SLF001 (the caller's frame: the pipeline above us)
+        while frame is not None and frame.f_globals.get("__name__", "").startswith(
+            "pushwoosh_async"
+        ):
+            self.frames.append(frame.f_code.co_qualname)
+            frame = frame.f_back
+        reply = Reply(200, {}, self.body)
+        self.replies.append(reply)
+        return reply
+
+    async def aclose(self) -> None:
+        return
+
+
+def client(sender: Sender, **options: Any) -> PushwooshClient:
+    options.setdefault("rate_limits", {})
+    return PushwooshClient(
+        device_token="dev-token",  # noqa: S106 (a fake)
+        application="A1B2C-3D4E5",
+        sender=sender,
+        **options,
+    )
+
+
+async def test_an_attempt_is_one_frame_under_the_clients() -> None:
+    sender = Sender()
+    async with client(sender) as pw:
+        await pw(GetTags(hwid="h1"))
+    # Every wake-up of a call passes through each of these frames: two, where the chain of
+    # Retry, RateLimit and Decode steps made three.
+    assert sender.frames == ["Attempts.__call__", "PushwooshClient.__call__"]
+
+
+async def test_a_rate_limited_method_waits_in_the_same_frame() -> None:
+    sender = Sender()
+    async with client(sender, rate_limits={"getTags": (100, 1)}) as pw:
+        await pw(GetTags(hwid="h1"))
+    assert sender.frames == ["Attempts.__call__", "PushwooshClient.__call__"]
+
+
+async def test_every_step_sees_the_senders_reply_decoded_in_place() -> None:
+    seen: list[Reply] = []
+
+    async def keep(call: Call, next_: Next) -> Reply:
+        reply = await next_(call)
+        seen.append(reply)
+        return reply
+
+    sender = Sender()
+    async with client(sender, steps=[keep]) as pw:
+        tags = await pw(GetTags(hwid="h1"))
+    assert tags.values == {"Plan": "pro"}
+    assert seen == sender.replies
+    assert seen[0] is sender.replies[0]  # one Reply per attempt, not a second one per step
+    assert seen[0].data == {"result": {"Plan": "pro"}}
+
+
+def _library_json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda children: st.lists(children)
+    | st.tuples(children, children)
+    | st.dictionaries(st.text() | st.integers() | st.booleans() | st.none(), children),
+    max_leaves=30,
+)
+
+
+@given(json_values)
+def test_the_prebuilt_encoder_writes_what_json_dumps_writes(value: Any) -> None:
+    assert dumps(value) == _library_json(value)
+
+
+@pytest.mark.parametrize(
+    "value", [math.nan, {"a": [math.inf]}, {1, 2}, b"x", {(1, 2): 3}, object()]
+)
+def test_the_prebuilt_encoder_refuses_what_json_dumps_refuses(value: Any) -> None:
+    with pytest.raises((ValueError, TypeError)) as standard:
+        _library_json(value)
+    with pytest.raises(standard.type):
+        dumps(value)
+
+
+async def test_a_cyclic_value_is_refused_before_anything_is_sent() -> None:
+    cycle: list[Any] = []
+    cycle.append(cycle)
+    sender = Sender()
+    async with client(sender) as pw:
+        from pushwoosh_async.commands import SetTags  # noqa: PLC0415
+
+        with pytest.raises(ValidationError, match="tags"):
+            await pw(SetTags(hwid="h1", tags={"loop": cycle}))
+    assert sender.replies == []
+
+
+async def test_a_reply_that_does_not_fit_still_names_the_problem() -> None:
+    sender = Sender(b'{"status_code":200,"status_message":"OK","response":{"other":1}}')
+    async with client(sender) as pw:
+        # cattrs' detailed account, not the lean hook's bare KeyError.
+        with pytest.raises(DecodeError, match=r"does not fit Tags: While structuring Tags"):
+            await pw(GetTags(hwid="h1"))
