@@ -198,20 +198,15 @@ class PushwooshClient(Workflows):
         authenticate = Authenticate(api_token, device_token)
         # With nothing outside it, authenticating is done by the encoder as it builds the call.
         self._credentials = None if outer else authenticate.credentials
-        self._pipeline = compose(
-            [
-                *outer,
-                *([authenticate] if outer else []),
-                Attempts(
-                    self._retry,
-                    self._limiter,
-                    secrets=secrets,
-                    observers=hub,
-                    closed=lambda: self._closed,
-                ),
-            ],
+        attempts = Attempts(
             sender,
+            self._retry,
+            self._limiter,
+            secrets=secrets,
+            observers=hub,
+            closed=lambda: self._closed,
         )
+        self._pipeline = compose([*outer, authenticate], attempts) if outer else attempts.__call__
         self._closed = False
         self._loop: asyncio.AbstractEventLoop | None = None
 

@@ -286,32 +286,33 @@ def decode(method: str, reply: Reply, secrets: tuple[str, ...] = ()) -> Reply:
 
     ``secrets`` (the client's tokens) are scrubbed from every text the error keeps of the reply.
     """
-    if 300 <= reply.http_status < 400:
+    status = reply.http_status
+    if 300 <= status < 400:
         raise _redirected(method, reply, secrets)
-    document, readable = _parse(reply.body) if reply.body else (None, False)
-    if reply.http_status >= 400:
-        raise _http_error(method, reply, scrub(document, secrets), secrets)
-    if not readable:
-        what = "an empty body" if not reply.body else "a body that is not JSON"
-        excerpt = scrub(_excerpt(reply.body), secrets)
-        raise DecodeError(f"expected JSON, got {what}", method, reply.http_status, excerpt)
-    if isinstance(document, dict) and "status_code" in document:
-        return _from_envelope(method, reply, document, secrets)
-    if isinstance(document, dict) and len(document) == 1 and "error" in document:
-        # A v2 refusal with HTTP 200 (getMessageLog's documented errors): its arguments, as 210.
-        status = reply.http_status
-        clean = scrub(document, secrets)
-        raise ArgumentError(status, str(clean["error"]), status, method, clean)
+    body = reply.body
+    try:  # one scan of the body in the common case
+        document = loads(body) if body else _NOT_JSON
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError too
+        document = _NOT_JSON
+    if status >= 400:
+        document = None if document is _NOT_JSON else scrub(document, secrets)
+        raise _http_error(method, reply, document, secrets)
+    if document is _NOT_JSON:
+        what = "an empty body" if not body else "a body that is not JSON"
+        excerpt = scrub(_excerpt(body), secrets)
+        raise DecodeError(f"expected JSON, got {what}", method, status, excerpt)
+    if isinstance(document, dict):
+        if "status_code" in document:
+            return _from_envelope(method, reply, document, secrets)
+        if len(document) == 1 and "error" in document:
+            # A v2 refusal with HTTP 200 (getMessageLog's documented errors), read as a 210.
+            clean = scrub(document, secrets)
+            raise ArgumentError(status, str(clean["error"]), status, method, clean)
     reply.data = document
     return reply
 
 
-def _parse(body: bytes) -> tuple[Any, bool]:
-    """``(document, True)``, or ``(None, False)`` if not JSON: one scan in the common case."""
-    try:
-        return loads(body), True
-    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError too
-        return None, False
+_NOT_JSON: Final = object()  # decode's document for an empty or non-JSON body (None is null)
 
 
 def _redirected(method: str, reply: Reply, secrets: tuple[str, ...]) -> Redirected:

@@ -4,7 +4,8 @@
    the route carries the family's rule (``codec.token_rule``), this step only applies it. With
    no step of yours (nor observers) outside it, the client's encoder applies the same
    ``credentials`` as it builds the call instead, so the call is not copied here.
-2. :class:`Attempts` runs the call's attempts, each one in the same frame: wait for the method's
+2. :class:`Attempts`, the terminal handler that owns the sender, runs the call's attempts, each
+   one in the same frame: wait for the method's
    rate limiter (every request that leaves counts), send, decode the reply into data, warnings
    or a typed error, write the attempt's log line (and emit its ``observe.AttemptEvent``), then,
    if it failed in a retryable way, back off and go again.
@@ -117,10 +118,11 @@ class Attempts:
     call's deadline (``DeadlineExceeded`` instead) nor retries on a client that is closing.
     """
 
-    __slots__ = ("_closed", "_limiter", "_observers", "_policy", "_rng", "_secrets")
+    __slots__ = ("_closed", "_limiter", "_observers", "_policy", "_rng", "_secrets", "_send")
 
     def __init__(
         self,
+        send: Next,
         policy: RetryPolicy,
         limiter: RateLimiter | None = None,
         *,
@@ -129,6 +131,8 @@ class Attempts:
         closed: Callable[[], bool] = lambda: False,
         rng: random.Random | None = None,
     ) -> None:
+        self._send = send
+        """The sender: each attempt's one request."""
         self._policy = policy
         self._limiter = limiter if limiter is not None else LocalLimiter({})
         self._secrets = secrets
@@ -140,10 +144,15 @@ class Attempts:
     def __repr__(self) -> str:
         return f"Attempts({self._policy!r})"
 
-    async def __call__(self, call: Call, send: Next) -> Reply:
-        """Run the call's attempts against ``send`` (the sender); return the decoded reply."""
+    async def __call__(self, call: Call) -> Reply:
+        """Run the call's attempts through the sender; return the decoded reply.
+
+        It is the pipeline's terminal handler (a ``Next``): your steps and ``Authenticate`` sit
+        in front of it, the sender behind it.
+        """
         method = call.method
         limiter = self._limiter
+        send = self._send
         attempt = 1
         reached = False  # whether any attempt may have reached Pushwoosh
         while True:
