@@ -59,8 +59,8 @@ void dump(const char *label) { CALLGRIND_DUMP_STATS_AT(label); }
 void zero(void) { CALLGRIND_ZERO_STATS; }
 """
 """Callgrind's client requests are magic instruction sequences: C, not Python, can issue them."""
-LABEL: Final = re.compile(r"^desc: Trigger: Client Request: block (\S+) (\d+) (\d+)$", re.M)
-SUMMARY: Final = re.compile(r"^(?:summary|totals): (\d+)", re.M)
+LABEL: Final = re.compile(r"^desc: Trigger: Client Request: block (\S+) (\d+) (\d+)$", re.MULTILINE)
+SUMMARY: Final = re.compile(r"^(?:summary|totals): (\d+)", re.MULTILINE)
 
 
 def helper() -> Path:
@@ -70,8 +70,8 @@ def helper() -> Path:
         SCRATCH.mkdir(exist_ok=True)
         source = SCRATCH / "callgrind_requests.c"
         source.write_text(HELPER_SOURCE)
-        subprocess.run(  # noqa: S603
-            ["gcc", "-shared", "-fPIC", "-O1", "-o", str(library), str(source)],  # noqa: S607
+        subprocess.run(
+            ["gcc", "-shared", "-fPIC", "-O1", "-o", str(library), str(source)],
             check=True,
         )
     return library
@@ -91,10 +91,17 @@ async def child(args: argparse.Namespace, base_url: str) -> None:
                 dump(f"block {args.child} {concurrency} {block}".encode())
 
 
-def run_child(runner: str, args: argparse.Namespace) -> dict[int, list[float]]:
-    """Instructions per request of ``runner``'s blocks, by concurrency."""
+def run_child(runner: str, seed: int, args: argparse.Namespace) -> dict[int, list[float]]:
+    """Instructions per request of ``runner``'s blocks, by concurrency.
+
+    ``seed`` is the child's ``PYTHONHASHSEED``: string hashing decides dict and set layouts, which
+    move a count by a few percent from one process to the next. A fixed seed makes a child's
+    count repeatable, and each repetition uses another seed, so the spread shows that effect.
+    """
+    environment = {**os.environ, "PYTHONHASHSEED": str(seed)}
     with tempfile.TemporaryDirectory(dir=SCRATCH) as folder:
         command = [
+            *(["taskset", "-c", args.cpu] if args.cpu and shutil.which("taskset") else []),
             "valgrind",
             "--tool=callgrind",
             f"--callgrind-out-file={folder}/out",
@@ -107,7 +114,7 @@ def run_child(runner: str, args: argparse.Namespace) -> dict[int, list[float]]:
             f"--blocks={args.blocks}",
             f"--warmup={args.warmup}",
         ]
-        done = subprocess.run(command, capture_output=True, check=False)  # noqa: S603
+        done = subprocess.run(command, capture_output=True, check=False, env=environment)
         if done.returncode != 0:
             sys.exit(f"{runner} failed:\n{done.stderr.decode(errors='replace')[-2000:]}")
         found: dict[int, list[float]] = {}
@@ -130,7 +137,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--block", type=int, default=1000, help="requests per block")
     parser.add_argument("--blocks", type=int, default=2, help="blocks per C in each child")
     parser.add_argument("--warmup", type=int, default=300, help="requests per C before counting")
-    parser.add_argument("--repeat", type=int, default=1, help="children per runner")
+    parser.add_argument("--repeat", type=int, default=2, help="children per runner (hash seeds)")
+    parser.add_argument("--cpu", default="1", help="CPU for the children ('' for any); nginx has 0")
     parser.add_argument("--child", metavar="RUNNER", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -155,11 +163,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     figures: dict[tuple[str, int], list[float]] = {}
     for repeat in range(args.repeat):
         for runner in runners[repeat % len(runners) :] + runners[: repeat % len(runners)]:
-            for concurrency, values in run_child(runner, args).items():
+            for concurrency, values in run_child(runner, repeat, args).items():
                 figures.setdefault((runner, concurrency), []).extend(values)
             print(f"pass {repeat + 1}/{args.repeat}: {runner} done", file=sys.stderr)
     commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+        ["git", "rev-parse", "--short", "HEAD"],
         capture_output=True,
         text=True,
         check=False,

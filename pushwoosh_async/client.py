@@ -264,17 +264,17 @@ class PushwooshClient(Workflows):
         loop = asyncio.get_running_loop()
         if loop is not self._loop:
             self._bind(loop)
-        keyed = command.with_dedup_keys()
+        encoder = self._encoders.get(type(command)) or self._encoder(type(command))
+        keyed = command.with_dedup_keys() if encoder.dedup else None
         if keyed is not None:
             command = keyed
-        encoder = self._encoders.get(type(command)) or self._encoder(type(command))
         seconds = self._deadline if deadline is DEFAULT else positive_or_none("deadline", deadline)
         call = encoder.call(
             command,
-            keyed=keyed is not None,
-            deadline=None if seconds is None else loop.time() + seconds,
-            max_wait=self._max_wait if max_wait is DEFAULT else max_wait,
-            pace=pace,
+            keyed is not None,
+            None if seconds is None else loop.time() + seconds,
+            self._max_wait if max_wait is DEFAULT else max_wait,
+            pace,
         )
         reply = await self._pipeline(call)
         result = encoder.result(reply)

@@ -120,6 +120,7 @@ class Encoder:
         "application",
         "application_keys",
         "auth",
+        "dedup",
         "placeholders",
         "result_type",
         "route",
@@ -137,10 +138,10 @@ class Encoder:
             name for _, name, _, _ in string.Formatter().parse(command.path) if name
         )
         self.unstructure: Callable[[Any], dict[str, Any]] = CONVERTER.get_unstructure_hook(command)
+        self.dedup = command.with_dedup_keys is not Command.with_dedup_keys  # keyed sends
         self.result_type = command.result_type
-        unwrap = command.result_type.unwrap
+        unwrap = command.result_type.unwrap  # None below where it is the identity (most results)
         self.unwrap = None if unwrap.__func__ is Result.unwrap.__func__ else unwrap  # type: ignore[attr-defined]
-        """The result's ``unwrap``, or ``None`` where it is the identity (most results)."""
         self.structure = CONVERTER.get_structure_hook(command.result_type)
         keys = (command.application_key, command.group_key)  # wire keys; see Command
         self.application_keys = keys if keys[0] in wire_names(command) else None
@@ -149,8 +150,7 @@ class Encoder:
     def call(
         self,
         command: Command[Any],
-        *,
-        keyed: bool,
+        keyed: bool,  # positional, like the rest: the client's call is cheaper that way
         deadline: float | None = None,
         max_wait: float | None = None,
         pace: bool = False,

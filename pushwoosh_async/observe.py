@@ -10,7 +10,7 @@
 
 An event holds the method, the outcome, the HTTP status, the attempt number and the elapsed
 seconds: never a token, a payload, a reply body or a server message (which may quote the
-request). :class:`AttemptEvent` is emitted by ``steps.Decode``, from the measurement it already
+request). :class:`AttemptEvent` is emitted by ``steps.Attempts``, from the measurement it already
 takes for its log line; :class:`CallEvent` by :class:`Observe`, the outermost step, which the
 client adds only when there are observers: without any, nothing here runs.
 
@@ -142,7 +142,7 @@ class Observers:
     ) -> float:
         """Emit the attempt's event, add it to its call's record; return the elapsed seconds.
 
-        ``Decode`` calls it with the ``time.perf_counter()`` its attempt started at.
+        ``Attempts`` calls it with the ``time.perf_counter()`` its attempt started at.
         """
         finished = time.perf_counter()
         elapsed = finished - started

@@ -1,12 +1,13 @@
 """The values that flow through a client's pipeline, and how steps are chained.
 
-A call goes ``PushwooshClient.__call__`` -> the composed steps -> the sender (the socket)::
+A call goes ``PushwooshClient.__call__`` -> your steps -> ``steps.Attempts`` -> the sender::
 
-    command --codec.Encoder--> Call --steps--> sender --> Reply --steps--> typed result
+    command --codec.Encoder--> Call --steps--> Attempts --> sender --> Reply --> typed result
 
 Every step takes a :class:`Call` and the next handler, and returns a :class:`Reply`. A step may
-change the call (``call.replace(...)``), call ``next_`` several times (retries), or translate
-exceptions. Steps are composed once, when the client is built.
+change the call (``call.replace(...)``), call ``next_`` several times, or translate exceptions.
+Steps are composed once, when the client is built, in front of ``Attempts``, the terminal
+handler that runs each attempt (rate limit, send, decode, retry) in one frame.
 
 User steps (``PushwooshClient(steps=[...])``) sit outermost: they see each call once, before the
 token is added, and its final reply or exception after retries. A step is any callable

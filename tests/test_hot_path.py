@@ -36,7 +36,7 @@ class Sender:
         self.replies: list[Reply] = []
 
     async def __call__(self, call: Call, /) -> Reply:
-        frame = sys._getframe(1)  # noqa: SLF001 (the caller's frame: the pipeline above us)
+        frame = sys._getframe(1)  # the caller: the pipeline above the sender
         while frame is not None and frame.f_globals.get("__name__", "").startswith(
             "pushwoosh_async"
         ):
@@ -53,7 +53,7 @@ class Sender:
 def client(sender: Sender, **options: Any) -> PushwooshClient:
     options.setdefault("rate_limits", {})
     return PushwooshClient(
-        device_token="dev-token",  # noqa: S106 (a fake)
+        device_token="dev-token",
         application="A1B2C-3D4E5",
         sender=sender,
         **options,
