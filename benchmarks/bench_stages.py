@@ -7,14 +7,26 @@ Each stage runs alone in a tight loop over the same values a real call has at th
 credentials), rendering the body, decoding the reply (JSON and envelope), structuring the typed
 result, and the whole call through the client with a canned-reply sender (which adds the
 pipeline's steps and coroutines, but not the body: the real sender renders it).
+
+    python benchmarks/bench_stages.py --instructions    # the same stages in instructions
+
+``--instructions`` runs the stages once more under callgrind (``bench_instructions.py``'s
+helper dumps the counters after each stage), which gives the same figures whatever the host is
+doing: the before/after figures of issue 13's per-stage table.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import re
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from pushwoosh_async import PushwooshClient
@@ -23,6 +35,8 @@ from pushwoosh_async.commands import GetTags
 from pushwoosh_async.json_backend import BACKEND
 from pushwoosh_async.pipeline import Call, Reply
 
+STAGE = re.compile(r"^desc: Trigger: Client Request: stage (\d+) (.+)$", re.MULTILINE)
+TOTAL = re.compile(r"^(?:summary|totals): (\d+)", re.MULTILINE)
 BODY = b'{"status_code":200,"status_message":"OK","response":{"result":{"Plan":"pro"}}}'
 REPLY = Reply(200, {"Content-Type": "application/json"}, BODY)
 
@@ -72,11 +86,82 @@ async def whole(calls: int, rounds: int) -> tuple[float, dict[str, Callable[[], 
         return min(times), stages
 
 
+async def counted(calls: int) -> None:
+    """Under callgrind: each stage ``calls`` times between a zero and a dump of the counters."""
+    import ctypes  # noqa: PLC0415
+
+    from bench_instructions import helper  # noqa: PLC0415
+
+    requests = ctypes.CDLL(str(helper()))
+    command = GetTags(hwid="hwid-0001")
+    _, stages = await whole(200, 1)
+    for index, (name, stage) in enumerate(stages.items()):
+        requests.zero()
+        for _ in range(calls):
+            stage()
+        requests.dump(f"stage {index} {name}".encode())
+    async with PushwooshClient(
+        device_token="dev-token",  # noqa: S106 (a fake)
+        application="A1B2C-3D4E5",
+        rate_limits={},
+        sender=Canned(),
+    ) as pw:
+        for _ in range(200):
+            await pw(GetTags(hwid="hwid-0001"))
+        requests.zero()
+        for _ in range(calls):
+            await pw(command)
+        requests.dump(f"stage {len(stages)} whole call (canned sender, no body)".encode())
+        requests.zero()
+        for _ in range(calls):
+            await pw(GetTags(hwid="hwid-0001"))
+        requests.dump(f"stage {len(stages) + 1} whole call, command built per call".encode())
+
+
+def instructions(calls: int) -> None:
+    """Run :func:`counted` under callgrind and print each stage's instructions per call."""
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                f"--callgrind-out-file={folder}/out",
+                sys.executable,
+                __file__,
+                "--counted",
+                f"--calls={calls}",
+            ],
+            capture_output=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": "0"},
+        )
+        rows = []
+        for part in Path(folder).glob("out*"):
+            text = part.read_text(errors="replace")
+            label = re.search(
+                r"^desc: Trigger: Client Request: stage (\d+) (.+)$", text, re.MULTILINE
+            )
+            total = re.search(r"^(?:summary|totals): (\d+)", text, re.MULTILINE)
+            if label and total:
+                rows.append((int(label.group(1)), label.group(2), int(total.group(1)) / calls))
+    print(f"replies parsed by {BACKEND}; instructions per call (callgrind, {calls} calls)")
+    for _, name, count in sorted(rows):
+        print(f"  {name:40} {count:9,.0f}")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--calls", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--instructions", action="store_true", help="count, under callgrind")
+    parser.add_argument("--counted", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.counted:
+        asyncio.run(counted(args.calls))
+        return
+    if args.instructions:
+        instructions(min(args.calls, 2_000))
+        return
     total, stages = asyncio.run(whole(args.calls, args.rounds))
     print(f"replies parsed by {BACKEND}; µs per call, best of {args.rounds}")
     summed = 0.0
