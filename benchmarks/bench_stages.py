@@ -59,14 +59,19 @@ def best(stage: Callable[[], Any], calls: int, rounds: int) -> float:
     return min(times)
 
 
-async def whole(calls: int, rounds: int) -> tuple[float, dict[str, Callable[[], Any]]]:
-    command = GetTags(hwid="hwid-0001")
-    async with PushwooshClient(
+def canned_client() -> PushwooshClient:
+    """A client whose sender answers every call with ``REPLY`` at once."""
+    return PushwooshClient(
         device_token="dev-token",  # noqa: S106 (a fake)
         application="A1B2C-3D4E5",
         rate_limits={},
         sender=Canned(),
-    ) as pw:
+    )
+
+
+async def whole(calls: int, rounds: int) -> tuple[float, dict[str, Callable[[], Any]]]:
+    command = GetTags(hwid="hwid-0001")
+    async with canned_client() as pw:
         await pw(command)
         encoder = pw._encoders[GetTags]  # noqa: SLF001 (the client's own, as a call uses it)
         call = encoder.call(command, keyed=False)
@@ -100,12 +105,7 @@ async def counted(calls: int) -> None:
         for _ in range(calls):
             stage()
         requests.dump(f"stage {index} {name}".encode())
-    async with PushwooshClient(
-        device_token="dev-token",  # noqa: S106 (a fake)
-        application="A1B2C-3D4E5",
-        rate_limits={},
-        sender=Canned(),
-    ) as pw:
+    async with canned_client() as pw:
         for _ in range(200):
             await pw(GetTags(hwid="hwid-0001"))
         requests.zero()

@@ -185,24 +185,24 @@ class Attempts:
         await self._limiter.acquire(call.method, max_wait=allowed, pace=call.pace)
 
     def _succeeded(self, call: Call, reply: Reply, started: float) -> None:
-        observers = self._observers
-        if observers is not None:
-            elapsed = observers.attempt(call, None, reply, started)
-        else:
-            elapsed = time.perf_counter() - started
+        elapsed = self._elapsed(call, None, reply, started)
         if logger.isEnabledFor(logging.DEBUG):
             _log(logging.DEBUG, call, f"HTTP {reply.http_status}", elapsed)
 
     def _failed(self, call: Call, error: Exception, started: float) -> None:
-        observers = self._observers
-        if observers is not None:
-            elapsed = observers.attempt(call, error, None, started)
-        else:
-            elapsed = time.perf_counter() - started
+        elapsed = self._elapsed(call, error, None, started)
         outcome = (
             f"status {error.status_code}" if isinstance(error, APIError) else type(error).__name__
         )
         _log(logging.WARNING, call, outcome, elapsed)
+
+    def _elapsed(
+        self, call: Call, error: Exception | None, reply: Reply | None, started: float
+    ) -> float:
+        """The attempt's seconds; with observers, its event is emitted from the same reading."""
+        if self._observers is None:
+            return time.perf_counter() - started
+        return self._observers.attempt(call, error, reply, started)
 
     async def _before_retry(
         self, call: Call, error: Exception, attempt: int, *, reached: bool
