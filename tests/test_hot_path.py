@@ -4,7 +4,8 @@
 * the sender's reply is the one every step sees, decoded in place, not copied;
 * the JSON encoder built once writes exactly what ``json.dumps`` with the library's settings
   writes, and refuses the same values;
-* a reply structured by cattrs' lean hook still fails with the detailed message.
+* a reply structured by cattrs' lean hook still fails with the detailed message;
+* commands and results write their slots directly, and keep everything attrs' ``__init__`` does.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ import math
 import sys
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pushwoosh_async import PushwooshClient
+from pushwoosh_async._slot_init import set_slots_directly
 from pushwoosh_async.commands import GetTags
 from pushwoosh_async.errors import DecodeError, ValidationError
 from pushwoosh_async.json_backend import dumps
@@ -103,9 +106,11 @@ json_values = st.recursive(
     | st.integers()
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(),
-    lambda children: st.lists(children)
-    | st.tuples(children, children)
-    | st.dictionaries(st.text() | st.integers() | st.booleans() | st.none(), children),
+    lambda children: (
+        st.lists(children)
+        | st.tuples(children, children)
+        | st.dictionaries(st.text() | st.integers() | st.booleans() | st.none(), children)
+    ),
     max_leaves=30,
 )
 
@@ -143,3 +148,48 @@ async def test_a_reply_that_does_not_fit_still_names_the_problem() -> None:
         # cattrs' detailed account, not the lean hook's bare KeyError.
         with pytest.raises(DecodeError, match=r"does not fit Tags: While structuring Tags"):
             await pw(GetTags(hwid="h1"))
+
+
+def _writes_through_object_setattr(cls: type[Any]) -> bool:
+    init = getattr(cls.__init__, "__wrapped__", cls.__init__)  # under the construction checks
+    return "_cached_setattr_get" in init.__code__.co_names
+
+
+def test_every_command_and_result_writes_its_slots_directly() -> None:
+    from pushwoosh_async.commands import ALL  # noqa: PLC0415
+
+    slow = [
+        cls.__name__
+        for command in ALL
+        for cls in (command, command.result_type)
+        if attrs.fields(cls) and _writes_through_object_setattr(cls)
+    ]
+    assert slow == []
+    from pushwoosh_async.commands.messages import Notification  # noqa: PLC0415
+
+    assert not _writes_through_object_setattr(Notification)  # a nested value, checked too
+
+
+def test_a_rewritten_init_keeps_everything_attrs_does() -> None:
+    @attrs.frozen(kw_only=True)
+    class Sample:
+        plain: int
+        converted: str = attrs.field(default=1, converter=str)
+        made: list[int] = attrs.field(factory=list)
+        checked: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+        seen: list[str] = attrs.field(factory=list, init=False)
+
+        def __attrs_post_init__(self) -> None:
+            self.seen.append("post-init")
+
+    assert set_slots_directly(Sample)
+    sample = Sample(plain=1)
+    assert sample == Sample(plain=1, converted="1", made=[], checked=0)
+    assert sample.seen == ["post-init"]
+    assert Sample(plain=2).made is not sample.made  # the factory runs per instance
+    with pytest.raises(ValueError, match="checked"):
+        Sample(plain=1, checked=-1)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        sample.plain = 2  # type: ignore[misc]
+    with pytest.raises(TypeError, match="plain"):
+        Sample()  # type: ignore[call-arg]

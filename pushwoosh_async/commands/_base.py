@@ -42,6 +42,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 import attrs
 
 from pushwoosh_async._converter import reply, wire
+from pushwoosh_async._slot_init import set_slots_directly
 from pushwoosh_async.commands._checks import install as install_checks
 from pushwoosh_async.commands._fields import extra_field
 from pushwoosh_async.commands._source import Source, parse_source
@@ -92,6 +93,12 @@ class Result:
     warnings: tuple[PushwooshWarning, ...] = attrs.field(
         default=(), metadata=wire(local=True), eq=False
     )
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = vars(cls)
+        if "__attrs_attrs__" in own and "__init__" in own:  # the class attrs built
+            set_slots_directly(cls)  # one result per call: see _slot_init.py
 
     @classmethod
     def unwrap(cls, data: Any) -> Any:

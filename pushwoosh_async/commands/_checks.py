@@ -30,6 +30,7 @@ from typing import Any, Final, Literal, Union
 
 import attrs
 
+from pushwoosh_async._slot_init import set_slots_directly
 from pushwoosh_async.errors import ValidationError
 
 __all__ = ["ALLOW_EMPTY", "Check", "checks_of", "install"]
@@ -310,6 +311,7 @@ def install(cls: type[Any]) -> None:
     if cls in _INSTALLED:
         return
     _INSTALLED.add(cls)
+    set_slots_directly(cls)  # attrs' frozen __init__, a third cheaper (see _slot_init.py)
     init = vars(cls)["__init__"]
     compiled: list[Checks] = []
     name = cls.__name__
