@@ -40,7 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -59,7 +59,7 @@ void dump(const char *label) { CALLGRIND_DUMP_STATS_AT(label); }
 void zero(void) { CALLGRIND_ZERO_STATS; }
 """
 """Callgrind's client requests are magic instruction sequences: C, not Python, can issue them."""
-LABEL: Final = re.compile(r"^desc: Trigger: Client Request: block (\S+) (\d+) (\d+)$", re.MULTILINE)
+LABEL: Final = re.compile(r"^desc: Trigger: Client Request: (.+)$", re.MULTILINE)
 SUMMARY: Final = re.compile(r"^(?:summary|totals): (\d+)", re.MULTILINE)
 
 
@@ -91,6 +91,34 @@ async def child(args: argparse.Namespace, base_url: str) -> None:
                 dump(f"block {args.child} {concurrency} {block}".encode())
 
 
+def under_callgrind(
+    arguments: Sequence[str], environment: Mapping[str, str], cpu: str = ""
+) -> dict[str, int]:
+    """Run ``python arguments...`` under callgrind: each labelled dump's instruction count.
+
+    The labels are the ones the child gave ``dump`` (the final dump at exit has none).
+    """
+    with tempfile.TemporaryDirectory(dir=SCRATCH) as folder:
+        command = [
+            *(["taskset", "-c", cpu] if cpu and shutil.which("taskset") else []),
+            "valgrind",
+            "--tool=callgrind",
+            f"--callgrind-out-file={folder}/out",
+            sys.executable,
+            *arguments,
+        ]
+        done = subprocess.run(command, capture_output=True, check=False, env=dict(environment))
+        if done.returncode != 0:
+            sys.exit(f"{arguments} failed:\n{done.stderr.decode(errors='replace')[-2000:]}")
+        counts: dict[str, int] = {}
+        for part in Path(folder).glob("out*"):
+            text = part.read_text(errors="replace")
+            label, summary = LABEL.search(text), SUMMARY.search(text)
+            if label is not None and summary is not None:
+                counts[label.group(1)] = int(summary.group(1))
+    return counts
+
+
 def run_child(runner: str, seed: int, args: argparse.Namespace) -> dict[int, list[float]]:
     """Instructions per request of ``runner``'s blocks, by concurrency.
 
@@ -98,32 +126,20 @@ def run_child(runner: str, seed: int, args: argparse.Namespace) -> dict[int, lis
     move a count by a few percent from one process to the next. A fixed seed makes a child's
     count repeatable, and each repetition uses another seed, so the spread shows that effect.
     """
+    arguments = [
+        __file__,
+        "--child",
+        runner,
+        f"--levels={args.levels}",
+        f"--block={args.block}",
+        f"--blocks={args.blocks}",
+        f"--warmup={args.warmup}",
+    ]
     environment = {**os.environ, "PYTHONHASHSEED": str(seed)}
-    with tempfile.TemporaryDirectory(dir=SCRATCH) as folder:
-        command = [
-            *(["taskset", "-c", args.cpu] if args.cpu and shutil.which("taskset") else []),
-            "valgrind",
-            "--tool=callgrind",
-            f"--callgrind-out-file={folder}/out",
-            sys.executable,
-            __file__,
-            "--child",
-            runner,
-            f"--levels={args.levels}",
-            f"--block={args.block}",
-            f"--blocks={args.blocks}",
-            f"--warmup={args.warmup}",
-        ]
-        done = subprocess.run(command, capture_output=True, check=False, env=environment)
-        if done.returncode != 0:
-            sys.exit(f"{runner} failed:\n{done.stderr.decode(errors='replace')[-2000:]}")
-        found: dict[int, list[float]] = {}
-        for part in Path(folder).glob("out*"):
-            text = part.read_text(errors="replace")
-            label, summary = LABEL.search(text), SUMMARY.search(text)
-            if label is None or summary is None:
-                continue  # the final dump at exit, or the one before the counters were zeroed
-            found.setdefault(int(label.group(2)), []).append(int(summary.group(1)) / args.block)
+    found: dict[int, list[float]] = {}
+    for label, count in under_callgrind(arguments, environment, args.cpu).items():
+        _, _, concurrency, _ = label.split()  # "block <runner> <C> <n>"
+        found.setdefault(int(concurrency), []).append(count / args.block)
     return found
 
 

@@ -20,13 +20,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import re
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 from pushwoosh_async import PushwooshClient
@@ -35,8 +30,6 @@ from pushwoosh_async.commands import GetTags
 from pushwoosh_async.json_backend import BACKEND
 from pushwoosh_async.pipeline import Call, Reply
 
-STAGE = re.compile(r"^desc: Trigger: Client Request: stage (\d+) (.+)$", re.MULTILINE)
-TOTAL = re.compile(r"^(?:summary|totals): (\d+)", re.MULTILINE)
 BODY = b'{"status_code":200,"status_message":"OK","response":{"result":{"Plan":"pro"}}}'
 REPLY = Reply(200, {"Content-Type": "application/json"}, BODY)
 
@@ -120,32 +113,18 @@ async def counted(calls: int) -> None:
 
 def instructions(calls: int) -> None:
     """Run :func:`counted` under callgrind and print each stage's instructions per call."""
-    with tempfile.TemporaryDirectory() as folder:
-        subprocess.run(
-            [
-                "valgrind",
-                "--tool=callgrind",
-                f"--callgrind-out-file={folder}/out",
-                sys.executable,
-                __file__,
-                "--counted",
-                f"--calls={calls}",
-            ],
-            capture_output=True,
-            check=True,
-            env={**os.environ, "PYTHONHASHSEED": "0"},
-        )
-        rows = []
-        for part in Path(folder).glob("out*"):
-            text = part.read_text(errors="replace")
-            label = re.search(
-                r"^desc: Trigger: Client Request: stage (\d+) (.+)$", text, re.MULTILINE
-            )
-            total = re.search(r"^(?:summary|totals): (\d+)", text, re.MULTILINE)
-            if label and total:
-                rows.append((int(label.group(1)), label.group(2), int(total.group(1)) / calls))
+    from bench_instructions import under_callgrind  # noqa: PLC0415
+
+    counts = under_callgrind(
+        [__file__, "--counted", f"--calls={calls}"], {**os.environ, "PYTHONHASHSEED": "0"}
+    )
+    rows = sorted(
+        (int(index), name, count / calls)
+        for label, count in counts.items()
+        for _, index, name in [label.split(" ", 2)]  # "stage <index> <name>"
+    )
     print(f"replies parsed by {BACKEND}; instructions per call (callgrind, {calls} calls)")
-    for _, name, count in sorted(rows):
+    for _, name, count in rows:
         print(f"  {name:40} {count:9,.0f}")
 
 

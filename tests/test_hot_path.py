@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from pushwoosh_async import PushwooshClient
 from pushwoosh_async._slot_init import set_slots_directly
 from pushwoosh_async.commands import GetTags
-from pushwoosh_async.errors import DecodeError, ValidationError
+from pushwoosh_async.errors import DecodeError, Throttled, ValidationError
 from pushwoosh_async.json_backend import dumps
 from pushwoosh_async.pipeline import Call, Next, Reply
 
@@ -72,11 +72,14 @@ async def test_an_attempt_is_one_frame_under_the_clients() -> None:
     assert sender.frames == ["Attempts.__call__", "PushwooshClient.__call__"]
 
 
-async def test_a_rate_limited_method_waits_in_the_same_frame() -> None:
+async def test_a_rate_limited_method_adds_no_frame_above_the_sender() -> None:
     sender = Sender()
-    async with client(sender, rate_limits={"getTags": (100, 1)}) as pw:
+    async with client(sender, rate_limits={"getTags": (1, 60)}) as pw:
         await pw(GetTags(hwid="h1"))
+        with pytest.raises(Throttled):  # the limit is live: the second call may not wait for it
+            await pw(GetTags(hwid="h1"), max_wait=0)
     assert sender.frames == ["Attempts.__call__", "PushwooshClient.__call__"]
+    assert len(sender.replies) == 1
 
 
 async def test_every_step_sees_the_senders_reply_decoded_in_place() -> None:
