@@ -6,9 +6,11 @@ Run on its own (``.ci/run`` does, once): ``python -m pytest -m load``. The defau
 from __future__ import annotations
 
 import asyncio
+import collections
 import gc
 from pathlib import Path
 
+import httpx
 import pytest
 
 from pushwoosh_async import CreateMessage, GetTags, Notification, PushwooshClient, RetryPolicy
@@ -66,6 +68,10 @@ async def test_ten_thousand_calls_with_faults_leave_no_socket_and_no_task(
             base_url=url,
             rate_limits={},
             retry=RetryPolicy(initial_delay=0.01, max_delay=0.1),
+            # 10,000 calls queue for 100 connections: on a slow host the last ones wait longer
+            # than the default 30 s pool timeout, and those PoolTimeouts (each one an attempt
+            # spent) are not what this test is about. The pool timeout has its own tests.
+            timeout=httpx.Timeout(30.0, pool=None),
         )
         async with pw:
             calls = [
@@ -83,8 +89,10 @@ async def test_ten_thousand_calls_with_faults_leave_no_socket_and_no_task(
     ]
     assert strays == []
     sent = sum(1 for i, o in enumerate(outcomes) if i % 2 and not isinstance(o, BaseException))
-    failed = sum(1 for o in outcomes if isinstance(o, PushwooshError))
-    assert failed <= CALLS * FAULT_RATE**3  # four attempts each: a 1-in-10,000 chance to fail
+    failures = [o for o in outcomes if isinstance(o, PushwooshError)]
+    kinds = collections.Counter(f"{type(o).__name__}: {o}" for o in failures)
+    # four attempts each: a 1-in-10,000 chance to fail
+    assert len(failures) <= CALLS * FAULT_RATE**3, kinds.most_common(5)
     assert len(fake.state.messages) == sent, "one message per successful send, never two"
     texts = [caplog.text, *(f"{o!s} {o!r}" for o in outcomes if isinstance(o, BaseException))]
     assert sum(t.count(API_TOKEN) + t.count(DEVICE_TOKEN) for t in texts) == 0
