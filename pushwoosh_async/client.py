@@ -4,10 +4,10 @@ From the public call to the socket::
 
     await client(command)
       -> command.with_dedup_keys()           once per send: transactionId for createMessage
-      -> codec.Encoder.call: Call (payload, URL, route with its token rule)          (codec.py)
+      -> encoder.Encoder.call: Call (payload, URL, route with its token rule)      (encoder.py)
       -> your steps -> Authenticate -> Attempts: rate limit, send, decode, retry     (steps.py)
       -> sender: codec.body(call) on the socket (aiohttp, or httpx with transport=) (senders.py)
-      <- codec.decode, then Encoder.result: the typed result; warnings issued and kept on it
+      <- codec.decode, then Encoder.finish: the typed result; warnings issued and kept on it
 
 The client is only the session: lifecycle, the pool (inside the sender), the limiters, the
 pipeline and ``await pw(command)``. The calls that span many requests (``wait``, ``paginate``,
@@ -20,19 +20,16 @@ from __future__ import annotations
 import asyncio
 import functools
 import os
-import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Final, TypeVar
 
-import attrs
 import httpx
 
 from pushwoosh_async._version import __version__
-from pushwoosh_async.codec import Encoder
 from pushwoosh_async.commands._base import Command, Result
+from pushwoosh_async.encoder import Encoder
 from pushwoosh_async.errors import (
-    ISSUE_WARNINGS,
     ClientClosedError,
     ConfigurationError,
     ForeignLoopError,
@@ -40,7 +37,7 @@ from pushwoosh_async.errors import (
 from pushwoosh_async.families import Host
 from pushwoosh_async.limits import Rate, RateLimiter
 from pushwoosh_async.observe import Observe, Observer, Observers
-from pushwoosh_async.pipeline import Step, compose
+from pushwoosh_async.pipeline import Call, Reply, Step, compose
 from pushwoosh_async.retries import RetryPolicy
 from pushwoosh_async.senders import MAX_REPLY_BYTES, AiohttpSender, HttpxSender, Sender
 from pushwoosh_async.settings import (
@@ -119,6 +116,7 @@ class PushwooshClient(Workflows):
         "_max_wait",
         "_pipeline",
         "_retry",
+        "_run",
         "_sender",
     )
 
@@ -207,6 +205,7 @@ class PushwooshClient(Workflows):
             closed=lambda: self._closed,
         )
         self._pipeline = compose([*outer, authenticate], attempts) if outer else attempts.__call__
+        self._run = self._through_steps if outer else attempts.run
         self._closed = False
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -242,14 +241,14 @@ class PushwooshClient(Workflows):
         """Whether :meth:`aclose` has run."""
         return self._closed
 
-    async def __call__(
+    def __call__(
         self,
         command: Command[R],
         *,
         deadline: float | _Default | None = DEFAULT,
         max_wait: float | _Default | None = DEFAULT,
         pace: bool = False,
-    ) -> R:
+    ) -> Coroutine[Any, Any, R]:
         """Send ``command`` and return its typed result; raises a ``PushwooshError`` on failure.
 
         ``deadline`` (seconds for the whole call: rate-limiter waits, attempts and retries) and
@@ -257,33 +256,51 @@ class PushwooshClient(Workflows):
         client's defaults for this call; ``None`` lifts them. A wait the limiter can tell is too
         long fails at once with ``Throttled``, and nothing is sent. ``pace=True`` spaces this
         caller's requests evenly instead of letting them burst (the bulk sender's choice).
+
+        Await what it returns (a coroutine, as from an ``async def``): the call is built when
+        ``pw(command)`` runs, and every error, a refused command's too, is raised by the await.
+        The deadline counts from ``pw(command)``.
         """
         if self._closed:
-            msg = "this PushwooshClient is closed; create a new one"
-            raise ClientClosedError(msg)
-        loop = asyncio.get_running_loop()
-        if loop is not self._loop:
-            self._bind(loop)
-        encoder = self._encoders.get(type(command)) or self._encoder(type(command))
-        keyed = command.with_dedup_keys() if encoder.dedup else None
-        if keyed is not None:
-            command = keyed
-        seconds = self._deadline if deadline is DEFAULT else positive_or_none("deadline", deadline)
-        call = encoder.call(
-            command,
-            keyed is not None,
-            None if seconds is None else loop.time() + seconds,
-            self._max_wait if max_wait is DEFAULT else max_wait,
-            pace,
-        )
-        reply = await self._pipeline(call)
-        result = encoder.result(reply)
-        if reply.warnings:
-            if ISSUE_WARNINGS.get():
-                for warning in reply.warnings:
-                    warnings.warn(warning, stacklevel=2)
-            result = attrs.evolve(result, warnings=reply.warnings)
-        return result  # type: ignore[return-value]
+            return _raise(ClientClosedError("this PushwooshClient is closed; create a new one"))
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not in a loop yet (asyncio.run(pw(command))): built once awaited
+            return self._when_running(command, deadline, max_wait, pace)
+        try:
+            if loop is not self._loop:
+                self._bind(loop)
+            encoder = self._encoders.get(type(command)) or self._encoder(type(command))
+            keyed = command.with_dedup_keys() if encoder.dedup else None
+            if keyed is not None:
+                command = keyed
+            seconds = (
+                self._deadline if deadline is DEFAULT else positive_or_none("deadline", deadline)
+            )
+            call = encoder.call(
+                command,
+                keyed is not None,
+                None if seconds is None else loop.time() + seconds,
+                self._max_wait if max_wait is DEFAULT else max_wait,
+                pace,
+            )
+        except Exception as error:  # noqa: BLE001 (raised by the await, as from an async def)
+            return _raise(error)
+        # One coroutine, from this await to the sender, when you have no steps (Attempts.run).
+        return self._run(call, encoder.finish)  # type: ignore[return-value]
+
+    async def _when_running(
+        self,
+        command: Command[R],
+        deadline: float | _Default | None,
+        max_wait: float | _Default | None,
+        pace: bool,
+    ) -> R:
+        return await self(command, deadline=deadline, max_wait=max_wait, pace=pace)
+
+    async def _through_steps(self, call: Call, finish: Callable[[Reply], Result]) -> Result:
+        """With steps of yours (or observers): the pipeline, then the typed result."""
+        return finish(await self._pipeline(call))
 
     def _encoder(self, command: type[Command[Any]]) -> Encoder:
         encoder = Encoder(command, self._base_urls, self._application)
@@ -332,3 +349,8 @@ class PushwooshClient(Workflows):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+async def _raise(error: Exception) -> Any:
+    """A coroutine that raises ``error``: ``pw(command)``'s refusals surface at the await."""
+    raise error

@@ -24,7 +24,8 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from typing import Any, TypeVar
 
 from pushwoosh_async.codec import decode
 from pushwoosh_async.commands._base import TokenKind
@@ -45,6 +46,8 @@ from pushwoosh_async.pipeline import Call, Next, Reply, Route
 from pushwoosh_async.retries import RETRYABLE, RetryPolicy
 
 __all__ = ["Attempts", "Authenticate", "logger"]
+
+T = TypeVar("T")
 
 logger = logging.getLogger("pushwoosh_async")
 # A library stays quiet until the application configures logging (no lastResort to stderr).
@@ -144,11 +147,19 @@ class Attempts:
     def __repr__(self) -> str:
         return f"Attempts({self._policy!r})"
 
-    async def __call__(self, call: Call) -> Reply:
+    def __call__(self, call: Call) -> Coroutine[Any, Any, Reply]:
         """Run the call's attempts through the sender; return the decoded reply.
 
         It is the pipeline's terminal handler (a ``Next``): your steps and ``Authenticate`` sit
         in front of it, the sender behind it.
+        """
+        return self.run(call, _as_is)
+
+    async def run(self, call: Call, finish: Callable[[Reply], T]) -> T:
+        """Run the call's attempts; return ``finish(reply)`` of the decoded reply.
+
+        With no steps of yours the client awaits this directly, with the encoder's ``finish``
+        (the typed result): one coroutine from the caller's ``await`` to the sender.
         """
         method = call.method
         limiter = self._limiter
@@ -173,7 +184,7 @@ class Attempts:
             else:
                 if self._observers is not None or logger.isEnabledFor(logging.DEBUG):
                     self._succeeded(call, reply, started)
-                return reply
+                return finish(reply)
             attempt += 1
             call = call.replace(attempt=attempt)
 
@@ -245,6 +256,10 @@ class Attempts:
         if self._closed():
             msg = f"{call.method}: the client closed; not retried"
             raise ClientClosedError(msg) from error
+
+
+def _as_is(reply: Reply) -> Reply:
+    return reply
 
 
 def _log(level: int, call: Call, outcome: str, elapsed: float) -> None:

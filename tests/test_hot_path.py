@@ -1,6 +1,7 @@
 """The one-pass hot path (issue 13): what it saves must not change what a call does.
 
-* each attempt runs in one library frame under the client's (rate limit, send, decode, log);
+* a call is one library frame from the caller's await to the sender (rate limit, send, decode,
+  log, the typed result), and still raises every error at the await;
 * the sender's reply is the one every step sees, decoded in place, not copied;
 * the JSON encoder built once writes exactly what ``json.dumps`` with the library's settings
   writes, and refuses the same values;
@@ -10,6 +11,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import sys
@@ -23,7 +25,14 @@ from hypothesis import strategies as st
 from pushwoosh_async import PushwooshClient
 from pushwoosh_async._slot_init import set_slots_directly
 from pushwoosh_async.commands import GetTags
-from pushwoosh_async.errors import DecodeError, Throttled, ValidationError
+from pushwoosh_async.errors import (
+    ClientClosedError,
+    ConfigurationError,
+    DecodeError,
+    Throttled,
+    UnknownDevicesWarning,
+    ValidationError,
+)
 from pushwoosh_async.json_backend import dumps
 from pushwoosh_async.pipeline import Call, Next, Reply
 
@@ -63,13 +72,14 @@ def client(sender: Sender, **options: Any) -> PushwooshClient:
     )
 
 
-async def test_an_attempt_is_one_frame_under_the_clients() -> None:
+async def test_a_call_is_one_library_frame_from_the_await_to_the_sender() -> None:
     sender = Sender()
     async with client(sender) as pw:
-        await pw(GetTags(hwid="h1"))
-    # Every wake-up of a call passes through each of these frames: two, where the chain of
-    # Retry, RateLimit and Decode steps made three.
-    assert sender.frames == ["Attempts.__call__", "PushwooshClient.__call__"]
+        tags = await pw(GetTags(hwid="h1"))
+    # Every wake-up of a call passes through each of these frames: one, where the client's
+    # coroutine over the chain of Retry, RateLimit and Decode steps made four.
+    assert sender.frames == ["Attempts.run"]
+    assert tags.values == {"Plan": "pro"}
 
 
 async def test_a_rate_limited_method_adds_no_frame_above_the_sender() -> None:
@@ -78,8 +88,44 @@ async def test_a_rate_limited_method_adds_no_frame_above_the_sender() -> None:
         await pw(GetTags(hwid="h1"))
         with pytest.raises(Throttled):  # the limit is live: the second call may not wait for it
             await pw(GetTags(hwid="h1"), max_wait=0)
-    assert sender.frames == ["Attempts.__call__", "PushwooshClient.__call__"]
+    assert sender.frames == ["Attempts.run"]
     assert len(sender.replies) == 1
+
+
+async def test_a_refused_call_raises_at_the_await_not_at_the_call() -> None:
+    sender = Sender()
+    pw = client(sender)
+    async with pw:
+        refused = pw(GetTags(hwid="h1"), deadline=-1)  # builds nothing that escapes
+        with pytest.raises(ConfigurationError, match="deadline"):
+            await refused
+    closed = pw(GetTags(hwid="h1"))
+    with pytest.raises(ClientClosedError):
+        await closed
+    assert sender.replies == []
+
+
+def test_a_call_made_before_its_loop_runs_is_built_inside_it() -> None:
+    sender = Sender()
+    pw = client(sender)
+    tags = asyncio.run(pw(GetTags(hwid="h1")))  # pw(...) runs with no event loop yet
+    assert tags.values == {"Plan": "pro"}
+    assert len(sender.replies) == 1
+
+
+@pytest.mark.parametrize(
+    "steps", [[], [lambda call, next_: next_(call)]], ids=["no step", "a step"]
+)
+async def test_a_reply_warning_points_at_the_awaiting_line(steps: list[Any]) -> None:
+    warned = (
+        b'{"status_code":200,"status_message":"OK",'
+        b'"response":{"result":{},"UnknownDevices":{"h1":[]}}}'
+    )
+    async with client(Sender(warned), steps=steps) as pw:
+        with pytest.warns(UnknownDevicesWarning) as record:
+            tags = await pw(GetTags(hwid="h1"))
+    assert record[0].filename == __file__
+    assert [type(w) for w in tags.warnings] == [UnknownDevicesWarning]
 
 
 async def test_every_step_sees_the_senders_reply_decoded_in_place() -> None:
