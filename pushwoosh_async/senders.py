@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import IO, TYPE_CHECKING, Final, Protocol
 
@@ -66,9 +65,8 @@ from pushwoosh_async.sender_common import (
 )
 from pushwoosh_async.sender_common import JSON_HEADERS as _JSON_HEADERS
 from pushwoosh_async.sender_common import closed_error as _closed
-from pushwoosh_async.sender_common import remaining as _remaining
 from pushwoosh_async.settings import redact_url
-from pushwoosh_async.slots import Slots
+from pushwoosh_async.slots import Slots, SlotTimeout
 from pushwoosh_async.watchdog import Watch, Watchdog
 
 if TYPE_CHECKING:
@@ -158,7 +156,9 @@ class AiohttpSender:
 
         self._slots = Slots(self._max_connections, self._watchdog)
         self._session = aiohttp.ClientSession(
-            connector=WatchedConnector(self._watchdog, limit=self._max_connections),
+            connector=WatchedConnector(
+                self._watchdog, self._slots, self._timeouts.pool, limit=self._max_connections
+            ),
             timeout=self._timeout,
             headers={**_JSON_HEADERS, "User-Agent": self._user_agent},
             cookie_jar=aiohttp.DummyCookieJar(),
@@ -187,9 +187,8 @@ class AiohttpSender:
         session = self._session or self._open()
         slots = self._slots
         assert slots is not None  # noqa: S101 (opened together with the session)
-        if not slots.take():
-            await self._wait_for_connection(slots, call)
         url, proxy = self._urls.get(call.url) or self._url(call.url)
+        # The connector takes a connection slot for the request (see _watched_connector.py).
         watch = self._watchdog.watch(self._timeouts.read, call.deadline)
         try:
             response = await session.request(
@@ -212,22 +211,19 @@ class AiohttpSender:
             response.release()
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             cause, failure = exc, self._translate(exc, call, watch)
+        except SlotTimeout as exc:  # the connector's wait for a slot (nothing was sent)
+            within = "in time" if exc.limit is None else f"within {exc.limit:g}s"
+            raise PoolTimeout(f"no free connection {within}", call.method) from None
         else:
             return Reply(response.status, response.headers, data)
         finally:
             self._watchdog.release()
-            slots.release()
+            if watch.holds_slot:
+                slots.release()
         if self._secrets:
             # aiohttp's exception may show a proxy's credentials (a 407's URL): never chain it.
             raise failure
         raise failure from cause
-
-    async def _wait_for_connection(self, slots: Slots, call: Call) -> None:
-        """The slow path: every connection is busy; wait up to the pool timeout (and deadline)."""
-        limit = _remaining(self._timeouts.pool, call)
-        bound = math.inf if limit is None else asyncio.get_running_loop().time() + limit
-        if not await slots.wait(bound):
-            raise PoolTimeout(f"no free connection within {limit:g}s", call.method)
 
     def _translate(
         self, exc: Exception, call: Call, watch: Watch

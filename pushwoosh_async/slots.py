@@ -6,6 +6,11 @@ timeout, capped by the call's deadline), when the sender raises ``PoolTimeout``:
 sent. The bound is kept by the sender's :class:`~pushwoosh_async.watchdog.Watchdog`, the timer
 every request already shares, instead of a cancel scope and a timer per queued request, which
 at 256 in flight (156 of them queued) cost more than the rest of the library.
+
+A request queues inside aiohttp's ``connect`` (``_watched_connector``), where aiohttp itself
+would, after its request objects exist, not before ``session.request``: queued up front, the
+allocations of the requests let through came in bursts after other requests' frees, and at 256
+in flight Python's collector ran four times as often (``benchmarks/README.md``).
 """
 
 from __future__ import annotations
@@ -15,9 +20,17 @@ import collections
 import contextlib
 import math
 
-from pushwoosh_async.watchdog import Watchdog
+from pushwoosh_async.watchdog import Watch, Watchdog
 
-__all__ = ["Slots"]
+__all__ = ["SlotTimeout", "Slots"]
+
+
+class SlotTimeout(Exception):
+    """No slot came within ``limit`` seconds (``None``: no limit was set)."""
+
+    def __init__(self, limit: float | None) -> None:
+        super().__init__(limit)
+        self.limit = limit
 
 
 class Slots:
@@ -37,11 +50,35 @@ class Slots:
             return True
         return False
 
-    async def wait(self, bound: float = math.inf) -> bool:
-        """Queue for a slot until the loop's clock reads ``bound``; whether one was handed over."""
+    async def hold(self, watch: Watch, pool: float | None) -> None:
+        """Take a slot for the request under ``watch``; ``SlotTimeout`` if none came in time.
+
+        At once if one is free, else queued for up to ``pool`` seconds (capped by the request's
+        deadline); a queued request's read clock restarts once it holds its slot. Sets
+        ``watch.holds_slot``.
+        """
+        if not self.take():
+            loop = asyncio.get_running_loop()
+            limit = pool
+            if watch.deadline is not None:
+                left = max(0.0, watch.deadline - loop.time())
+                limit = left if limit is None else min(limit, left)
+            if not await self.wait(math.inf if limit is None else loop.time() + limit, watch):
+                raise SlotTimeout(limit)
+            watch.restart(self._watchdog, loop.time())
+        watch.holds_slot = True
+
+    async def wait(self, bound: float = math.inf, watch: Watch | None = None) -> bool:
+        """Queue for a slot until the loop's clock reads ``bound``; whether one was handed over.
+
+        With ``watch`` (a request's, registered with the watchdog) the bound is kept on it;
+        otherwise the wait is registered with the watchdog on its own.
+        """
         waiter: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._waiters.append(waiter)
-        if bound != math.inf:
+        if watch is not None:
+            watch.queue(self._watchdog, waiter, bound)
+        elif bound != math.inf:
             self._watchdog.watch_wait(waiter, bound)
         try:
             return await waiter
@@ -50,7 +87,9 @@ class Slots:
                 self.release()  # handed over as the wait was cancelled: pass it on
             raise
         finally:
-            if bound != math.inf:
+            if watch is not None:
+                watch.waiter = None
+            elif bound != math.inf:
                 self._watchdog.release()
             if waiter.cancelled() or not waiter.done() or not waiter.result():
                 self._discard(waiter)  # no longer queued (O(n), on a timeout or cancel only)

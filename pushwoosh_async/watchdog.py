@@ -41,7 +41,7 @@ DEADLINE: Final = "deadline"
 class Watch:
     """One request under watch: its bound, its connection once it has one, and why it ended."""
 
-    __slots__ = ("bound", "connection", "deadline", "expired", "read", "waiter")
+    __slots__ = ("bound", "connection", "deadline", "expired", "holds_slot", "read", "waiter")
 
     def __init__(self, read: float | None, deadline: float | None, now: float) -> None:
         self.read = read
@@ -51,11 +51,23 @@ class Watch:
         self.waiter: asyncio.Future[bool] | None = None
         """A wait for a connection slot (``slots.Slots``): it is answered ``False`` on expiry."""
         self.expired: Literal["read", "deadline"] | None = None
+        self.holds_slot = False
+        """Whether the request holds one of the sender's connection slots (``slots.Slots``)."""
         self.bound = self._from(now)
 
     def _from(self, now: float) -> float:
         bound = math.inf if self.read is None else now + self.read
         return bound if self.deadline is None or self.deadline > bound else self.deadline
+
+    def queue(self, watchdog: Watchdog, waiter: asyncio.Future[bool], bound: float) -> None:
+        """Bound the request's wait for a slot: ``waiter`` is answered ``False`` at ``bound``."""
+        self.waiter, self.bound = waiter, bound
+        watchdog.arm(bound)
+
+    def restart(self, watchdog: Watchdog, now: float) -> None:
+        """Start the read clock again from ``now`` (the request got its slot after queueing)."""
+        self.bound = self._from(now)
+        watchdog.arm(self.bound)
 
     def abort(self, reason: Literal["read", "deadline"]) -> None:
         """Mark the request as expired and drop its connection (if it has one yet)."""

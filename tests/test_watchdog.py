@@ -19,7 +19,7 @@ import pytest
 from aiohttp import web
 
 from pushwoosh_async import GetTags, PushwooshClient, RetryPolicy
-from pushwoosh_async.errors import DeadlineExceeded, ReadTimeout
+from pushwoosh_async.errors import DeadlineExceeded, PoolTimeout, ReadTimeout
 from tests.support import API_TOKEN, APPLICATION, DEVICE_TOKEN, unanswered_port
 from tests.test_sender_contract import TAGS_OK, Loopback
 
@@ -99,6 +99,63 @@ async def test_the_deadline_bounds_a_connection_still_being_made() -> None:
             elapsed = time.monotonic() - started
     assert 0.3 <= elapsed < 2.0
     assert raised.value.not_sent is True
+
+
+async def test_a_queued_requests_read_clock_starts_when_it_holds_a_connection(
+    api: Loopback,
+) -> None:
+    """One connection, replies after 0.2 s, read timeout 0.3 s: the third call queues for
+    0.4 s, then gets its reply in time (a clock that ran while queued would expire)."""
+
+    async def steady(_: web.Request) -> web.StreamResponse:
+        await asyncio.sleep(0.2)
+        return web.json_response(TAGS_OK)
+
+    api.handler = steady
+    async with client(api.url, max_connections=1) as pw:
+        outcomes = await asyncio.gather(
+            *(pw(GetTags(hwid="h")) for _ in range(3)), return_exceptions=True
+        )
+    assert [type(o).__name__ for o in outcomes] == ["Tags"] * 3
+
+
+async def test_a_queued_request_still_has_its_read_timeout_once_connected(api: Loopback) -> None:
+    """The first reply comes after 0.2 s, the queued second never: ReadTimeout about 0.3 s
+    after it got the connection, not the 5 s pool bound it queued under."""
+    answered: list[bool] = []
+
+    async def first_only(request: web.Request) -> web.StreamResponse:
+        if answered:
+            return await _silent(request)
+        answered.append(True)
+        await asyncio.sleep(0.2)
+        return web.json_response(TAGS_OK)
+
+    api.handler = first_only
+    async with client(api.url, max_connections=1) as pw:
+        started = time.monotonic()
+        first = asyncio.create_task(pw(GetTags(hwid="h")))
+        await asyncio.sleep(0.05)  # the first request has the connection
+        with pytest.raises(ReadTimeout):
+            await pw(GetTags(hwid="h"))
+        assert time.monotonic() - started < 0.2 + READ + 1.0
+        await first
+
+
+async def test_the_deadline_bounds_the_wait_for_a_connection(api: Loopback) -> None:
+    """The pool timeout is 5 s, but the queued call's deadline passes first: PoolTimeout."""
+    api.handler = _silent
+    async with client(api.url, max_connections=1) as pw:
+        first = asyncio.create_task(pw(GetTags(hwid="h"), deadline=3.0))
+        await asyncio.sleep(0.05)
+        started = time.monotonic()
+        with pytest.raises(PoolTimeout) as raised:
+            await pw(GetTags(hwid="h"), deadline=0.2)
+        assert time.monotonic() - started < 1.5
+        assert raised.value.not_sent is True
+        _released[0].set()
+        await first
+    assert len(api.requests) == 1
 
 
 async def test_a_reply_in_time_is_untouched_and_the_connection_reused(api: Loopback) -> None:
