@@ -73,7 +73,7 @@ async def whole(calls: int, rounds: int) -> tuple[float, dict[str, Callable[[], 
             "Call built (payload, route, auth)": lambda: encoder.call(command, keyed=False),
             "body rendered (JSON encode)": lambda: body(call),
             "reply decoded (JSON, envelope)": lambda: decode("getTags", REPLY),
-            "result structured (typed Tags)": lambda: encoder.result(decoded),
+            "result structured (typed Tags)": lambda: encoder.finish(decoded),
         }
         times = []
         for _ in range(rounds):

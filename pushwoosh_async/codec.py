@@ -178,6 +178,14 @@ def decode(method: str, reply: Reply, secrets: tuple[str, ...] = ()) -> Reply:
         raise DecodeError(f"expected JSON, got {what}", method, status, excerpt)
     if isinstance(document, dict):
         if "status_code" in document:
+            data = document.get("response")
+            if (
+                document["status_code"] == 200
+                and document.get("status_message") == "OK"
+                and not (isinstance(data, dict) and data.get("UnknownDevices"))
+            ):
+                reply.data = data  # the common case: a plain success, no warning to build
+                return reply
             return _from_envelope(method, reply, document, secrets)
         if len(document) == 1 and "error" in document:
             # A v2 refusal with HTTP 200 (getMessageLog's documented errors), read as a 210.

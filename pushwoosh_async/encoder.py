@@ -134,8 +134,13 @@ class Encoder:
             raise ValidationError(msg)
         return url
 
-    def result(self, reply: Reply) -> Result:
-        """The reply's data as the command's typed result; ``DecodeError`` if it does not fit."""
+    def finish(self, reply: Reply) -> Result:
+        """The typed result of a decoded reply; ``DecodeError`` if its data does not fit.
+
+        The reply's warnings are issued (where that is on) and kept on the result. It runs in
+        the coroutine that awaited the pipeline's last handler (``Attempts.run`` when you have no
+        steps), so a warning points at the line that awaited ``pw(command)``.
+        """
         data = reply.data if self.unwrap is None else self.unwrap(reply.data)
         try:
             result: Result = self.structure({} if data is None else data, self.result_type)
@@ -145,15 +150,6 @@ class Encoder:
                 self.route.method,
                 reply.http_status,
             ) from exc
-        return result
-
-    def finish(self, reply: Reply) -> Result:
-        """The typed result of a decoded reply: its warnings issued (where on) and kept on it.
-
-        Called in the coroutine that awaited the pipeline's last handler (``Attempts.run`` when
-        you have no steps), so a warning points at the line that awaited ``pw(command)``.
-        """
-        result = self.result(reply)
         if reply.warnings:
             if ISSUE_WARNINGS.get():
                 for warning in reply.warnings:

@@ -2,7 +2,7 @@
 
 A call goes ``PushwooshClient.__call__`` -> your steps -> ``steps.Attempts`` -> the sender::
 
-    command --codec.Encoder--> Call --steps--> Attempts --> sender --> Reply --> typed result
+    command --encoder.Encoder--> Call --steps--> Attempts --> sender --> Reply --> typed result
 
 Every step takes a :class:`Call` and the next handler, and returns a :class:`Reply`. A step may
 change the call (``call.replace(...)``), call ``next_`` several times, or translate exceptions.
