@@ -36,6 +36,7 @@ from typing import Any, Final, TypeVar, Union, get_args, get_origin, get_type_hi
 
 import attrs
 import cattrs
+from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from pushwoosh_async.errors import ValidationError
@@ -312,9 +313,23 @@ def _format_datetime(value: dt.datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M")
 
 
+_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
+
+
+def _is_scalar_union(t: Any) -> bool:
+    """``str | None``, ``int | float`` and the like: JSON already, sent as they are.
+
+    With this hook cattrs writes the field's value straight into the dict it builds, where its
+    optional-type hook made two calls per field (the construction checks have already made sure
+    the value is one of the union's types).
+    """
+    return _is_union(t) and all(arg in _SCALARS for arg in get_args(t))
+
+
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(prefer_attrib_converters=True, forbid_extra_keys=False)
     conv.register_unstructure_hook(dt.datetime, _format_datetime)
+    conv.register_unstructure_hook_func(_is_scalar_union, identity)
     conv.register_structure_hook_func(_is_union, lambda value, _: value)
     conv.register_structure_hook_func(_is_json_object, _copy_json_object)
     return conv

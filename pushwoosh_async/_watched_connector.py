@@ -41,7 +41,10 @@ class WatchedConnector(aiohttp.TCPConnector):
         """
         watch = self._watchdog.current()
         if watch is not None and not watch.holds_slot:
-            await self._slots.hold(watch, self._pool)
+            if self._slots.take():  # the common case: a free slot, taken without a coroutine
+                watch.holds_slot = True
+            else:
+                await self._slots.hold(watch, self._pool)
         connection = await super().connect(*args, **kwargs)
         if watch is not None:
             watch.connection = connection

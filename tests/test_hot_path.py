@@ -242,3 +242,18 @@ def test_a_rewritten_init_keeps_everything_attrs_does() -> None:
         sample.plain = 2  # type: ignore[misc]
     with pytest.raises(TypeError, match="plain"):
         Sample()  # type: ignore[call-arg]
+
+
+def test_a_scalar_union_field_is_sent_as_it_is_without_a_hook_call() -> None:
+    from pushwoosh_async._converter import CONVERTER  # noqa: PLC0415
+    from pushwoosh_async.commands import GetApplication  # noqa: PLC0415
+
+    hook = CONVERTER.get_unstructure_hook(GetTags)
+    # cattrs names each field hook it calls __c_unstr_<field>: str | None needs none.
+    assert [n for n in hook.__code__.co_varnames if n.startswith("__c_unstr_")] == []
+    assert CONVERTER.unstructure(GetTags(hwid="h1", application="A")) == {
+        "hwid": "h1",
+        "application": "A",
+    }
+    assert CONVERTER.unstructure(GetTags(user_id="u1")) == {"userId": "u1"}
+    assert CONVERTER.unstructure(GetApplication(application="A")) == {"application": "A"}
