@@ -130,12 +130,14 @@ def _with_checks(
         namespace[f"_pw_check_{index}"] = check
         namespace[f"_pw_exact_{index}"] = exact
         lines.append(f"    _pw_value = self.{field}")
-        test = f"if _pw_value.__class__ not in _pw_exact_{index}:" if exact else "if True:"
+        pad = "    "  # under the exact-class test, if the field has one
+        if exact:
+            lines.append(f"    if _pw_value.__class__ not in _pw_exact_{index}:")
+            pad += "    "
         lines += [
-            f"    {test}",
-            f"        _pw_problem = _pw_check_{index}(_pw_value)",
-            "        if _pw_problem is not None:",
-            f"            raise _pw_ValidationError({checked.prefix + field!r} + _pw_problem)",
+            f"{pad}_pw_problem = _pw_check_{index}(_pw_value)",
+            f"{pad}if _pw_problem is not None:",
+            f"{pad}    raise _pw_ValidationError({checked.prefix + field!r} + _pw_problem)",
         ]
     unset = {name: (defaults or {}).get(name, _UNSET) for name in keywords}
 

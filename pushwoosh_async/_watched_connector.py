@@ -40,11 +40,8 @@ class WatchedConnector(aiohttp.TCPConnector):
         A download (no watch) took its slot before asking aiohttp for the connection.
         """
         watch = self._watchdog.current()
-        if watch is not None and not watch.holds_slot:
-            if self._slots.take():  # the common case: a free slot, taken without a coroutine
-                watch.holds_slot = True
-            else:
-                await self._slots.hold(watch, self._pool)
+        if watch is not None and not watch.holds_slot and not self._slots.claim(watch):
+            await self._slots.hold(watch, self._pool)  # all taken: queue (a free one: no coroutine)
         connection = await super().connect(*args, **kwargs)
         if watch is not None:
             watch.connection = connection

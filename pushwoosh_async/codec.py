@@ -177,16 +177,15 @@ def decode(method: str, reply: Reply, secrets: tuple[str, ...] = ()) -> Reply:
         excerpt = scrub(_excerpt(body), secrets)
         raise DecodeError(f"expected JSON, got {what}", method, status, excerpt)
     if isinstance(document, dict):
-        if "status_code" in document:
-            data = document.get("response")
-            if (
-                document["status_code"] == 200
-                and document.get("status_message") == "OK"
-                and not (isinstance(data, dict) and data.get("UnknownDevices"))
-            ):
-                reply.data = data  # the common case: a plain success, no warning to build
-                return reply
-            return _from_envelope(method, reply, document, secrets)
+        if "status_code" in document:  # a v1.3 envelope, read here: one frame for a success
+            code = document["status_code"]
+            if code != 200:
+                raise _envelope_error(method, reply, document, code, secrets)
+            message = document.get("status_message")
+            data = reply.data = document.get("response")
+            if message != "OK" or (isinstance(data, dict) and data.get("UnknownDevices")):
+                reply.warnings = _warnings(str(message or ""), data)  # a success builds nothing
+            return reply
         if len(document) == 1 and "error" in document:
             # A v2 refusal with HTTP 200 (getMessageLog's documented errors), read as a 210.
             clean = scrub(document, secrets)
@@ -209,22 +208,15 @@ def _redirected(method: str, reply: Reply, secrets: tuple[str, ...]) -> Redirect
     return Redirected(status, f"HTTP {status}", status, method, None, scrub(target, secrets))
 
 
-def _from_envelope(
-    method: str, reply: Reply, document: dict[str, Any], secrets: tuple[str, ...]
-) -> Reply:
-    code = document.get("status_code")
+def _envelope_error(
+    method: str, reply: Reply, document: dict[str, Any], code: Any, secrets: tuple[str, ...]
+) -> Exception:
+    """The error a v1.3 envelope with a ``status_code`` other than 200 stands for."""
+    if not isinstance(code, int):
+        excerpt = scrub(_excerpt(reply.body), secrets)
+        return DecodeError(f"status_code is {code!r}", method, reply.http_status, excerpt)
     message = str(document.get("status_message") or "")
-    data = document.get("response")
-    if code != 200:
-        if not isinstance(code, int):
-            excerpt = scrub(_excerpt(reply.body), secrets)
-            raise DecodeError(f"status_code is {code!r}", method, reply.http_status, excerpt)
-        clean = scrub(document, secrets)
-        raise _api_error(code, scrub(message, secrets), reply, method, clean)
-    reply.data = data
-    if message != "OK" or (isinstance(data, dict) and data.get("UnknownDevices")):
-        reply.warnings = _warnings(message, data)  # the common case builds nothing
-    return reply
+    return _api_error(code, scrub(message, secrets), reply, method, scrub(document, secrets))
 
 
 def _warnings(message: str, data: Any) -> tuple[PushwooshWarning, ...]:

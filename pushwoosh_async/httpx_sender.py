@@ -77,10 +77,10 @@ class HttpxSender:
             return self._timeouts
         t = self._timeouts
         return httpx.Timeout(
-            connect=remaining(t.connect, call),
-            read=remaining(t.read, call),
-            write=remaining(t.write, call),
-            pool=remaining(t.pool, call),
+            connect=remaining(t.connect, call.deadline),
+            read=remaining(t.read, call.deadline),
+            write=remaining(t.write, call.deadline),
+            pool=remaining(t.pool, call.deadline),
         )
 
     async def __call__(self, call: Call, /) -> Reply:

@@ -11,7 +11,6 @@ from typing import IO, Final
 from urllib.parse import urlsplit
 
 from pushwoosh_async.errors import ArchiveError, ClientClosedError, DownloadFailed, DownloadTooLarge
-from pushwoosh_async.pipeline import Call
 
 __all__ = [
     "DOWNLOAD_HEADERS",
@@ -43,11 +42,11 @@ def closed_error(method: str) -> ClientClosedError:
     return ClientClosedError(f"{method}: the client is closed; no request was sent")
 
 
-def remaining(limit: float | None, call: Call) -> float | None:
-    """``limit`` shortened to what is left of the call's deadline (at least 0)."""
-    if call.deadline is None:
+def remaining(limit: float | None, deadline: float | None) -> float | None:
+    """``limit`` shortened to what is left before ``deadline`` (at least 0), on the loop's clock."""
+    if deadline is None:
         return limit
-    left = max(0.0, call.deadline - asyncio.get_running_loop().time())
+    left = max(0.0, deadline - asyncio.get_running_loop().time())
     return left if limit is None else min(limit, left)
 
 

@@ -20,6 +20,7 @@ import collections
 import contextlib
 import math
 
+from pushwoosh_async.sender_common import remaining
 from pushwoosh_async.watchdog import Watch, Watchdog
 
 __all__ = ["SlotTimeout", "Slots"]
@@ -50,6 +51,13 @@ class Slots:
             return True
         return False
 
+    def claim(self, watch: Watch) -> bool:
+        """Take a free slot for the request under ``watch`` at once, if there is one."""
+        if self.take():
+            watch.holds_slot = True
+            return True
+        return False
+
     async def hold(self, watch: Watch, pool: float | None) -> None:
         """Take a slot for the request under ``watch``; ``SlotTimeout`` if none came in time.
 
@@ -57,15 +65,13 @@ class Slots:
         deadline); a queued request's read clock restarts once it holds its slot. Sets
         ``watch.holds_slot``.
         """
-        if not self.take():
-            loop = asyncio.get_running_loop()
-            limit = pool
-            if watch.deadline is not None:
-                left = max(0.0, watch.deadline - loop.time())
-                limit = left if limit is None else min(limit, left)
-            if not await self.wait(math.inf if limit is None else loop.time() + limit, watch):
-                raise SlotTimeout(limit)
-            watch.restart(self._watchdog, loop.time())
+        if self.claim(watch):
+            return
+        limit = remaining(pool, watch.deadline)
+        loop = asyncio.get_running_loop()
+        if not await self.wait(math.inf if limit is None else loop.time() + limit, watch):
+            raise SlotTimeout(limit)
+        watch.restart(self._watchdog, loop.time())
         watch.holds_slot = True
 
     async def wait(self, bound: float = math.inf, watch: Watch | None = None) -> bool:
